@@ -1,0 +1,141 @@
+"""Answers: from a file (YAML or JSON) or typed in, checked the same way against the protocol.
+
+A file maps question ids to values; `unknown` (or `weet niet`, `weet ik niet`) for any
+question; booleans and ja/nee for questions with a yes/no option; whole numbers for ages. The
+`--json` decision object and a JSON report are accepted too: then only their `answers` count.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from . import yamlio
+from .data import Source
+from .engine import Confirmation, Engine, Value, rank
+from .errors import DataError, Problem, UserError
+from .model import FLAGS, UNKNOWN, Question
+
+CONFIRM_KEYS = ("confirmed_flag", "confirmed_reason", "confirmed_consulted")
+_UNKNOWN_WORDS = {"unknown", "weet niet", "weet ik niet", "onbekend"}
+_YES = {"ja": "yes", "nee": "no"}
+
+
+class OutOfScope(UserError):
+    """An answer outside what the protocol covers (a young person of 18 or over)."""
+
+
+def show(value: Any, limit: int = 40) -> str:
+    """A value as it may be echoed back: short, never a nested structure."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def allowed(q: Question) -> str:
+    if q.type == "number":
+        return f"a whole number {q.min}..{q.max}, or unknown"
+    return ", ".join([o.value for o in q.options] + [UNKNOWN])
+
+
+def normalise(q: Question, value: Any) -> Optional[Value]:
+    """The answer as the engine reads it, or None when it is not allowed for q."""
+    values = [o.value for o in q.options]
+    if value is None:
+        return UNKNOWN
+    if isinstance(value, bool):
+        if "yes" in values or "no" in values:
+            return "yes" if value else "no"
+        return None
+    if isinstance(value, str):
+        v = " ".join(value.strip().lower().split())
+        if v in _UNKNOWN_WORDS:
+            return UNKNOWN
+        if q.type == "number":
+            return int(v) if v.isdigit() else None
+        v = _YES.get(v, v) if ("yes" in values or "no" in values) else v
+        return v if v in values else None
+    if isinstance(value, int) and q.type == "number":
+        return value
+    return None
+
+
+def out_of_scope(q: Question, value: Value) -> bool:
+    oos = q.out_of_scope
+    return bool(oos) and isinstance(value, int) and oos.min <= value <= oos.max
+
+
+def in_range(q: Question, value: Value) -> bool:
+    return not isinstance(value, int) or q.type != "number" or q.min <= value <= q.max
+
+
+def from_source(src: Source, engine: Engine) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
+    """Check an answers file: every problem is named with its file, line and question."""
+    raw = src.raw if src.raw is not None else {}
+    prefix: list = []
+    if isinstance(raw, dict) and isinstance(raw.get("answers"), dict):
+        raw, prefix = raw["answers"], ["answers"]  # a decision object or a JSON report
+    if not isinstance(raw, dict):
+        raise DataError([src.problem([], "an answers file is a mapping of question id to answer")])
+    answers: dict[str, Value] = {}
+    extra: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, value in raw.items():
+        path = [*prefix, key]
+        q = engine.questions.get(key) if isinstance(key, str) else None
+        if key in CONFIRM_KEYS:
+            if value is not None and not isinstance(value, str):
+                problems.append(src.problem(path, f"{key}: expected text, got {show(value)}"))
+            elif value is not None:
+                extra[key] = value.strip().lower() if key == "confirmed_flag" else value
+            continue
+        if q is None:
+            keys = ", ".join([*engine.questions, *CONFIRM_KEYS])
+            problems.append(src.problem(path, f"unknown question {show(key)}; allowed: {keys}"))
+            continue
+        v = normalise(q, value)
+        if v is not None and out_of_scope(q, v):
+            raise OutOfScope(f"{src.path}:{src.line(path)}: {key}: {show(value)}: " + engine.text(q.out_of_scope.text)
+                             + _contact_list(engine, q.out_of_scope.contacts))
+        if v is None or not in_range(q, v):
+            problems.append(src.problem(path, f"{key}: {show(value)} is not allowed; allowed: {allowed(q)}"))
+            continue
+        answers[key] = v
+    if problems:
+        raise DataError(problems)
+    confirmation = None
+    if "confirmed_flag" in extra:
+        path = [*prefix, "confirmed_flag"]
+        flag = extra["confirmed_flag"]
+        if flag not in FLAGS:
+            raise DataError([src.problem(path, f"confirmed_flag: {show(flag)} is not allowed; allowed: {', '.join(FLAGS)}")])
+        a = engine.assess(answers, explain=False)
+        confirmation = Confirmation(flag, extra.get("confirmed_reason"), extra.get("confirmed_consulted"))
+        problem = confirm_problem(engine, a, confirmation)
+        if problem:
+            raise DataError([src.problem(path, problem)])
+    return answers, confirmation, extra
+
+
+def confirm_problem(engine: Engine, a, c: Confirmation) -> Optional[str]:
+    """Why a confirmation is not within the limits, or None."""
+    low = engine.limits(a)
+    if rank(c.flag) < rank(low):
+        allowed_flags = ", ".join(FLAGS[rank(low):])
+        return f"confirmed_flag: {c.flag} is below what this case allows (at least {low}); allowed: {allowed_flags}"
+    if c.flag != a.flag and not (c.reason or "").strip():
+        return "confirmed_flag differs from the proposal: give confirmed_reason"
+    if rank(c.flag) < rank(a.flag) and rank(a.flag) >= rank("red") and not (c.consulted or "").strip():
+        return "lowering a red or black proposal: give confirmed_consulted (who was consulted)"
+    return None
+
+
+def _contact_list(engine: Engine, ids) -> str:
+    return "".join(f"\n  {cid}" for cid in ids)
+
+
+def read_answers(path: str, engine: Engine) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
+    text = yamlio.read_text(path)
+    return from_source(Source(path, text, yamlio.parse(text, path)), engine)

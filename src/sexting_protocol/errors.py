@@ -1,0 +1,38 @@
+"""Errors meant for the user: a message and an exit status, never a traceback."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input from the user (a data file, an answers file, an option): exit status 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, exit_code: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class DataError(UserError):
+    """One or more problems in a YAML or JSON file, each with its file, line and path."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class Problem:
+    __slots__ = ("file", "line", "path", "message")
+
+    def __init__(self, file: str, line: int | None, path: str, message: str):
+        self.file, self.line, self.path, self.message = file, line, path, message
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        at = f" {self.path}:" if self.path else ""
+        return f"{where}:{at} {self.message}"
+
+    def __repr__(self) -> str:
+        return f"Problem({self})"

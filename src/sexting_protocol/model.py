@@ -1,0 +1,599 @@
+"""Every schema of the data files, in one module.
+
+`data/protocol.yaml`, `data/contacts.yaml`, `data/ui.yaml` and `data/cases.yaml` are converted
+into these msgspec structs (unknown keys, missing fields and wrong types are errors there);
+`check_protocol` and `check_contacts` then check what a type cannot say: unique ids, references
+that resolve, and conditions that name a real question and option.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional, Union
+
+import msgspec
+from msgspec import Struct, field
+
+FLAGS = ("green", "yellow", "red", "black")
+UNKNOWN = "unknown"
+Verified = Literal["yes", "partly", "no"]
+Kind = Literal["intern", "acuut", "advies", "melding", "hulp"]
+
+
+class _S(Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    pass
+
+
+class Text(_S, kw_only=True):
+    """A text in Dutch, and in English where it has been written (else Dutch is shown)."""
+
+    nl: str
+    en: Optional[str] = None
+
+    def get(self, lang: str) -> str:
+        return (self.en or self.nl) if lang == "en" else self.nl
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+
+class Cond(_S, kw_only=True):
+    """A declared condition. Exactly one head: q, gap, younger, criterion, flag, route, all, any, not.
+
+    q / criterion take one test: `is`, `in`, `lt` or `gte`. gap (the difference between two
+    number questions) and younger (the lower of the two) take `lt` or `gte`; both are false
+    while either answer is unknown, and so is `lt`/`gte` on an unknown answer.
+    """
+
+    q: Optional[str] = None
+    gap: Optional[list[str]] = None
+    younger: Optional[list[str]] = None
+    criterion: Optional[str] = None
+    flag: Optional[list[str]] = None
+    route: Optional[str] = None
+    all_: Optional[list[Cond]] = field(default=None, name="all")
+    any_: Optional[list[Cond]] = field(default=None, name="any")
+    not_: Optional[Cond] = field(default=None, name="not")
+    is_: Optional[Union[str, int]] = field(default=None, name="is")
+    in_: Optional[list[Union[str, int]]] = field(default=None, name="in")
+    lt: Optional[int] = None
+    gte: Optional[int] = None
+
+
+# --- questions -------------------------------------------------------------------------------
+
+
+class Option(_S, kw_only=True):
+    value: str
+    label: Text
+
+
+class Alert(_S, kw_only=True):
+    """When the answer is one of `answers`, the route's action is shown at once."""
+
+    answers: list[str]
+    route: str
+
+
+class Question(_S, kw_only=True):
+    id: str
+    type: Literal["choice", "number"] = "choice"
+    text: Text
+    help: Text
+    find_out: Text
+    options: list[Option] = []
+    # choice questions: option values from safest to riskiest, where such an order exists
+    risk: Optional[list[str]] = None
+    min: Optional[int] = None
+    max: Optional[int] = None
+    # number questions: answers in [min, max] of this block end the triage (out of scope)
+    out_of_scope: Optional[OutOfScope] = None
+    alert: Optional[Alert] = None
+
+
+class OutOfScope(_S, kw_only=True):
+    min: int
+    max: int
+    text: Text
+    contacts: list[str]
+
+
+# --- the flag system -------------------------------------------------------------------------
+
+
+class Rating(_S, kw_only=True):
+    """One rule of a criterion: `q` with `map` (answer → rating), or `when` with `rating`."""
+
+    id: str
+    q: Optional[str] = None
+    map: Optional[dict[str, str]] = None
+    when: Optional[Cond] = None
+    rating: Optional[str] = None
+    at_least: bool = False
+    because: Optional[Text] = None
+    # a case in which this rule fires cannot be confirmed below this flag
+    lock: Optional[str] = None
+
+
+class Criterion(_S, kw_only=True):
+    """A criterion of the flag system: its name, the youth wording and the check questions."""
+
+    id: str
+    name: Text
+    youth: Text
+    check: list[Text]
+
+
+class Flag(_S, kw_only=True):
+    id: str
+    name: Text
+    label: Text
+    meaning: Text
+    calls_for: list[Text]
+    color: str
+
+
+class Escalation(_S, kw_only=True):
+    id: str
+    when: Cond
+    raise_: dict[str, str] = field(name="raise")
+    because: Text
+
+
+class Floor(_S, kw_only=True):
+    id: str
+    when: Cond
+    at_least: str
+    because: Text
+    lock: Optional[str] = None
+    doubt: bool = False
+
+
+class Route(_S, kw_only=True):
+    id: str
+    name: Text
+    description: Text
+    contacts: list[str] = []
+    urgent: bool = False
+    # for urgent routes: what to do now, shown first on the screen
+    action: Optional[Text] = None
+
+
+class RouteRule(_S, kw_only=True):
+    id: str
+    when: Cond
+    add: list[str] = []
+    remove: list[str] = []
+    because: Text
+
+
+class ContactRule(_S, kw_only=True):
+    id: str
+    when: Cond
+    add: list[str]
+    because: Text
+
+
+class Warning_(_S, kw_only=True):
+    id: str
+    when: Cond
+    text: Text
+
+
+class PlanItem(_S, kw_only=True):
+    id: str
+    step: int
+    text: Text
+    when: Optional[Cond] = None
+    contacts: list[str] = []
+    advice: list[str] = []
+
+
+class Triage(_S, kw_only=True):
+    # criterion id → the rules that rate it
+    ratings: dict[str, list[Rating]]
+    escalations: list[Escalation]
+    floors: list[Floor]
+    urgent: Cond
+    routes: list[Route]
+    route_rules: list[RouteRule]
+    keep_on_lock: list[str]
+    contact_rules: list[ContactRule]
+    warnings: list[Warning_]
+    plan: list[PlanItem]
+    followup_days: int = 7
+
+
+# --- the leaflet -----------------------------------------------------------------------------
+
+
+class CheckItem(_S, kw_only=True):
+    id: str
+    text: Text
+    contacts: list[str] = []
+
+
+class Step(_S, kw_only=True):
+    number: int
+    title: Text
+    summary: Text
+    checklist: list[CheckItem]
+    contacts: list[str] = []
+
+
+class Section(_S, kw_only=True):
+    """A block of the leaflet with a title and a checklist: the ZVH route, the follow-up."""
+
+    id: str
+    title: Text
+    summary: Text
+    checklist: list[CheckItem]
+    contacts: list[str] = []
+
+
+class Advice(_S, kw_only=True):
+    id: str
+    title: Text
+    text: Text
+    steps: list[int]
+
+
+class ImagesRule(_S, kw_only=True):
+    title: Text
+    never: list[Text]
+    instead: list[Text]
+
+
+class Leaflet(_S, kw_only=True):
+    title: Text
+    source: Text
+    intro: Text
+    principle: Text
+    disclaimer: Text
+
+
+class Protocol(_S, kw_only=True):
+    leaflet: Leaflet
+    steps: list[Step]
+    zvh_route: Section
+    followup: Section
+    images_rule: ImagesRule
+    criteria: list[Criterion]
+    flags: list[Flag]
+    dos: list[Advice]
+    donts: list[Advice]
+    questions: list[Question]
+    triage: Triage
+
+
+# --- contacts --------------------------------------------------------------------------------
+
+
+class Detail(_S, kw_only=True):
+    """A phone number, website, chat or address, with how well it is verified and where from."""
+
+    value: str
+    verified: Verified
+    source: str
+
+
+class Contact(_S, kw_only=True):
+    id: str
+    name: str
+    kind: Kind
+    purpose: Text
+    aliases: list[str] = []
+    when_to_call: Optional[Text] = None
+    phone: Optional[Detail] = None
+    chat: Optional[Detail] = None
+    website: Optional[Detail] = None
+    address: Optional[Detail] = None
+    email: Optional[str] = None
+    person: Optional[str] = None
+    reachable: Optional[Text] = None
+    region: Optional[str] = None
+    note: Optional[Text] = None
+    historical: bool = False
+    remove: bool = False
+    source_file: Optional[str] = None
+
+
+class Contacts(_S, kw_only=True):
+    contacts: list[Contact]
+
+
+# --- interface texts and cases ---------------------------------------------------------------
+
+
+class UI(_S, kw_only=True):
+    texts: dict[str, Text]
+
+
+class Expect(_S, kw_only=True):
+    """What a case must lead to: the keys that `check-scenarios` reads."""
+
+    flag: Optional[str] = None
+    flag_at_least: Optional[str] = None
+    confirmed_flag: Optional[str] = None
+    urgent: Optional[bool] = None
+    routes_include: list[str] = []
+    routes_exclude: list[str] = []
+    contacts_include: list[str] = []
+    unknown_include: list[str] = []
+    max_asked: Optional[int] = None
+    exit: Optional[int] = None
+    message_contains: Optional[str] = None
+
+
+class Case(_S, kw_only=True):
+    id: str
+    title: Text
+    story: Text
+    answers: dict[str, Union[bool, int, str]]
+    expect: Expect
+
+
+Cases = list[Case]
+
+
+# --- checks that a type cannot express ------------------------------------------------------
+
+Path = tuple  # a path inside a file: ("triage", "plan", 3, "contacts", 0)
+Found = list  # [(Path, message)]
+
+
+def _dupes(items, key: str, path: Path, found: Found, seen: dict | None = None) -> dict:
+    seen = {} if seen is None else seen
+    for i, item in enumerate(items):
+        value = getattr(item, key)
+        if value in seen:
+            found.append(((*path, i, key), f"{key} {value!r} is used twice (first at {seen[value]})"))
+        else:
+            seen[value] = _fmt((*path, i))
+    return seen
+
+
+def _fmt(path: Path) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def _ref(value, known, what: str, path: Path, found: Found) -> None:
+    if value not in known:
+        allowed = ", ".join(sorted(map(str, known)))
+        found.append((path, f"unknown {what} {value!r}; known: {allowed}"))
+
+
+class _Refs:
+    """What a protocol's conditions and lists may refer to."""
+
+    def __init__(self, p: Protocol, contact_ids: set[str]):
+        self.questions = {q.id: q for q in p.questions}
+        self.criteria = {c.id for c in p.criteria}
+        self.flags = [f.id for f in p.flags]
+        self.routes = {r.id for r in p.triage.routes}
+        self.contacts = contact_ids
+        self.advice = {a.id for a in (*p.dos, *p.donts)}
+        self.steps = {s.number for s in p.steps}
+
+
+def _check_cond(c: Cond, refs: _Refs, path: Path, found: Found) -> None:
+    heads = [n for n in ("q", "gap", "younger", "criterion", "flag", "route", "all_", "any_", "not_")
+             if getattr(c, n) is not None]
+    tests = [n for n in ("is_", "in_", "lt", "gte") if getattr(c, n) is not None]
+    names = {"all_": "all", "any_": "any", "not_": "not", "is_": "is", "in_": "in"}
+    if len(heads) != 1:
+        found.append((path, "a condition needs exactly one of q, gap, younger, criterion, flag, route, all, any, not"
+                      + (f"; it has {', '.join(names.get(h, h) for h in heads)}" if heads else "")))
+        return
+    head = heads[0]
+    needs_test = head in ("q", "gap", "younger", "criterion")
+    if needs_test and len(tests) != 1:
+        found.append((path, f"`{head}` needs exactly one test: is, in, lt or gte"))
+        return
+    if not needs_test and tests:
+        found.append((path, f"`{names.get(head, head)}` takes no test ({', '.join(names.get(t, t) for t in tests)})"))
+        return
+    test = tests[0] if tests else None
+    if head in ("all_", "any_"):
+        for i, sub in enumerate(getattr(c, head)):
+            _check_cond(sub, refs, (*path, names[head], i), found)
+    elif head == "not_":
+        _check_cond(c.not_, refs, (*path, "not"), found)
+    elif head == "flag":
+        for i, f in enumerate(c.flag):
+            _ref(f, refs.flags, "flag", (*path, "flag", i), found)
+    elif head == "route":
+        _ref(c.route, refs.routes, "route", (*path, "route"), found)
+    elif head == "criterion":
+        _ref(c.criterion, refs.criteria, "criterion", (*path, "criterion"), found)
+        values = [c.is_] if test == "is_" else (c.in_ or [])
+        if test in ("lt", "gte"):
+            found.append((path, "a criterion is tested with `is` or `in`"))
+        for v in values:
+            _ref(v, [*refs.flags, UNKNOWN], "rating", (*path, names[test]), found)
+    elif head in ("gap", "younger"):
+        pair = getattr(c, head)
+        if len(pair) != 2:
+            found.append(((*path, head), "names exactly two number questions"))
+        for i, qid in enumerate(pair):
+            _ref(qid, refs.questions, "question", (*path, head, i), found)
+            if qid in refs.questions and refs.questions[qid].type != "number":
+                found.append(((*path, head, i), f"question {qid!r} is not a number question"))
+        if test not in ("lt", "gte"):
+            found.append((path, f"`{head}` is tested with `lt` or `gte`"))
+    else:  # q
+        q = refs.questions.get(c.q)
+        if q is None:
+            _ref(c.q, refs.questions, "question", (*path, "q"), found)
+            return
+        if test in ("lt", "gte"):
+            if q.type != "number":
+                found.append((path, f"`{test}` needs a number question; {q.id!r} is a choice"))
+            return
+        values = [c.is_] if test == "is_" else (c.in_ or [])
+        for v in values:
+            if q.type == "number":
+                if v != UNKNOWN and not isinstance(v, int):
+                    found.append(((*path, names[test]), f"{q.id!r} takes a whole number or 'unknown', not {v!r}"))
+            else:
+                _ref(v, [o.value for o in q.options] + [UNKNOWN], f"option of {q.id!r}", (*path, names[test]), found)
+
+
+def check_protocol(p: Protocol, contact_ids: set[str]) -> Found:
+    """Problems in a converted protocol: ids, references and conditions."""
+    found: Found = []
+    refs = _Refs(p, contact_ids)
+
+    def contacts(ids, path):
+        for i, cid in enumerate(ids):
+            _ref(cid, refs.contacts, "contact", (*path, i), found)
+
+    def flag(value, path):
+        _ref(value, refs.flags, "flag", path, found)
+
+    # ids
+    _dupes(p.steps, "number", ("steps",), found)
+    seen_items: dict = {}
+    for si, s in enumerate(p.steps):
+        _dupes(s.checklist, "id", ("steps", si, "checklist"), found, seen_items)
+    for name in ("criteria", "flags", "questions"):
+        _dupes(getattr(p, name), "id", (name,), found)
+    advice = _dupes(p.dos, "id", ("dos",), found)
+    _dupes(p.donts, "id", ("donts",), found, advice)
+    _dupes(p.triage.routes, "id", ("triage", "routes"), found)
+    _dupes(p.triage.plan, "id", ("triage", "plan"), found)
+    _dupes(p.triage.floors, "id", ("triage", "floors"), found)
+    _dupes(p.triage.route_rules, "id", ("triage", "route_rules"), found)
+    if sorted(refs.steps) != list(range(1, len(p.steps) + 1)):
+        found.append((("steps",), "steps must be numbered 1, 2, 3, ... without gaps"))
+
+    # the leaflet
+    for si, s in enumerate(p.steps):
+        contacts(s.contacts, ("steps", si, "contacts"))
+        for ci, item in enumerate(s.checklist):
+            contacts(item.contacts, ("steps", si, "checklist", ci, "contacts"))
+    for name in ("zvh_route", "followup"):
+        sec = getattr(p, name)
+        contacts(sec.contacts, (name, "contacts"))
+        for ci, item in enumerate(sec.checklist):
+            contacts(item.contacts, (name, "checklist", ci, "contacts"))
+    for name in ("dos", "donts"):
+        for ai, a in enumerate(getattr(p, name)):
+            for i, n in enumerate(a.steps):
+                _ref(n, refs.steps, "step", (name, ai, "steps", i), found)
+
+    # questions
+    for qi, q in enumerate(p.questions):
+        path = ("questions", qi)
+        values = [o.value for o in q.options]
+        if q.type == "choice":
+            if not q.options:
+                found.append((path, f"choice question {q.id!r} needs options"))
+            if q.min is not None or q.max is not None or q.out_of_scope is not None:
+                found.append((path, "min, max and out_of_scope are for number questions"))
+        else:
+            if q.options or q.risk:
+                found.append((path, "a number question has no options or risk"))
+            if q.min is None or q.max is None or q.min > q.max:
+                found.append((path, f"number question {q.id!r} needs min <= max"))
+        if len(set(values)) != len(values):
+            found.append(((*path, "options"), "an option value is used twice"))
+        if UNKNOWN in values:
+            found.append(((*path, "options"), "'unknown' is added to every question; do not list it"))
+        if q.risk is not None and sorted(q.risk) != sorted(values):
+            found.append(((*path, "risk"), "risk must list every option exactly once, safest first"))
+        if q.alert:
+            _ref(q.alert.route, refs.routes, "route", (*path, "alert", "route"), found)
+            for i, v in enumerate(q.alert.answers):
+                _ref(v, values, f"option of {q.id!r}", (*path, "alert", "answers", i), found)
+        if q.out_of_scope:
+            contacts(q.out_of_scope.contacts, (*path, "out_of_scope", "contacts"))
+
+    # the triage
+    t = p.triage
+    for cid, rules in t.ratings.items():
+        _ref(cid, refs.criteria, "criterion", ("triage", "ratings", cid), found)
+        for ri, r in enumerate(rules):
+            path = ("triage", "ratings", cid, ri)
+            if (r.q is None) == (r.when is None) or (r.q is None) != (r.map is None) or (r.when is None) != (r.rating is None):
+                found.append((path, "a rating rule has either `q` with `map`, or `when` with `rating`"))
+                continue
+            if r.q is not None:
+                q = refs.questions.get(r.q)
+                if q is None:
+                    _ref(r.q, refs.questions, "question", (*path, "q"), found)
+                    continue
+                for value, rating in r.map.items():
+                    _ref(value, [o.value for o in q.options], f"option of {q.id!r}", (*path, "map", value), found)
+                    flag(rating, (*path, "map", value))
+            else:
+                _check_cond(r.when, refs, (*path, "when"), found)
+                flag(r.rating, (*path, "rating"))
+                if r.because is None:
+                    found.append((path, "a `when` rule needs `because`"))
+            if r.lock is not None:
+                flag(r.lock, (*path, "lock"))
+    for i, e in enumerate(t.escalations):
+        _check_cond(e.when, refs, ("triage", "escalations", i, "when"), found)
+        for k, v in e.raise_.items():
+            flag(k, ("triage", "escalations", i, "raise", k))
+            flag(v, ("triage", "escalations", i, "raise", k))
+    for i, f in enumerate(t.floors):
+        _check_cond(f.when, refs, ("triage", "floors", i, "when"), found)
+        flag(f.at_least, ("triage", "floors", i, "at_least"))
+        if f.lock is not None:
+            flag(f.lock, ("triage", "floors", i, "lock"))
+    _check_cond(t.urgent, refs, ("triage", "urgent"), found)
+    for i, r in enumerate(t.routes):
+        contacts(r.contacts, ("triage", "routes", i, "contacts"))
+        if r.urgent and r.action is None:
+            found.append((("triage", "routes", i), f"urgent route {r.id!r} needs an `action`"))
+    for i, rr in enumerate(t.route_rules):
+        path = ("triage", "route_rules", i)
+        _check_cond(rr.when, refs, (*path, "when"), found)
+        for key in ("add", "remove"):
+            for j, rid in enumerate(getattr(rr, key)):
+                _ref(rid, refs.routes, "route", (*path, key, j), found)
+    for j, rid in enumerate(t.keep_on_lock):
+        _ref(rid, refs.routes, "route", ("triage", "keep_on_lock", j), found)
+    for i, cr in enumerate(t.contact_rules):
+        _check_cond(cr.when, refs, ("triage", "contact_rules", i, "when"), found)
+        contacts(cr.add, ("triage", "contact_rules", i, "add"))
+    for i, w in enumerate(t.warnings):
+        _check_cond(w.when, refs, ("triage", "warnings", i, "when"), found)
+    for i, item in enumerate(t.plan):
+        path = ("triage", "plan", i)
+        _ref(item.step, refs.steps, "step", (*path, "step"), found)
+        if item.when is not None:
+            _check_cond(item.when, refs, (*path, "when"), found)
+        contacts(item.contacts, (*path, "contacts"))
+        for j, a in enumerate(item.advice):
+            _ref(a, refs.advice, "do or don't", (*path, "advice", j), found)
+    return found
+
+
+def missing_english(obj, path: Path = ()) -> Found:
+    """Every Text without an English version: Dutch is shown instead."""
+    out: Found = []
+    if isinstance(obj, Text):
+        if not obj.en:
+            out.append((path, "no English text; Dutch is shown"))
+    elif isinstance(obj, Struct):
+        for name in obj.__struct_fields__:
+            enc = obj.__struct_encode_fields__[obj.__struct_fields__.index(name)]
+            out += missing_english(getattr(obj, name), (*path, enc))
+    elif isinstance(obj, list):
+        for i, x in enumerate(obj):
+            out += missing_english(x, (*path, i))
+    elif isinstance(obj, dict):
+        for k, x in obj.items():
+            out += missing_english(x, (*path, k))
+    return out
+
+
+def check_contacts(c: Contacts) -> Found:
+    found: Found = []
+    _dupes(c.contacts, "id", ("contacts",), found)
+    return found
