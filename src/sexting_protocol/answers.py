@@ -7,7 +7,7 @@ question; booleans and ja/nee for questions with a yes/no option; whole numbers 
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from . import yamlio
 from .data import Source
@@ -71,7 +71,8 @@ def in_range(q: Question, value: Value) -> bool:
     return not isinstance(value, int) or q.type != "number" or q.min <= value <= q.max
 
 
-def from_source(src: Source, engine: Engine) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
+def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] = str
+                ) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
     """Check an answers file: every problem is named with its file, line and question."""
     raw = src.raw if src.raw is not None else {}
     prefix: list = []
@@ -98,7 +99,7 @@ def from_source(src: Source, engine: Engine) -> tuple[dict[str, Value], Optional
         v = normalise(q, value)
         if v is not None and out_of_scope(q, v):
             raise OutOfScope(f"{src.path}:{src.line(path)}: {key}: {show(value)}: " + engine.text(q.out_of_scope.text)
-                             + _contact_list(engine, q.out_of_scope.contacts))
+                             + "".join(f"\n  {contact_line(c)}" for c in q.out_of_scope.contacts))
         if v is None or not in_range(q, v):
             problems.append(src.problem(path, f"{key}: {show(value)} is not allowed; allowed: {allowed(q)}"))
             continue
@@ -132,10 +133,7 @@ def confirm_problem(engine: Engine, a, c: Confirmation) -> Optional[str]:
     return None
 
 
-def _contact_list(engine: Engine, ids) -> str:
-    return "".join(f"\n  {cid}" for cid in ids)
-
-
-def read_answers(path: str, engine: Engine) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
+def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] = str
+                 ) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
     text = yamlio.read_text(path)
-    return from_source(Source(path, text, yamlio.parse(text, path)), engine)
+    return from_source(Source(path, text, yamlio.parse(text, path)), engine, contact_line)

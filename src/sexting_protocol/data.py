@@ -81,6 +81,12 @@ class Bundle:
             idx = self.__dict__["_cidx"] = {c.id: c for c in self.contacts.contacts}
         return idx
 
+    def region_note(self, lang: str) -> str | None:
+        """Until an organisation has its own contacts, say whose regional contacts these are."""
+        return None if self.layered else self.t("region_note", lang)
+
+    layered: bool = False
+
     def t(self, key: str, lang: str, **values: Any) -> str:
         """An interface text in the language, with `{name}` filled in."""
         text = self.ui.texts.get(key)
@@ -95,18 +101,34 @@ def paths(protocol: str | None = None, contacts: str | None = None) -> tuple[str
     )
 
 
-def load(protocol: str | None = None, contacts: str | None = None) -> Bundle:
+_UI: tuple[Source, model.UI] | None = None
+
+
+def _ui() -> tuple[Source, model.UI]:
+    global _UI
+    if _UI is None:
+        src = read(shipped("ui.yaml"))
+        _UI = (src, convert(src, model.UI))
+    return _UI
+
+
+def ui() -> model.UI:
+    """The interface texts (read once: the command help needs them before anything else)."""
+    return _ui()[1]
+
+
+def load(protocol: str | None = None, contacts: str | None = None, layers: bool = True, env=None) -> Bundle:
     """Load and check the files in use; raise DataError naming every problem found."""
     ppath, cpath = paths(protocol, contacts)
-    psrc, csrc, usrc = read(ppath), read(cpath), read(shipped("ui.yaml"))
+    psrc, csrc = read(ppath), read(cpath)
+    usrc, ui_ = _ui()
     cons = convert(csrc, model.Contacts)
     proto = convert(psrc, model.Protocol)
-    ui = convert(usrc, model.UI)
     problems = [csrc.problem(p, m) for p, m in model.check_contacts(cons)]
     problems += [psrc.problem(p, m) for p, m in model.check_protocol(proto, {c.id for c in cons.contacts})]
     if problems:
         raise DataError(problems)
-    return Bundle(proto, cons, ui, {"protocol": psrc, "contacts": csrc, "ui": usrc})
+    return Bundle(proto, cons, ui_, {"protocol": psrc, "contacts": csrc, "ui": usrc})
 
 
 def missing_english(bundle: Bundle) -> list[Problem]:

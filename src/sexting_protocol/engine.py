@@ -290,8 +290,8 @@ class Engine:
         """The lowest flag the professional may confirm."""
         return a.lock if a.lock else FLAGS[0]
 
-    def decide(self, answers: Answers, confirmed: Optional[Confirmation] = None,
-               today: Optional[dt.date] = None, asked: Optional[list[str]] = None) -> Decision:
+    def decide(self, answers: Answers, confirmed: Optional[Confirmation] = None, today: Optional[dt.date] = None,
+               asked: Optional[list[str]] = None, followup_days: Optional[int] = None) -> Decision:
         answers = {q.id: answers.get(q.id, UNKNOWN) for q in self.p.questions}
         a = self.assess(answers)
         confirmed = confirmed or Confirmation(a.flag)
@@ -317,7 +317,7 @@ class Engine:
                 reasons.append(Reason("warning", w.id, w.id, qs, [answers[q] for q in qs], self.text(w.text)))
         unknown = [q for q, v in answers.items() if v == UNKNOWN]
         today = today or dt.date.today()
-        plan = self.plan(ctx, unknown, today + dt.timedelta(days=self.t.followup_days))
+        plan = self.plan(ctx, unknown, today + dt.timedelta(days=followup_days or self.t.followup_days))
         return Decision(a, confirmed, routes, contacts, unknown,
                         asked if asked is not None else self.asked(answers), plan, reasons, answers)
 

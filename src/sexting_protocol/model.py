@@ -305,6 +305,7 @@ class Contacts(_S, kw_only=True):
 
 
 class UI(_S, kw_only=True):
+    help: dict[str, Text]
     texts: dict[str, Text]
 
 

@@ -1,0 +1,290 @@
+"""The command line: thin typer commands that load the data, call a view or the triage, and
+render. Global options stand before the command: `sexting-protocol --lang en checklist`.
+
+Heavy modules (rich, questionary, icalendar, jsonschema) are imported inside the commands that
+need them, so a look-up stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, List, Optional
+
+import typer
+
+from . import __version__
+from .env import LANGS, Env
+from .errors import UserError
+from .helptexts import HELP, scan_lang
+
+
+class State:
+    """What the global options chose; the data is loaded on first use."""
+
+    def __init__(self, env: Env):
+        self.env = env
+        self.protocol: Optional[str] = None
+        self.contacts: Optional[str] = None
+        self.layers = True
+        self._bundle = None
+
+    @property
+    def lang(self) -> str:
+        return self.env.lang
+
+    def bundle(self):
+        if self._bundle is None:
+            from . import data
+
+            self._bundle = data.load(self.protocol, self.contacts, layers=self.layers, env=self.env)
+        return self._bundle
+
+    def view(self):
+        from .views import View
+
+        return View(self.bundle(), self.lang)
+
+    def show(self, blocks) -> None:
+        from .render import show
+
+        show(blocks, self.env)
+
+    def json(self, obj: Any) -> None:
+        from .render import to_json
+
+        self.env.out(to_json(obj))
+
+    def t(self, key: str, **kw: Any) -> str:
+        return self.bundle().t(key, self.lang, **kw)
+
+
+H = HELP[scan_lang(sys.argv[1:], os.environ)]
+app = typer.Typer(help=H["app"], no_args_is_help=True, add_completion=True, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+
+
+def _state(ctx: typer.Context) -> State:
+    return ctx.obj
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"sexting-protocol {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    lang: Optional[str] = typer.Option(None, "--lang", help=H["opt_lang"], metavar="nl|en"),
+    protocol: Optional[str] = typer.Option(None, "--protocol", help=H["opt_protocol"], metavar="PATH"),
+    contacts: Optional[str] = typer.Option(None, "--contacts", help=H["opt_contacts"], metavar="PATH"),
+    no_layers: bool = typer.Option(False, "--no-layers", help=H["opt_no_layers"]),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help=H["opt_version"]),
+) -> None:
+    st = _state(ctx)
+    chosen = lang or st.env.environ.get("SEXTING_PROTOCOL_LANG") or "nl"
+    if chosen not in LANGS:
+        raise UserError(f"--lang: {chosen!r} is not a language of this tool; choose: {', '.join(LANGS)}")
+    st.env.lang = chosen
+    st.protocol, st.contacts, st.layers = protocol, contacts, not no_layers
+
+
+JSON = typer.Option(False, "--json", help=H["opt_json"])
+
+
+@app.command(help=H["checklist"])
+def checklist(
+    ctx: typer.Context,
+    step: Optional[int] = typer.Option(None, "--step", "-s", help=H["opt_step"], metavar="1-5"),
+    route: Optional[str] = typer.Option(None, "--route", "-r", help=H["opt_route"], metavar="ROUTE"),
+    followup: bool = typer.Option(False, "--followup", help=H["opt_followup"]),
+    as_json: bool = JSON,
+) -> None:
+    st = _state(ctx)
+    v = st.view()
+    p = v.p
+    numbers = [s.number for s in p.steps]
+    if step is not None and step not in numbers:
+        raise UserError(st.t("err_step", step=step, first=numbers[0], last=numbers[-1]))
+    routes = {r.id: r for r in p.triage.routes}
+    if route is not None and route not in routes:
+        raise UserError(st.t("err_route", route=route, allowed=", ".join(routes)))
+    steps = [s for s in p.steps if step is None or s.number == step] if route is None and not followup else []
+    if step is None and route is None and not followup:
+        followup = True
+    if as_json:
+        out: dict[str, Any] = {"steps": [v.section_json(s, s.number) for s in steps]}
+        if route:
+            out["route"] = _route_json(v, routes[route])
+        if followup:
+            out["followup"] = v.section_json(p.followup)
+        if steps:
+            out["images_rule"] = v.images_json()
+        return st.json(out)
+    blocks: list = []
+    if steps:
+        blocks += v.images_blocks()
+    for s in steps:
+        blocks += v.section_blocks(v.step_title(s), s, with_advice=s.number)
+    if route:
+        blocks += _route_blocks(v, routes[route])
+    if followup:
+        blocks += v.section_blocks(v.tx(p.followup.title), p.followup)
+    st.show(blocks)
+
+
+def _route_blocks(v, r) -> list:
+    from .render import Heading, Items, Para
+
+    if r.id == "zvh":
+        return v.section_blocks(v.tx(v.p.zvh_route.title), v.p.zvh_route)
+    blocks = [Heading(v.tx(r.name), 2), Para(v.tx(r.description))]
+    if r.action:
+        blocks.append(Para(v.tx(r.action), "bold red"))
+    items = [v.tx(i.text) for i in v.p.triage.plan if i.when is not None and i.when.route == r.id]
+    if items:
+        blocks.append(Items(items, check=True))
+    if r.contacts:
+        blocks += [Heading(v.t("contacts_title"), 3), Items(v._contacts_of(r.contacts))]
+    return blocks
+
+
+def _route_json(v, r) -> dict[str, Any]:
+    if r.id == "zvh":
+        return {"id": r.id, **v.section_json(v.p.zvh_route)}
+    return {"id": r.id, "name": v.tx(r.name), "description": v.tx(r.description),
+            "action": v.tx(r.action) if r.action else None,
+            "checklist": [{"id": i.id, "text": v.tx(i.text)} for i in v.p.triage.plan
+                          if i.when is not None and i.when.route == r.id],
+            "contacts": [v.contact_json(c) for cid in r.contacts if (c := v.b.contact(cid))]}
+
+
+@app.command(help=H["contacts"])
+def contacts(
+    ctx: typer.Context,
+    query: Optional[str] = typer.Argument(None, help=H["arg_query"]),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=H["opt_kind"], metavar="intern|acuut|advies|melding|hulp"),
+    sources: bool = typer.Option(False, "--sources", help=H["opt_sources"]),
+    as_json: bool = JSON,
+) -> None:
+    st = _state(ctx)
+    v = st.view()
+    kinds = ("intern", "acuut", "advies", "melding", "hulp")
+    if kind is not None and kind not in kinds:
+        raise UserError(st.t("err_kind", kind=kind, allowed=", ".join(kinds)))
+    found = v.find_contacts(query, kind)
+    if not found:
+        st.env.err(st.t("no_contacts", query=query or kind or ""))
+        raise typer.Exit(1)
+    note = st.bundle().region_note(st.lang)
+    if as_json:
+        out: dict[str, Any] = {"contacts": [v.contact_json(c) for c in found]}
+        if note:
+            out["note"] = note
+        return st.json(out)
+    blocks = v.contacts_blocks(found, note)
+    if sources:
+        from .render import Items
+
+        blocks.append(Items([f"{c.id}: {c.source_file or ''}" for c in found]))
+    st.show(blocks)
+
+
+@app.command(help=H["advice"])
+def advice(
+    ctx: typer.Context,
+    dos: bool = typer.Option(False, "--dos", help=H["opt_dos"]),
+    donts: bool = typer.Option(False, "--donts", help=H["opt_donts"]),
+    as_json: bool = JSON,
+) -> None:
+    from .render import Heading, Items
+
+    st = _state(ctx)
+    v = st.view()
+    both = dos == donts
+    parts = [("dos", v.p.dos)] if dos or both else []
+    parts += [("donts", v.p.donts)] if donts or both else []
+    if as_json:
+        return st.json({k: [v.advice_json(a) for a in items] for k, items in parts})
+    blocks: list = []
+    for key, items in parts:
+        blocks += [Heading(v.t(key), 1, "bold green" if key == "dos" else "bold red"),
+                   Items([v.advice_line(a) for a in items])]
+    st.show(blocks)
+
+
+@app.command(help=H["criteria"])
+def criteria(ctx: typer.Context, as_json: bool = JSON) -> None:
+    st = _state(ctx)
+    v = st.view()
+    if as_json:
+        return st.json(v.criteria_json())
+    st.show(v.criteria_blocks())
+
+
+@app.command(help=H["validate"])
+def validate(ctx: typer.Context) -> None:
+    from .validate import run
+
+    raise typer.Exit(run(_state(ctx)))
+
+
+@app.command(help=H["triage"])
+def triage(
+    ctx: typer.Context,
+    answers: Optional[str] = typer.Option(None, "--answers", "-a", help=H["opt_answers"], metavar="FILE"),
+    as_json: bool = typer.Option(False, "--json", help=H["opt_triage_json"]),
+    no_input: bool = typer.Option(False, "--no-input", help=H["opt_no_input"]),
+    report: Optional[str] = typer.Option(None, "--report", help=H["opt_report"], metavar="PATH"),
+    ics: Optional[str] = typer.Option(None, "--ics", help=H["opt_ics"], metavar="PATH"),
+    case_ref: Optional[str] = typer.Option(None, "--case-ref", help=H["opt_case_ref"], metavar="TEXT"),
+    role: Optional[str] = typer.Option(None, "--role", help=H["opt_role"], metavar="TEXT"),
+    signal_date: Optional[str] = typer.Option(None, "--signal-date", help=H["opt_signal_date"], metavar="YYYY-MM-DD"),
+    followup_days: Optional[int] = typer.Option(None, "--followup-days", help=H["opt_followup_days"], min=1, max=365),
+    force: bool = typer.Option(False, "--force", help=H["opt_force"]),
+) -> None:
+    from .session import Options, run
+
+    opts = Options(answers=answers, as_json=as_json, no_input=no_input, report=report, ics=ics, case_ref=case_ref,
+                   role=role, signal_date=signal_date, followup_days=followup_days, force=force)
+    raise typer.Exit(run(_state(ctx), opts))
+
+
+@app.command(help=H["practice"])
+def practice(
+    ctx: typer.Context,
+    count: int = typer.Option(5, "--count", "-n", help=H["opt_count"], min=1),
+    seed: Optional[int] = typer.Option(None, "--seed", help=H["opt_seed"]),
+    case: Optional[str] = typer.Option(None, "--case", help=H["opt_case"], metavar="ID"),
+    list_cases: bool = typer.Option(False, "--list", help=H["opt_list"]),
+    as_json: bool = typer.Option(False, "--json", help=H["opt_practice_json"]),
+) -> None:
+    from .practice import Options, run
+
+    raise typer.Exit(run(_state(ctx), Options(count=count, seed=seed, case=case, list_cases=list_cases, as_json=as_json)))
+
+
+def main(argv: Optional[List[str]] = None, env: Optional[Env] = None) -> int:
+    """Run the command line; return the exit status (2 bad input, 130 interrupted)."""
+    env = env or Env()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    state = State(env)
+    from typer._click import exceptions as click_exc
+
+    command = typer.main.get_command(app)
+    try:
+        rv = command.main(args=argv, prog_name="sexting-protocol", standalone_mode=False, obj=state)
+        return rv if isinstance(rv, int) else 0
+    except UserError as e:
+        env.err(e.message)
+        return e.exit_code
+    except (KeyboardInterrupt, click_exc.Abort):
+        env.err(HELP[env.lang]["interrupted"])
+        return 130
+    except click_exc.ClickException as e:
+        env.err(f"{e.format_message()}\n{HELP[env.lang]['see_help']}")
+        return e.exit_code
+    except BrokenPipeError:
+        return 0

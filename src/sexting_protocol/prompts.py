@@ -1,0 +1,67 @@
+"""The asker: every question the tool puts to a person goes through here (questionary).
+
+This is the only interactive code. `unsafe_ask` is used throughout: questionary's `ask` swallows
+Ctrl-C and returns None, and the tool must end with exit status 130 and write nothing.
+Tests pass prompt_toolkit's pipe input and a dummy output.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional, Sequence
+
+import questionary
+from questionary import Choice
+
+BACK = "__back__"
+
+
+class Asker:
+    def __init__(self, texts: Callable[[str], str], input: Any = None, output: Any = None):
+        self.t = texts
+        self.io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
+
+    def choice(self, message: str, options: Sequence[tuple[Any, str]], default: Any = None,
+               help: Optional[str] = None, back: bool = False) -> Any:
+        """One of the options, with arrow keys and Enter; BACK when the person goes back."""
+        choices = [Choice(label, value=value) for value, label in options]
+        if back:
+            choices.append(Choice(self.t("ask_back"), value=BACK))
+        default_choice = next((c for c in choices if c.value == default), None)
+        return questionary.select(
+            _with_help(message, help), choices=choices, default=default_choice, instruction=self.t("ask_instruction"),
+            qmark="?", use_shortcuts=False, show_description=False, **self.io,
+        ).unsafe_ask()
+
+    def number(self, message: str, low: int, high: int, help: Optional[str] = None,
+               default: Optional[int] = None, back: bool = False, accept: Callable[[int], bool] = lambda n: False) -> Any:
+        """A whole number from low to high (or one `accept` takes); Enter without one means
+        unknown (None); `<` goes back."""
+        def valid(text: str) -> Any:
+            text = text.strip()
+            if not text or (back and text == "<") or (text.isdigit() and (low <= int(text) <= high or accept(int(text)))):
+                return True
+            return self.t("ask_number_invalid").format(low=low, high=high)
+
+        answer = questionary.text(
+            _with_help(message, help), default="" if default is None else str(default), validate=valid,
+            instruction=self.t("ask_number_instruction" + ("_back" if back else "")), **self.io,
+        ).unsafe_ask().strip()
+        if back and answer == "<":
+            return BACK
+        return int(answer) if answer else None
+
+    def text(self, message: str, default: str = "", help: Optional[str] = None,
+             required: bool = False) -> str:
+        def valid(text: str) -> Any:
+            return True if text.strip() or not required else self.t("ask_required")
+
+        return questionary.text(_with_help(message, help), default=default, validate=valid, **self.io).unsafe_ask().strip()
+
+    def yes_no(self, message: str, default: bool = True) -> bool:
+        """Yes or no in the chosen language (questionary's own confirm says Y/n)."""
+        return bool(self.choice(message, [(True, self.t("ask_yes")), (False, self.t("ask_no"))], default=default))
+
+
+def _with_help(message: str, help: Optional[str]) -> str:
+    """The short help text on its own line under the question."""
+    return f"{message}\n  ({help})\n " if help else message
