@@ -280,7 +280,7 @@ def main(argv: Optional[List[str]] = None, env: Optional[Env] = None) -> int:
     except UserError as e:
         env.err(e.message)
         return e.exit_code
-    except (KeyboardInterrupt, click_exc.Abort):
+    except (KeyboardInterrupt, typer.Abort):
         env.err(HELP[env.lang]["interrupted"])
         return 130
     except click_exc.ClickException as e:
@@ -288,3 +288,9 @@ def main(argv: Optional[List[str]] = None, env: Optional[Env] = None) -> int:
         return e.exit_code
     except BrokenPipeError:
         return 0
+    except Exception as e:  # a bug: say so in one line; SEXTING_PROTOCOL_DEBUG=1 shows the traceback
+        if env.environ.get("SEXTING_PROTOCOL_DEBUG"):
+            raise
+        env.err(f"sexting-protocol: internal error ({type(e).__name__}: {e}). Nothing was saved. "
+                "Run with SEXTING_PROTOCOL_DEBUG=1 for details.")
+        return 1

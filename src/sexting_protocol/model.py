@@ -6,8 +6,6 @@ into these msgspec structs (unknown keys, missing fields and wrong types are err
 that resolve, and conditions that name a real question and option.
 """
 
-from __future__ import annotations
-
 from typing import Literal, Optional, Union
 
 import msgspec
@@ -50,9 +48,9 @@ class Cond(_S, kw_only=True):
     criterion: Optional[str] = None
     flag: Optional[list[str]] = None
     route: Optional[str] = None
-    all_: Optional[list[Cond]] = field(default=None, name="all")
-    any_: Optional[list[Cond]] = field(default=None, name="any")
-    not_: Optional[Cond] = field(default=None, name="not")
+    all_: Optional[list["Cond"]] = field(default=None, name="all")
+    any_: Optional[list["Cond"]] = field(default=None, name="any")
+    not_: Optional["Cond"] = field(default=None, name="not")
     is_: Optional[Union[str, int]] = field(default=None, name="is")
     in_: Optional[list[Union[str, int]]] = field(default=None, name="in")
     lt: Optional[int] = None
@@ -74,9 +72,17 @@ class Alert(_S, kw_only=True):
     route: str
 
 
+class OutOfScope(_S, kw_only=True):
+    min: int
+    max: int
+    text: Text
+    contacts: list[str]
+
+
 class Question(_S, kw_only=True):
     id: str
     type: Literal["choice", "number"] = "choice"
+    short: Text  # a few words, for the review screen and reports
     text: Text
     help: Text
     find_out: Text
@@ -88,13 +94,6 @@ class Question(_S, kw_only=True):
     # number questions: answers in [min, max] of this block end the triage (out of scope)
     out_of_scope: Optional[OutOfScope] = None
     alert: Optional[Alert] = None
-
-
-class OutOfScope(_S, kw_only=True):
-    min: int
-    max: int
-    text: Text
-    contacts: list[str]
 
 
 # --- the flag system -------------------------------------------------------------------------
@@ -293,7 +292,6 @@ class Contact(_S, kw_only=True):
     region: Optional[str] = None
     note: Optional[Text] = None
     historical: bool = False
-    remove: bool = False
     source_file: Optional[str] = None
 
 

@@ -7,6 +7,8 @@ Tests pass prompt_toolkit's pipe input and a dummy output.
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from typing import Any, Callable, Optional, Sequence
 
 import questionary
@@ -22,7 +24,8 @@ class Asker:
 
     def choice(self, message: str, options: Sequence[tuple[Any, str]], default: Any = None,
                help: Optional[str] = None, back: bool = False) -> Any:
-        """One of the options, with arrow keys and Enter; BACK when the person goes back."""
+        """One of the options, with arrow keys and Enter; BACK when the person goes back.
+        (A value may not be None: questionary then returns the label.)"""
         choices = [Choice(label, value=value) for value, label in options]
         if back:
             choices.append(Choice(self.t("ask_back"), value=BACK))
@@ -32,8 +35,18 @@ class Asker:
             qmark="?", use_shortcuts=False, show_description=False, **self.io,
         ).unsafe_ask()
 
+    def checkbox(self, message: str, options: Sequence[tuple[Any, str]], instruction: str,
+                 checked: Sequence[Any] = (), help: Optional[str] = None) -> list[Any]:
+        """Any number of the options (none too): arrow keys, space to tick, Enter when done."""
+        choices = [Choice(label, value=value, checked=value in checked) for value, label in options]
+        return questionary.checkbox(
+            _with_help(message, help), choices=choices, instruction=instruction, qmark="?",
+            show_description=False, **self.io,
+        ).unsafe_ask()
+
     def number(self, message: str, low: int, high: int, help: Optional[str] = None,
-               default: Optional[int] = None, back: bool = False, accept: Callable[[int], bool] = lambda n: False) -> Any:
+               default: Optional[int] = None, back: bool = False, accept: Callable[[int], bool] = lambda n: False,
+               instruction: Optional[str] = None) -> Any:
         """A whole number from low to high (or one `accept` takes); Enter without one means
         unknown (None); `<` goes back."""
         def valid(text: str) -> Any:
@@ -44,7 +57,7 @@ class Asker:
 
         answer = questionary.text(
             _with_help(message, help), default="" if default is None else str(default), validate=valid,
-            instruction=self.t("ask_number_instruction" + ("_back" if back else "")), **self.io,
+            instruction=instruction or self.t("ask_number_instruction" + ("_back" if back else "")), **self.io,
         ).unsafe_ask().strip()
         if back and answer == "<":
             return BACK
@@ -63,5 +76,10 @@ class Asker:
 
 
 def _with_help(message: str, help: Optional[str]) -> str:
-    """The short help text on its own line under the question."""
-    return f"{message}\n  ({help})\n " if help else message
+    """The question and its short help text, wrapped to the terminal (prompt_toolkit cuts
+    a long line of a message off at the edge)."""
+    width = max(40, shutil.get_terminal_size().columns - 4)
+    text = textwrap.fill(message, width, subsequent_indent="  ")
+    if help:
+        text += "\n" + textwrap.fill(f"({help})", width, initial_indent="  ", subsequent_indent="   ") + "\n "
+    return text

@@ -92,7 +92,8 @@ def _plain_table(t: Table) -> str:
         for h, v in zip(t.headers, row):
             if not v:
                 continue
-            lines.append(_wrap(f"{h}: {v}", "    ", "  - " if first else "    "))
+            value = v.replace("\n", "; ")
+            lines.append(_wrap(f"{h}: {value}", "    ", "  - " if first else "    "))
             first = False
     return "\n".join(lines)
 

@@ -136,6 +136,7 @@ class Session:
             self.ask_open()
         d = self.decide()
         self.show(self.view.blocks(d, self.state.bundle().region_note(self.state.lang)))
+        self.show(self.view.urgent_blocks(d) + [self.view.flag_banner(d)])  # again, next to the question
         self.confirmation = self.confirm(d)
         d = self.decide()
         if self.confirmation.flag != d.flag:
@@ -182,7 +183,7 @@ class Session:
             elif value != "__back__" and not in_range(q, value):
                 value = UNKNOWN
         else:
-            options = [(o.value, self.view.tx(o.label)) for o in q.options] + [(UNKNOWN, self.t("unknown_answer"))]
+            options = [(o.value, self.view.tx(o.label)) for o in q.options] + [(UNKNOWN, self.t("ask_unknown"))]
             value = self.asker.choice(self.view.tx(q.text), options, default=current, help=self.view.tx(q.help), back=back)
         if value == "__back__":
             last = self.mine.pop()
@@ -206,11 +207,12 @@ class Session:
 
     def review(self) -> Optional[str]:
         """All answers, each changeable; None when they are right."""
-        options: list[tuple[Any, str]] = [(None, self.t("review_ok"))]
+        options: list[tuple[Any, str]] = [("__ok__", self.t("review_ok"))]
         for qid in self.asked:
             q = self.engine.questions[qid]
-            options.append((qid, f"{self.view.tx(q.text)} → {self.view.answer_text(qid, self.answers[qid])}"))
-        return self.asker.choice(self.t("review_title"), options, default=None)
+            options.append((qid, f"{self.view.tx(q.short)}: {self.view.answer_text(qid, self.answers[qid])}"))
+        chosen = self.asker.choice(self.t("review_title"), options, default="__ok__")
+        return None if chosen == "__ok__" else chosen
 
     def confirm(self, d) -> Confirmation:
         lowest = self.engine.limits(d.assessment)
@@ -233,8 +235,8 @@ class Session:
             return
         kind = self.asker.choice(self.t("offer_report"), [
             ("md", self.t("report_md")), ("txt", self.t("report_txt")), ("json", self.t("report_json")),
-            (None, self.t("report_none"))], default="md")
-        if kind:
+            ("no", self.t("report_none"))], default="md")
+        if kind != "no":
             if self.meta.case_ref is None:
                 self.meta.case_ref = self.asker.text(self.t("ask_case_ref"), help=self.t("no_names")) or None
             if self.meta.role is None:
@@ -243,7 +245,7 @@ class Session:
             content = render(self.view, d, self.meta, kind)
             self.save(f"sexting-verslag-{self.state.env.today.isoformat()}.{kind}", content)
         if self.asker.yes_no(self.t("offer_ics"), default=True):
-            days = self.asker.number(self.t("ask_days"), 1, 365, default=self.days) or self.days
+            days = self.asker.number(self.t("ask_days"), 1, 365, default=self.days, instruction=self.t("ask_days_instruction")) or self.days
             when = self.state.env.today + dt.timedelta(days=days)
             self.save(f"follow-up-{when.isoformat()}.ics", calendar(self.view, when))
 

@@ -236,7 +236,7 @@ class DecisionView(View):
             why = []
             for r in d.reasons:
                 if r.kind == "criterion" and r.id == crit.id:
-                    said = "; ".join(f"{self.tx(self.e.questions[q].text)} {self.answer_text(q, a)}"
+                    said = "; ".join(f"{self.tx(self.e.questions[q].short)}: {self.answer_text(q, a)}"
                                      for q, a in zip(r.questions, r.answers) if q in self.e.questions)
                     rule = next(x for x in self.e.t.ratings[crit.id] if x.id == r.rule)
                     why.append((self.tx(rule.because) + " " if rule.because else "") + f"({said})")
@@ -277,8 +277,13 @@ class DecisionView(View):
         return blocks
 
     def contact_blocks(self, d) -> list[Block]:
-        found = [c for cid in d.contacts if (c := self.b.contact(cid))]
-        return [Heading(self.t("contacts_title"), 2), self.contact_rows(found)]
+        """Whom to call for this case: name, how to reach them, and when."""
+        rows = [[c.name, "\n".join(x for x in (self.detail(c.phone), self.detail(c.chat), c.email or "",
+                                               c.person or "") if x) or self.detail(c.website),
+                 self.tx(c.when_to_call) or self.tx(c.purpose)]
+                for cid in d.contacts if (c := self.b.contact(cid))]
+        return [Heading(self.t("contacts_title"), 2),
+                Table([self.t("col_name"), self.t("col_reach"), self.t("when_to_call")], rows)]
 
     def blocks(self, d, note: Optional[str] = None) -> list[Block]:
         """The decision screen: urgent first, then the proposal, why, routes, plan, contacts."""
