@@ -184,12 +184,7 @@ def contacts(
         if note:
             out["note"] = note
         return st.json(out)
-    blocks = v.contacts_blocks(found, note)
-    if sources:
-        from .render import Items
-
-        blocks.append(Items([f"{c.id}: {c.source_file or ''}" for c in found]))
-    st.show(blocks)
+    st.show(v.contacts_blocks(found, note, sources))
 
 
 @app.command(help=H["advice"])
@@ -199,8 +194,6 @@ def advice(
     donts: bool = typer.Option(False, "--donts", help=H["opt_donts"]),
     as_json: bool = JSON,
 ) -> None:
-    from .render import Heading, Items
-
     st = _state(ctx)
     v = st.view()
     both = dos == donts
@@ -208,11 +201,8 @@ def advice(
     parts += [("donts", v.p.donts)] if donts or both else []
     if as_json:
         return st.json({k: [v.advice_json(a) for a in items] for k, items in parts})
-    blocks: list = []
-    for key, items in parts:
-        blocks += [Heading(v.t(key), 1, "bold green" if key == "dos" else "bold red"),
-                   Items([v.advice_line(a) for a in items])]
-    st.show(blocks)
+    blocks = v.advice_blocks()
+    st.show(blocks if both else blocks[:2] if dos else blocks[2:])
 
 
 @app.command(help=H["criteria"])
@@ -250,6 +240,34 @@ def triage(
     opts = Options(answers=answers, as_json=as_json, no_input=no_input, report=report, ics=ics, case_ref=case_ref,
                    role=role, signal_date=signal_date, followup_days=followup_days, force=force)
     raise typer.Exit(run(_state(ctx), opts))
+
+
+@app.command(help=H["init"])
+def init(ctx: typer.Context, force: bool = typer.Option(False, "--force", help=H["opt_force"])) -> None:
+    from .setup import init as run
+
+    raise typer.Exit(run(_state(ctx), force))
+
+
+@app.command(help=H["schema"])
+def schema(
+    ctx: typer.Context,
+    output: Optional[str] = typer.Option(None, "--output", "-o", help=H["opt_schema_output"], metavar="DIR"),
+) -> None:
+    from .setup import schemas
+
+    raise typer.Exit(schemas(_state(ctx), output))
+
+
+@app.command(help=H["handout"])
+def handout(
+    ctx: typer.Context,
+    output: Optional[str] = typer.Option(None, "--output", "-o", help=H["opt_handout_output"], metavar="FILE"),
+    force: bool = typer.Option(False, "--force", help=H["opt_force"]),
+) -> None:
+    from .setup import handout as run
+
+    raise typer.Exit(run(_state(ctx), output, force))
 
 
 @app.command(help=H["practice"])

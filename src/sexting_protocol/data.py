@@ -112,7 +112,8 @@ class Bundle:
     contacts: model.Contacts
     ui: model.UI
     layered: bool = False
-    sources: dict[str, Source] = field(default_factory=dict)
+    # "protocol", "contacts" → locate(path, message) -> Problem, in whichever file the path is
+    locators: dict[str, Any] = field(default_factory=dict)
 
     def contact(self, cid: str) -> model.Contact | None:
         idx = self.__dict__.get("_cidx")
@@ -275,7 +276,7 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: bool, enviro
             problems.append(plocate(p, m))
     if problems:
         raise DataError(problems)
-    return Bundle(proto, cons, ui(), layered=bool(lcontacts), sources={"protocol": psrc, "contacts": csrc})
+    return Bundle(proto, cons, ui(), layered=bool(lcontacts), locators={"protocol": plocate, "contacts": clocate})
 
 
 def _fmt(parts) -> str:
@@ -304,9 +305,9 @@ def missing_english(bundle: Bundle) -> list[Problem]:
     """Warnings: texts without English (Dutch is shown instead)."""
     out = []
     for name, obj in (("protocol", bundle.protocol), ("contacts", bundle.contacts)):
-        src = bundle.sources.get(name)
-        if src is not None:
-            out += [src.problem(p, m) for p, m in model.missing_english(obj)]
+        locate = bundle.locators.get(name)
+        if locate is not None:
+            out += [locate(p, m) for p, m in model.missing_english(obj)]
     return out
 
 

@@ -282,10 +282,11 @@ class Contact(_S, kw_only=True):
     purpose: Text
     aliases: list[str] = []
     when_to_call: Optional[Text] = None
-    phone: Optional[Detail] = None
-    chat: Optional[Detail] = None
-    website: Optional[Detail] = None
-    address: Optional[Detail] = None
+    # a plain string is the organisation's own detail (from its layer file)
+    phone: Union[Detail, str, None] = None
+    chat: Union[Detail, str, None] = None
+    website: Union[Detail, str, None] = None
+    address: Union[Detail, str, None] = None
     email: Optional[str] = None
     person: Optional[str] = None
     reachable: Optional[Text] = None

@@ -62,7 +62,7 @@ class _Within(data.Source):
     at: tuple = ()
 
     def line(self, parts) -> Optional[int]:
-        return data.Source.line(self, [*self.at, *parts])
+        return super().line([*self.at, *parts])
 
     def problem(self, parts, message: str) -> Problem:
         return Problem(self.path, self.line(parts), yamlio.join_path([*self.at, *parts]), message)

@@ -119,6 +119,60 @@ def markdown(blocks: list[Block]) -> str:
     return "\n".join(out).strip("\n") + "\n"
 
 
+# --- HTML (the handout) ----------------------------------------------------------------------
+
+_CSS = """
+@page { size: A4; margin: 12mm; }
+body { font: 9.5pt/1.35 system-ui, sans-serif; color: #111; columns: 2; column-gap: 8mm; margin: 0; }
+h1 { column-span: all; font-size: 15pt; margin: 0 0 4pt; }
+h2 { font-size: 11pt; margin: 8pt 0 2pt; break-after: avoid; }
+h3 { font-size: 9.5pt; margin: 5pt 0 1pt; break-after: avoid; }
+p { margin: 2pt 0; }
+ul { margin: 2pt 0 4pt; padding-left: 12pt; }
+li { margin: 0 0 1pt; }
+ul.check { list-style: "\\2610  "; }
+.banner { border: 2pt solid #b00; padding: 3pt 5pt; margin: 4pt 0; break-inside: avoid; }
+.banner strong { color: #b00; }
+table { border-collapse: collapse; width: 100%; font-size: 8pt; break-inside: auto; }
+td, th { border-top: 0.5pt solid #999; padding: 1pt 2pt; vertical-align: top; text-align: left; }
+.intro, footer { column-span: all; }
+footer { margin-top: 6pt; font-size: 8pt; color: #444; }
+"""
+
+
+def html(blocks: list[Block], title: str, lang: str, intro: str = "", footer: str = "") -> str:
+    """A self-contained page: inline style, no scripts, no outside resources."""
+    from html import escape as e
+
+    def lines(text: str) -> str:
+        return "<br>".join(e(x) for x in text.split("\n"))
+
+    out = [f"<!DOCTYPE html>\n<html lang=\"{e(lang)}\">\n<head>\n<meta charset=\"utf-8\">",
+           f"<title>{e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>", f"<h1>{e(title)}</h1>"]
+    if intro:
+        out.append(f"<p class=\"intro\">{lines(intro)}</p>")
+    for b in blocks:
+        if isinstance(b, Heading):
+            level = min(b.level + 1, 3)
+            out.append(f"<h{level}>{e(b.text)}</h{level}>")
+        elif isinstance(b, Para):
+            out.append(f"<p>{lines(b.text)}</p>")
+        elif isinstance(b, Items):
+            cls = ' class="check"' if b.check else ""
+            out.append(f"<ul{cls}>" + "".join(f"<li>{lines(i)}</li>" for i in b.items) + "</ul>")
+        elif isinstance(b, Table):
+            head = "".join(f"<th>{e(h)}</th>" for h in b.headers)
+            rows = "".join("<tr>" + "".join(f"<td>{lines(c)}</td>" for c in r) + "</tr>" for r in b.rows)
+            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        elif isinstance(b, Banner):
+            out.append(f"<div class=\"banner\"><strong>{e(b.text)}</strong>"
+                       + "".join(f"<br>{e(x)}" for x in b.lines) + "</div>")
+    if footer:
+        out.append(f"<footer>{lines(footer)}</footer>")
+    out.append("</body>\n</html>")
+    return "\n".join(out) + "\n"
+
+
 # --- rich ------------------------------------------------------------------------------------
 
 

@@ -6,15 +6,13 @@ checked against the JSON Schema of the model, which lists all of them, each with
 
 from __future__ import annotations
 
-from . import data, model, yamlio
+from . import data, schema
 from .errors import DataError, Problem
 
 
-def problems_in(src: data.Source, typ) -> list[Problem]:
+def problems_in(src: data.Source, schema: dict) -> list[Problem]:
     import jsonschema
-    import msgspec
 
-    schema = msgspec.json.schema(typ)
     validator = jsonschema.Draft202012Validator(schema)
     out = []
     for err in sorted(validator.iter_errors(src.raw), key=lambda e: list(map(str, e.absolute_path))):
@@ -26,22 +24,19 @@ def problems_in(src: data.Source, typ) -> list[Problem]:
 
 def run(state) -> int:
     env = state.env
-    ppath, cpath = data.paths(state.protocol, state.contacts)
+    ppath, cpath = data.paths(state.protocol, state.contacts, env.environ)
+    lproto, lcontacts = data.layer_paths(env.environ) if state.layers else (None, None)
+    checks = [(ppath, schema.full("protocol")), (cpath, schema.full("contacts"))]
+    checks += [(p, schema.layer(n)) for p, n in ((lproto, "protocol"), (lcontacts, "contacts")) if p]
     problems: list[Problem] = []
-    typed = True
-    for path, typ in ((ppath, model.Protocol), (cpath, model.Contacts)):
+    for path, s in checks:
         try:
-            src = data.read(path)
+            problems += problems_in(data.read(path), s)
         except DataError as e:
             problems += e.problems
-            typed = False
-            continue
-        found = problems_in(src, typ)
-        problems += found
-        typed = typed and not found
-    if typed:
+    if not problems:
         try:
-            bundle = state.bundle()
+            bundle = data.load(state.protocol, state.contacts, state.layers, env, cache=False)
         except DataError as e:
             problems += e.problems
         else:
@@ -52,5 +47,5 @@ def run(state) -> int:
     if problems:
         env.err(f"{len(problems)} problem(s).")
         return 2
-    env.out(f"OK: {ppath}, {cpath}")
+    env.out("OK: " + ", ".join(p for p, _ in checks))
     return 0

@@ -27,9 +27,11 @@ class View:
 
     # --- contacts ------------------------------------------------------------------------------
 
-    def detail(self, d: Optional[Detail]) -> str:
+    def detail(self, d: Optional[Detail | str]) -> str:
         if d is None:
             return ""
+        if isinstance(d, str):
+            return d
         if d.verified == "yes":
             return d.value
         return f"{d.value} ({self.t('unverified' if d.verified == 'no' else 'partly_verified')})"
@@ -48,7 +50,9 @@ class View:
             out["when_to_call"] = self.tx(c.when_to_call)
         for key in ("phone", "chat", "website", "address"):
             d = getattr(c, key)
-            if d is not None:
+            if isinstance(d, str):
+                out[key] = {"value": d, "source": c.source_file}
+            elif d is not None:
                 out[key] = {"value": d.value, "verified": d.verified, "source": d.source}
         for key in ("email", "person", "region", "source_file"):
             if getattr(c, key):
@@ -61,7 +65,7 @@ class View:
             out["historical"] = True
         return out
 
-    def contact_rows(self, contacts: list[Contact]) -> Table:
+    def contact_rows(self, contacts: list[Contact], sources: bool = False) -> Table:
         rows = []
         for c in contacts:
             reach = "\n".join(x for x in (self.detail(c.phone), self.detail(c.chat), self.detail(c.website),
@@ -70,8 +74,9 @@ class View:
             if c.historical:
                 name += f" [{self.t('historical')}]"
             use = self.tx(c.purpose) + (f"\n{self.t('when_to_call')}: {self.tx(c.when_to_call)}" if c.when_to_call else "")
-            rows.append([name, self.t(f"kind_{c.kind}"), reach, use])
-        return Table([self.t("col_name"), self.t("col_kind"), self.t("col_reach"), self.t("col_purpose")], rows)
+            rows.append([name, self.t(f"kind_{c.kind}"), reach, use] + ([c.source_file or ""] if sources else []))
+        headers = [self.t("col_name"), self.t("col_kind"), self.t("col_reach"), self.t("col_purpose")]
+        return Table(headers + ([self.t("col_source")] if sources else []), rows)
 
     def find_contacts(self, query: Optional[str], kind: Optional[str]) -> list[Contact]:
         out = []
@@ -86,8 +91,8 @@ class View:
             out.append(c)
         return out
 
-    def contacts_blocks(self, found: list[Contact], note: Optional[str] = None) -> list[Block]:
-        blocks: list[Block] = [Heading(self.t("contacts_title")), self.contact_rows(found)]
+    def contacts_blocks(self, found: list[Contact], note: Optional[str] = None, sources: bool = False) -> list[Block]:
+        blocks: list[Block] = [Heading(self.t("contacts_title")), self.contact_rows(found, sources)]
         if note:
             blocks.append(Para(note, style="dim"))
         return blocks
@@ -143,6 +148,10 @@ class View:
                 "instead": [self.tx(t) for t in r.instead]}
 
     # --- advice and criteria -------------------------------------------------------------------
+
+    def advice_blocks(self) -> list[Block]:
+        return [Heading(self.t("dos"), 2, "bold green"), Items([self.advice_line(a) for a in self.p.dos]),
+                Heading(self.t("donts"), 2, "bold red"), Items([self.advice_line(a) for a in self.p.donts])]
 
     def advice_json(self, a) -> dict[str, Any]:
         return {"id": a.id, "title": self.tx(a.title), "text": self.tx(a.text), "steps": a.steps}

@@ -65,7 +65,8 @@ def parse(text: str, path: str) -> Any:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         what = " ".join(x for x in (e.context, e.problem) if x)
-        raise DataError([Problem(path, line, "", f"YAML error: {what}")]) from None
+        where = join_path(_path_at(text, mark.line)) if isinstance(e, yaml.constructor.ConstructorError) and mark else ""
+        raise DataError([Problem(path, line, where, f"YAML error: {what}")]) from None
     except yaml.YAMLError as e:
         raise DataError([Problem(path, None, "", f"YAML error: {e}")]) from None
 
@@ -109,6 +110,31 @@ class LineFinder:
         if node is not None:
             best = node.start_mark.line + 1
         return best
+
+
+def _path_at(text: str, line: int) -> list[str | int]:
+    """The path of the key that starts on a line (0-based), for errors the constructor finds."""
+    try:
+        node = yaml.compose(text, Loader=_Base)
+    except yaml.YAMLError:
+        return []
+    path: list[str | int] = []
+    while node is not None:
+        items = list(enumerate(node.value)) if isinstance(node, yaml.SequenceNode) else (
+            [(k.value, v) for k, v in node.value] if isinstance(node, yaml.MappingNode) else [])
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.start_mark.line == line:
+                    return [*path, k.value]
+        nxt = None
+        for key, child in items:
+            if child.start_mark.line <= line <= child.end_mark.line:
+                nxt = (key, child)
+        if nxt is None:
+            break
+        path.append(nxt[0])
+        node = nxt[1]
+    return path
 
 
 def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
