@@ -30,19 +30,19 @@ class Asker:
         if back:
             choices.append(Choice(self.t("ask_back"), value=BACK))
         default_choice = next((c for c in choices if c.value == default), None)
-        return questionary.select(
+        return _ask(questionary.select(
             _with_help(message, help), choices=choices, default=default_choice, instruction=self.t("ask_instruction"),
             qmark="?", use_shortcuts=False, show_description=False, **self.io,
-        ).unsafe_ask()
+        ))
 
     def checkbox(self, message: str, options: Sequence[tuple[Any, str]], instruction: str,
                  checked: Sequence[Any] = (), help: Optional[str] = None) -> list[Any]:
         """Any number of the options (none too): arrow keys, space to tick, Enter when done."""
         choices = [Choice(label, value=value, checked=value in checked) for value, label in options]
-        return questionary.checkbox(
+        return _ask(questionary.checkbox(
             _with_help(message, help), choices=choices, instruction=instruction, qmark="?",
             show_description=False, **self.io,
-        ).unsafe_ask()
+        ))
 
     def number(self, message: str, low: int, high: int, help: Optional[str] = None,
                default: Optional[int] = None, back: bool = False, accept: Callable[[int], bool] = lambda n: False,
@@ -55,10 +55,10 @@ class Asker:
                 return True
             return self.t("ask_number_invalid").format(low=low, high=high)
 
-        answer = questionary.text(
+        answer = _ask(questionary.text(
             _with_help(message, help), default="" if default is None else str(default), validate=valid,
             instruction=instruction or self.t("ask_number_instruction" + ("_back" if back else "")), **self.io,
-        ).unsafe_ask().strip()
+        )).strip()
         if back and answer == "<":
             return BACK
         return int(answer) if answer else None
@@ -68,11 +68,29 @@ class Asker:
         def valid(text: str) -> Any:
             return True if text.strip() or not required else self.t("ask_required")
 
-        return questionary.text(_with_help(message, help), default=default, validate=valid, **self.io).unsafe_ask().strip()
+        return _ask(questionary.text(_with_help(message, help), default=default, validate=valid, **self.io)).strip()
 
     def yes_no(self, message: str, default: bool = True) -> bool:
         """Yes or no in the chosen language (questionary's own confirm says Y/n)."""
         return bool(self.choice(message, [(True, self.t("ask_yes")), (False, self.t("ask_no"))], default=default))
+
+
+def _ask(question: questionary.Question) -> Any:
+    """Ask; Ctrl-C as a key and SIGINT as a signal both raise KeyboardInterrupt.
+
+    prompt_toolkit turns SIGINT into its `<sigint>` key, which questionary leaves unbound."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+
+    extra = KeyBindings()
+
+    @extra.add(Keys.SIGINT, eager=True)
+    def _interrupt(event) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, extra]) if app.key_bindings else extra
+    return question.unsafe_ask()
 
 
 def _with_help(message: str, help: Optional[str]) -> str:

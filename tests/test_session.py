@@ -1,0 +1,324 @@
+"""The interactive triage, driven in-process: a scripted asker for the flow, and the real
+questionary asker through prompt_toolkit's pipe input for the keys."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+
+import pytest
+
+from sexting_protocol import data
+from sexting_protocol.cli import State
+from sexting_protocol.engine import Engine
+from sexting_protocol.env import Env
+from sexting_protocol.errors import UserError
+from sexting_protocol.prompts import BACK, Asker
+from sexting_protocol.session import Options, run
+
+from conftest import CLEAR, TODAY
+
+
+class Script:
+    """An asker that answers from a script: question id → answer, plus the screens after."""
+
+    def __init__(self, engine: Engine, answers: dict, confirm=None, reason="", consulted="",
+                 report="no", ics=False, path=None, back_after=None, change=None, interrupt_at=None):
+        self.by_text = {e.text.nl: qid for qid, e in engine.questions.items()}
+        self.answers, self.confirm, self.reason, self.consulted = answers, confirm, reason, consulted
+        self.report, self.ics, self.path = report, ics, path
+        self.back_after, self.change, self.interrupt_at = back_after, change, interrupt_at
+        self.asked: list[str] = []
+        self.messages: list[str] = []
+        self.reviews = 0
+        self.confirm_options = None
+        self.out = None  # the session's stdout, to see what was on screen before each question
+        self.shown_before: dict[str, int] = {}
+
+    def _qid(self, message: str):
+        return self.by_text.get(message.split("\n")[0].replace("\n  ", " ")) or next(
+            (q for t, q in self.by_text.items() if message.replace("\n  ", " ").startswith(t)), None)
+
+    def _question(self, message: str):
+        qid = self._qid(message)
+        if qid is not None and self.out is not None:
+            self.shown_before.setdefault(qid, len(self.out.getvalue()))
+        if qid is not None and qid == self.interrupt_at:
+            raise KeyboardInterrupt
+        if qid is not None:
+            self.asked.append(qid)
+            if self.back_after == qid and self.asked.count(qid) == 1:
+                return qid, BACK
+        return qid, None
+
+    def choice(self, message, options, default=None, help=None, back=False):
+        self.messages.append(message)
+        qid, forced = self._question(message)
+        if forced is not None:
+            return forced
+        if qid is not None:
+            return self.answers.get(qid, "unknown")
+        values = [v for v, _ in options]
+        if "__ok__" in values:  # the review
+            self.reviews += 1
+            if self.change and self.reviews == 1:
+                return self.change[0]
+            return "__ok__"
+        if "md" in values:  # the report offer
+            return self.report
+        if True in values:  # the calendar offer
+            return self.ics
+        self.confirm_options = values  # the confirmation
+        return self.confirm if self.confirm is not None else values[0]
+
+    def yes_no(self, message, default=True):
+        return self.choice(message, [(True, "Ja"), (False, "Nee")], default)
+
+    def number(self, message, low, high, help=None, default=None, back=False, accept=None, instruction=None):
+        self.messages.append(message)
+        qid, forced = self._question(message)
+        if forced is not None:
+            return forced
+        if qid is None:
+            return default
+        value = self.answers.get(qid)
+        return None if value in (None, "unknown") else value
+
+    def text(self, message, default="", help=None, required=False):
+        self.messages.append(message)
+        if "Waarom" in message:
+            return self.reason
+        if "overlegd" in message:
+            return self.consulted
+        if "Bestandsnaam" in message:
+            return self.path or default
+        return default
+
+
+@pytest.fixture
+def state(tmp_path):
+    env = Env(stdout=io.StringIO(), stderr=io.StringIO(), stdin_isatty=True, stdout_isatty=True, no_color=True,
+              today=TODAY, environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home"), "SEXTING_PROTOCOL_CACHE": "off"})
+    return State(env)
+
+
+@pytest.fixture
+def engine():
+    return Engine(data.load(cache=False).protocol)
+
+
+def session(state, engine, answers, opts=None, **kw):
+    asker = Script(engine, answers, **kw)
+    asker.out = state.env.stdout
+    code = run(state, opts or Options(), asker=asker)
+    return code, asker, state.env.stdout.getvalue(), state.env.stderr.getvalue()
+
+
+def test_asks_safety_questions_first_and_decides(state, engine):
+    code, asker, out, _ = session(state, engine, CLEAR)
+    assert code == 0
+    assert asker.asked[:4] == ["immediate_danger", "self_harm_concern", "sexual_violence_recent", "adult_involved"]
+    assert "VOORSTEL: GROEN" in out
+    assert asker.reviews == 1
+    assert asker.confirm_options[0] == "green"
+
+
+def test_the_session_asks_what_the_engine_would_ask(state, engine):
+    answers = {"immediate_danger": "no", "self_harm_concern": "no", "sexual_violence_recent": "no",
+               "adult_involved": "yes", "age_depicted": 14, "other_person": "adult_outside", "home_risk": "no"}
+    _, asker, out, _ = session(state, engine, answers)
+    decision_phase = asker.asked[: len(engine.asked(answers))]
+    assert decision_phase == engine.asked(answers)
+    assert len(decision_phase) <= 8
+    assert "VOORSTEL: ZWART" in out
+
+
+def test_an_urgent_answer_shows_its_action_before_the_next_question(state, engine):
+    _, asker, out, _ = session(state, engine, {**CLEAR, "self_harm_concern": "yes"})
+    banner = out.index("SUÏCIDALE GEDACHTEN")
+    assert "113" in out[banner:banner + 300]
+    # shown at once: on screen before the next question is asked
+    assert asker.shown_before["self_harm_concern"] <= banner < asker.shown_before["sexual_violence_recent"]
+
+
+def test_urgent_banner_stands_before_the_proposal_on_the_decision_screen(state, engine):
+    _, _, out, _ = session(state, engine, {**CLEAR, "immediate_danger": "yes"})
+    decision = out[out.index("ACUUT GEVAAR", out.index("ACUUT GEVAAR") + 1):]
+    assert decision.index("ACUUT GEVAAR") < decision.index("VOORSTEL")
+
+
+def test_going_back_asks_the_previous_question_again(state, engine):
+    _, asker, _, _ = session(state, engine, CLEAR, back_after="self_harm_concern")
+    assert asker.asked[:3] == ["immediate_danger", "self_harm_concern", "immediate_danger"]
+
+
+def test_review_can_change_an_answer(state, engine):
+    asker = Script(engine, dict(CLEAR), change=("impact",))
+    asker.answers_after = None
+    original = asker.choice
+
+    def choice(message, options, default=None, help=None, back=False):
+        if asker.reviews == 1 and asker._qid(message) == "impact":
+            asker.answers["impact"] = "serious"
+        return original(message, options, default, help, back)
+
+    asker.choice = choice
+    assert run(state, Options(), asker=asker) == 0
+    out = state.env.stdout.getvalue()
+    assert "VOORSTEL: ROOD" in out  # impact serious rates zelfrespect red
+
+
+def test_confirming_another_flag_needs_a_reason_and_is_kept(state, engine, tmp_path):
+    path = tmp_path / "verslag.json"
+    code, asker, out, _ = session(state, engine, {**CLEAR, "context_ok": "somewhat"}, confirm="red",
+                                  reason="tweede incident deze maand", report="json", path=str(path))
+    assert code == 0
+    import json
+
+    saved = json.loads(path.read_text())
+    assert saved["flag"] == "yellow" and saved["confirmed_flag"] == "red"
+    assert saved["answers"]["confirmed_reason"] == "tweede incident deze maand"
+    assert "police" not in saved["routes"] and "consult" in saved["routes"]
+
+
+def test_a_locked_case_offers_no_flag_below_red(state, engine):
+    _, asker, _, _ = session(state, engine, {**CLEAR, "extortion": "yes"}, confirm="red", reason="r", consulted="ZAT")
+    assert asker.confirm_options == ["black", "red"]
+
+
+def test_lowering_black_asks_who_was_consulted(state, engine, tmp_path):
+    path = tmp_path / "v.json"
+    session(state, engine, {**CLEAR, "extortion": "yes"}, confirm="red", reason="r", consulted="zorgcoördinator",
+            report="json", path=str(path))
+    import json
+
+    saved = json.loads(path.read_text())
+    assert saved["answers"]["confirmed_consulted"] == "zorgcoördinator"
+    assert "police" in saved["routes"]  # a locked case keeps its police route
+
+
+def test_report_and_calendar_are_private_files(state, engine, tmp_path):
+    os.chdir(tmp_path)
+    code, _, out, _ = session(state, engine, CLEAR, report="md", ics=True)
+    assert code == 0
+    files = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+    assert files == [f"follow-up-{TODAY.replace(day=9).isoformat()}.ics", f"sexting-verslag-{TODAY.isoformat()}.md"]
+    for name in files:
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
+
+
+def test_interrupt_writes_nothing_and_returns_130(state, engine, tmp_path):
+    os.chdir(tmp_path)
+    code, _, _, err = session(state, engine, CLEAR, interrupt_at="extortion", report="md")
+    assert code == 130
+    assert "Afgebroken, niets opgeslagen" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_adult_in_the_images_ends_the_session(state, engine):
+    with pytest.raises(UserError) as e:
+        session(state, engine, {**CLEAR, "adult_involved": "yes", "age_depicted": 19})
+    assert e.value.exit_code == 2
+    assert "0900-8844" in state.env.stdout.getvalue()
+
+
+def test_an_answers_file_in_a_terminal_asks_only_what_it_leaves_open(state, engine, tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_text("immediate_danger: no\nself_harm_concern: no\nsexual_violence_recent: no\n")
+    _, asker, _, _ = session(state, engine, CLEAR, opts=Options(answers=str(f)))
+    assert "immediate_danger" not in asker.asked
+    assert asker.asked[0] == "adult_involved"
+
+
+def test_no_input_asks_nothing(state, engine, tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_text("immediate_danger: no\n")
+    code, asker, out, _ = session(state, engine, CLEAR, opts=Options(answers=str(f), no_input=True))
+    assert code == 0 and asker.asked == [] and "VOORSTEL" in out
+
+
+# --- the real asker, through prompt_toolkit's pipe input ---------------------------------------
+
+DOWN, ENTER = "\x1b[B", "\r"
+
+
+def real_asker(keys: str):
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    texts = data.load(cache=False)
+    ctx = create_pipe_input()
+    pipe = ctx.__enter__()
+    pipe.send_text(keys)
+    return Asker(lambda k: texts.t(k, "nl"), input=pipe, output=DummyOutput()), ctx
+
+
+def test_pipe_input_arrow_keys_choose_an_option():
+    asker, ctx = real_asker(DOWN + ENTER)
+    try:
+        assert asker.choice("Vraag?", [("yes", "Ja"), ("no", "Nee"), ("unknown", "Weet ik niet")]) == "no"
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+def test_pipe_input_enter_without_a_number_means_unknown():
+    asker, ctx = real_asker(ENTER)
+    try:
+        assert asker.number("Leeftijd?", 0, 17) is None
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+def test_pipe_input_number_out_of_range_is_refused_until_valid():
+    asker, ctx = real_asker("42" + ENTER + "\x7f\x7f" + "15" + ENTER)
+    try:
+        assert asker.number("Leeftijd?", 0, 17) == 15
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+def test_pipe_input_ctrl_c_raises_keyboard_interrupt():
+    asker, ctx = real_asker("\x03")
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            asker.choice("Vraag?", [("yes", "Ja"), ("no", "Nee")])
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+def test_whole_session_through_pipe_input(state, tmp_path):
+    """The real asker for every screen: the first option by Enter everywhere (the risky answers
+    come first), except "Nee" to acute danger, no report and no calendar."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    os.chdir(tmp_path)
+    messages = []
+
+    class Keys(Asker):
+        def choice(self, message, options, default=None, help=None, back=False):
+            messages.append(message)
+            values = [v for v, _ in options]
+            first = not messages[:-1]
+            pipe.send_text(DOWN * 3 + ENTER if "md" in values else DOWN + ENTER if True in values or first else ENTER)
+            return super().choice(message, options, default, help, back)
+
+        def number(self, message, *args, **kw):
+            messages.append(message)
+            pipe.send_text("14" + ENTER)
+            return super().number(message, *args, **kw)
+
+        def text(self, message, default="", help=None, required=False):
+            pipe.send_text("x" + ENTER)
+            return super().text(message, default, help, required)
+
+    with create_pipe_input() as pipe:
+        asker = Keys(lambda k: state.bundle().t(k, "nl"), input=pipe, output=DummyOutput())
+        code = run(state, Options(), asker=asker)
+    assert code == 0
+    out = state.env.stdout.getvalue()
+    assert "SUÏCIDALE GEDACHTEN" in out  # "Ja" to the second question showed its action
+    assert "VOORSTEL: ZWART" in out  # recent sexual violence "Ja": black
+    assert messages[0].startswith("Is iemand op dit moment in acuut gevaar")
+    assert list(tmp_path.iterdir()) == []  # no report, no calendar
