@@ -14,6 +14,8 @@ import json
 import os
 import pathlib
 import re
+import shutil
+import tempfile
 import textwrap
 from typing import Any, NamedTuple, Optional
 
@@ -49,14 +51,25 @@ CLEAR: dict[str, Any] = {
 
 _ENV_VARS = ("SEXTING_PROTOCOL_LANG", "SEXTING_PROTOCOL_FILE", "SEXTING_CONTACTS_FILE", "NO_COLOR", "FORCE_COLOR",
              "SEXTING_PROTOCOL_DEBUG")
+_TMP: list[str] = []
 
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "slow: builds a wheel and installs it in a fresh venv (runs by default; -m 'not slow' skips it)")
-    # The tests choose language, files and colour themselves: nothing from the caller's shell.
+    # The tests choose language, files and colour themselves: nothing from the caller's shell. The
+    # organisation's layer folder is an empty one, and the cache lives in a folder of its own.
     for name in _ENV_VARS:
         os.environ.pop(name, None)
+    for name in ("SEXTING_PROTOCOL_HOME", "SEXTING_PROTOCOL_CACHE"):
+        folder = tempfile.mkdtemp(prefix="sexting-protocol-tests-")
+        _TMP.append(folder)
+        os.environ[name] = folder
+
+
+def pytest_unconfigure(config):
+    for folder in _TMP:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class Result(NamedTuple):
@@ -75,7 +88,8 @@ def run_cli(*args: str, stdin_tty: bool = False, stdout_tty: bool = False, envir
     from sexting_protocol.cli import main
     from sexting_protocol.env import Env
 
-    env_vars = dict(environ or {})
+    env_vars = {k: os.environ[k] for k in ("SEXTING_PROTOCOL_HOME", "SEXTING_PROTOCOL_CACHE") if k in os.environ}
+    env_vars.update(environ or {})
     if debug:
         env_vars.setdefault("SEXTING_PROTOCOL_DEBUG", "1")
     out, err = io.StringIO(), io.StringIO()

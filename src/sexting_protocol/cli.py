@@ -147,7 +147,7 @@ def _route_blocks(v, r) -> list:
     if items:
         blocks.append(Items(items, check=True))
     if r.contacts:
-        blocks += [Heading(v.t("contacts_title"), 3), Items(v._contacts_of(r.contacts))]
+        blocks += [Heading(v.t("contacts_title"), 3), Items(v.contacts_of(r.contacts))]
     return blocks
 
 
@@ -215,10 +215,10 @@ def criteria(ctx: typer.Context, as_json: bool = JSON) -> None:
 
 
 @app.command(help=H["validate"])
-def validate(ctx: typer.Context) -> None:
+def validate(ctx: typer.Context, as_json: bool = JSON) -> None:
     from .validate import run
 
-    raise typer.Exit(run(_state(ctx)))
+    raise typer.Exit(run(_state(ctx), as_json))
 
 
 @app.command(help=H["triage"])
@@ -243,20 +243,22 @@ def triage(
 
 
 @app.command(help=H["init"])
-def init(ctx: typer.Context, force: bool = typer.Option(False, "--force", help=H["opt_force"])) -> None:
+def init(ctx: typer.Context, force: bool = typer.Option(False, "--force", help=H["opt_force"]),
+         as_json: bool = JSON) -> None:
     from .setup import init as run
 
-    raise typer.Exit(run(_state(ctx), force))
+    raise typer.Exit(run(_state(ctx), force, as_json))
 
 
 @app.command(help=H["schema"])
 def schema(
     ctx: typer.Context,
     output: Optional[str] = typer.Option(None, "--output", "-o", help=H["opt_schema_output"], metavar="DIR"),
+    as_json: bool = JSON,
 ) -> None:
     from .setup import schemas
 
-    raise typer.Exit(schemas(_state(ctx), output))
+    raise typer.Exit(schemas(_state(ctx), output, as_json))
 
 
 @app.command(help=H["handout"])
@@ -264,10 +266,11 @@ def handout(
     ctx: typer.Context,
     output: Optional[str] = typer.Option(None, "--output", "-o", help=H["opt_handout_output"], metavar="FILE"),
     force: bool = typer.Option(False, "--force", help=H["opt_force"]),
+    as_json: bool = JSON,
 ) -> None:
     from .setup import handout as run
 
-    raise typer.Exit(run(_state(ctx), output, force))
+    raise typer.Exit(run(_state(ctx), output, force, as_json))
 
 
 @app.command(help=H["practice"])

@@ -81,7 +81,8 @@ class Source:
     def problem(self, parts, message: str) -> Problem:
         from .yamlio import join_path
 
-        return Problem(self.path, self.line(parts), join_path(parts), message)
+        shown = [p[:39] + "…" if isinstance(p, str) and len(p) > 40 else p for p in parts]  # never echo a huge key
+        return Problem(self.path, self.line(parts), join_path(shown), message)
 
 
 def read(path: str) -> Source:
@@ -101,6 +102,9 @@ def convert(src: Source, typ: type[T], raw: Any = None, locate=None) -> T:
 
         message, _, where = str(e).partition(" - at `")
         parts = split_path(where.rstrip("`")) if where else []
+        unknown = re.match(r"Object contains unknown field `(.+)`$", message)
+        if unknown:  # point at the key itself: it may stand in a layer on top of the object
+            parts.append(unknown.group(1))
         raise DataError([(locate or src.problem)(parts, message)]) from None
 
 
@@ -151,12 +155,12 @@ def layer_paths(environ=os.environ) -> tuple[Optional[str], Optional[str]]:
 _UI: Optional[model.UI] = None
 
 
-def ui() -> model.UI:
+def ui(environ=os.environ) -> model.UI:
     """The interface texts, read once (the command help needs them before anything else)."""
     global _UI
     if _UI is None:
         path = shipped("ui.yaml")
-        _UI = _cached([path], model.UI, lambda: convert(read(path), model.UI))
+        _UI = _cached([path], model.UI, lambda: convert(read(path), model.UI), environ)
     return _UI
 
 
@@ -276,7 +280,7 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: bool, enviro
             problems.append(plocate(p, m))
     if problems:
         raise DataError(problems)
-    return Bundle(proto, cons, ui(), layered=bool(lcontacts), locators={"protocol": plocate, "contacts": clocate})
+    return Bundle(proto, cons, ui(environ), layered=bool(lcontacts), locators={"protocol": plocate, "contacts": clocate})
 
 
 def _fmt(parts) -> str:
@@ -298,7 +302,7 @@ def load(protocol: str | None = None, contacts: str | None = None, layers: bool 
         files, tuple[model.Protocol, model.Contacts, bool],
         lambda: (lambda b: (b.protocol, b.contacts, b.layered))(_load(protocol, contacts, layers, environ)),
         environ)
-    return Bundle(proto, cons, ui(), layered=layered)
+    return Bundle(proto, cons, ui(environ), layered=layered)
 
 
 def missing_english(bundle: Bundle) -> list[Problem]:

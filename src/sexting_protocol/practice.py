@@ -19,7 +19,6 @@ from .engine import Confirmation, Decision, Engine, Value
 from .errors import Problem, UserError
 from .model import FLAGS, UNKNOWN
 from .render import Block, Heading, Items, Para, Table
-from .session import _contact
 from .views import DecisionView
 
 SAME, DIFFERENT, TICK, NONE = "✓", "✗", "✓", "–"
@@ -77,7 +76,7 @@ def load(view: DecisionView, path: Optional[str] = None) -> list[Scenario]:
         if case.expect.exit is not None:
             continue  # an answers file the tool must refuse: a test, not a case to weigh
         part = _Within(src.path, src.text, {"answers": case.answers}, at=(i,))
-        out.append(Scenario(case, *from_source(part, view.e, lambda cid: _contact(view, cid))))
+        out.append(Scenario(case, *from_source(part, view.e, view.contact_text)))
     return out
 
 

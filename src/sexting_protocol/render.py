@@ -122,21 +122,21 @@ def markdown(blocks: list[Block]) -> str:
 # --- HTML (the handout) ----------------------------------------------------------------------
 
 _CSS = """
-@page { size: A4; margin: 12mm; }
-body { font: 9.5pt/1.35 system-ui, sans-serif; color: #111; columns: 2; column-gap: 8mm; margin: 0; }
-h1 { column-span: all; font-size: 15pt; margin: 0 0 4pt; }
-h2 { font-size: 11pt; margin: 8pt 0 2pt; break-after: avoid; }
-h3 { font-size: 9.5pt; margin: 5pt 0 1pt; break-after: avoid; }
-p { margin: 2pt 0; }
-ul { margin: 2pt 0 4pt; padding-left: 12pt; }
-li { margin: 0 0 1pt; }
+@page { size: A4; margin: 9mm; }
+body { font: 8.2pt/1.3 system-ui, sans-serif; color: #111; columns: 3; column-gap: 5mm; margin: 0; }
+h1 { column-span: all; font-size: 13pt; margin: 0 0 2pt; }
+h2 { font-size: 8.6pt; margin: 5pt 0 1pt; break-after: avoid; }
+h3 { font-size: 7.8pt; margin: 3pt 0 1pt; break-after: avoid; }
+p { margin: 1pt 0; }
+ul { margin: 1pt 0 2pt; padding-left: 9pt; }
+li { margin: 0 0 0.5pt; }
 ul.check { list-style: "\\2610  "; }
-.banner { border: 2pt solid #b00; padding: 3pt 5pt; margin: 4pt 0; break-inside: avoid; }
+.banner { border: 1.5pt solid #b00; padding: 2pt 4pt; margin: 3pt 0; break-inside: avoid; }
 .banner strong { color: #b00; }
-table { border-collapse: collapse; width: 100%; font-size: 8pt; break-inside: auto; }
+table { border-collapse: collapse; width: 100%; }
 td, th { border-top: 0.5pt solid #999; padding: 1pt 2pt; vertical-align: top; text-align: left; }
 .intro, footer { column-span: all; }
-footer { margin-top: 6pt; font-size: 8pt; color: #444; }
+footer { margin-top: 4pt; color: #444; }
 """
 
 
@@ -177,13 +177,14 @@ def html(blocks: list[Block], title: str, lang: str, intro: str = "", footer: st
 
 
 def show_rich(blocks: list[Block], stream) -> None:
-    """Colour on a terminal. rich is imported here only: pipes never pay for it."""
+    """Colour on a terminal (the Env decided that). rich is imported here only: pipes never
+    pay for it."""
     from rich.console import Console
     from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table as RTable
 
-    console = Console(file=stream, highlight=False)
+    console = Console(file=stream, highlight=False, force_terminal=True)
     for b in blocks:
         if isinstance(b, Heading):
             style = b.style or ("bold underline" if b.level == 1 else "bold")

@@ -47,7 +47,7 @@ def run(state, opts: Options, asker=None) -> int:
     answers: dict[str, Any] = {}
     confirmation = None
     if opts.answers:
-        answers, confirmation, _ = read_answers(opts.answers, engine, lambda cid: _contact(view, cid))
+        answers, confirmation, _ = read_answers(opts.answers, engine, view.contact_text)
     interactive = (env.interactive or asker is not None) and not opts.as_json and not opts.no_input
     if not opts.answers and not interactive:
         raise UserError(view.t("err_no_terminal"))
@@ -69,11 +69,6 @@ def run(state, opts: Options, asker=None) -> int:
     except KeyboardInterrupt:
         env.err(view.t("interrupted"))
         return 130
-
-
-def _contact(view, cid: str) -> str:
-    c = view.b.contact(cid)
-    return view.contact_line(c) if c else cid
 
 
 def _date(text: str, view) -> dt.date:
@@ -196,13 +191,11 @@ class Session:
             self.mine.append(q.id)
         if q.alert and value in q.alert.answers:
             route = self.engine.routes[q.alert.route]
-            contacts = [self.view.contact_line(c) for cid in route.contacts if (c := self.view.b.contact(cid))]
-            self.show([Banner(self.view.tx(route.action), "bold white on red", contacts)])
+            self.show([Banner(self.view.tx(route.action), "bold white on red", self.view.contacts_of(route.contacts))])
 
     def out_of_scope(self, q: Question) -> None:
         oos = q.out_of_scope
-        contacts = [self.view.contact_line(c) for cid in oos.contacts if (c := self.view.b.contact(cid))]
-        self.show([Banner(self.view.tx(oos.text), "bold yellow", contacts)])
+        self.show([Banner(self.view.tx(oos.text), "bold yellow", self.view.contacts_of(oos.contacts))])
         raise Ended(self.t("ended_out_of_scope"))
 
     def review(self) -> Optional[str]:

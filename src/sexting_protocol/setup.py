@@ -12,7 +12,7 @@ from .errors import UserError
 from .files import Exists, write_private
 
 
-def init(state, force: bool = False) -> int:
+def init(state, force: bool = False, as_json: bool = False) -> int:
     """Write the organisation's contacts file, with the layer schema beside it."""
     folder = data.config_dir(state.env.environ)
     target = folder / "contacts.yaml"
@@ -24,41 +24,70 @@ def init(state, force: bool = False) -> int:
         raise UserError(state.t("err_exists", path=target), exit_code=1) from None
     except OSError as e:
         raise UserError(f"{folder}: {e.strerror}") from None
-    write_private(str(folder / "contacts-layer.schema.json"), schema.dumps(schema.layer("contacts")), force=True)
-    state.env.out(state.t("init_written", path=target))
+    schema_path = folder / "contacts-layer.schema.json"
+    write_private(str(schema_path), schema.dumps(schema.layer("contacts")), force=True)
+    if as_json:
+        state.json({"written": str(target), "schema": str(schema_path)})
+    else:
+        state.env.out(state.t("init_written", path=target))
     return 0
 
 
-def schemas(state, output: Optional[str]) -> int:
+def schemas(state, output: Optional[str], as_json: bool = False) -> int:
+    """Without --output one JSON object of all schemas (so --json changes nothing there)."""
     all_ = schema.all_schemas()
     if output is None:
         state.json(all_)
         return 0
     os.makedirs(output, exist_ok=True)
+    written = []
     for name, s in all_.items():
-        write_private(os.path.join(output, name), schema.dumps(s), force=True)
-        os.chmod(os.path.join(output, name), 0o644)  # a schema is no secret
-        state.env.out(state.t("written_plain", path=os.path.join(output, name)))
+        path = os.path.join(output, name)
+        write_private(path, schema.dumps(s), force=True)
+        os.chmod(path, 0o644)  # a schema is no secret
+        written.append(path)
+    if as_json:
+        state.json({"written": written})
+    else:
+        for path in written:
+            state.env.out(state.t("written_plain", path=path))
     return 0
 
 
-def handout(state, output: Optional[str], force: bool = False) -> int:
-    """The whole protocol as one self-contained HTML page for the staff room."""
-    from .render import html
+def handout(state, output: Optional[str], force: bool = False, as_json: bool = False) -> int:
+    """The whole protocol as one self-contained HTML page for the staff room (or its content
+    as JSON)."""
+    from .render import Banner, Heading, Items, Para, html, to_json
     from .views import View
 
     v = View(state.bundle(), state.lang)
     p = v.p
-    blocks = [*v.images_blocks()]
-    for s in p.steps:
-        blocks += v.section_blocks(v.step_title(s), s)
-    blocks += v.section_blocks(v.tx(p.zvh_route.title), p.zvh_route)
-    blocks += v.section_blocks(v.tx(p.followup.title), p.followup)
+    if as_json:
+        contacts = [v.contact_json(c) for c in state.bundle().contacts.contacts if not c.historical]
+        page = to_json({"title": v.tx(p.leaflet.title), "intro": v.tx(p.leaflet.intro),
+                        "images_rule": v.images_json(), "steps": [v.section_json(s) for s in p.steps],
+                        "zvh_route": v.section_json(p.zvh_route), "followup": v.section_json(p.followup),
+                        "dos": [v.advice_json(a) for a in p.dos], "donts": [v.advice_json(a) for a in p.donts],
+                        "contacts": contacts, "disclaimer": v.tx(p.leaflet.disclaimer)})
+        return _emit(state, page, output, force)
+    r = p.images_rule
+    blocks = [Banner(v.tx(r.title), lines=[v.tx(t) for t in r.never])]
+    for sec, title in [*((s, v.step_title(s)) for s in p.steps), (p.zvh_route, v.tx(p.zvh_route.title)),
+                       (p.followup, v.tx(p.followup.title))]:
+        blocks += [Heading(title, 2), Items([v.tx(i.text) for i in sec.checklist], check=True)]
     blocks += v.advice_blocks()
+    # whom to call: name and number, one line each (the purpose is in `contacts`)
     contacts = [c for c in state.bundle().contacts.contacts if not c.historical]
-    blocks += v.contacts_blocks(contacts, state.bundle().region_note(state.lang))
+    blocks += [Heading(v.t("contacts_title"), 2), Items([v.contact_line(c) for c in contacts])]
+    note = state.bundle().region_note(state.lang)
+    if note:
+        blocks.append(Para(note))
     page = html(blocks, title=v.tx(p.leaflet.title), lang=state.lang, intro=v.tx(p.leaflet.intro),
                 footer=v.tx(p.leaflet.disclaimer))
+    return _emit(state, page, output, force)
+
+
+def _emit(state, page: str, output: Optional[str], force: bool) -> int:
     if output is None:
         state.env.out(page)
         return 0

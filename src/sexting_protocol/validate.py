@@ -22,13 +22,14 @@ def problems_in(src: data.Source, schema: dict) -> list[Problem]:
     return out
 
 
-def run(state) -> int:
+def run(state, as_json: bool = False) -> int:
     env = state.env
     ppath, cpath = data.paths(state.protocol, state.contacts, env.environ)
     lproto, lcontacts = data.layer_paths(env.environ) if state.layers else (None, None)
     checks = [(ppath, schema.full("protocol")), (cpath, schema.full("contacts"))]
     checks += [(p, schema.layer(n)) for p, n in ((lproto, "protocol"), (lcontacts, "contacts")) if p]
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     for path, s in checks:
         try:
             problems += problems_in(data.read(path), s)
@@ -40,8 +41,16 @@ def run(state) -> int:
         except DataError as e:
             problems += e.problems
         else:
-            for w in data.missing_english(bundle):
-                env.err(f"{w} (warning)")
+            warnings = data.missing_english(bundle)
+    if as_json:
+        def entry(p: Problem) -> dict:
+            return {"file": p.file, "line": p.line, "path": p.path, "message": p.message}
+
+        state.json({"ok": not problems, "files": [p for p, _ in checks], "problems": [entry(p) for p in problems],
+                    "warnings": [entry(w) for w in warnings]})
+        return 2 if problems else 0
+    for w in warnings:
+        env.err(f"{w} (warning)")
     for p in problems:
         env.err(str(p))
     if problems:

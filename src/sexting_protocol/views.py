@@ -105,8 +105,13 @@ class View:
     def advice_line(self, a) -> str:
         return f"{self.tx(a.title)}: {self.tx(a.text)}"
 
-    def _contacts_of(self, ids: list[str]) -> list[str]:
+    def contacts_of(self, ids: list[str]) -> list[str]:
         return [self.contact_line(c) for cid in ids if (c := self.b.contact(cid))]
+
+    def contact_text(self, cid: str) -> str:
+        """A contact id as a line to read (its id when a layer removed it)."""
+        c = self.b.contact(cid)
+        return self.contact_line(c) if c else cid
 
     def section_blocks(self, title: str, sec: Step | Section, with_advice: Optional[int] = None) -> list[Block]:
         blocks: list[Block] = [Heading(title, 2), Para(self.tx(sec.summary), style="italic"),
@@ -119,7 +124,7 @@ class View:
                 blocks += [Heading(self.t("donts"), 3, "bold red"), Items([self.advice_line(a) for a in donts])]
         ids = list(dict.fromkeys([*sec.contacts, *(c for i in sec.checklist for c in i.contacts)]))
         if ids:
-            blocks += [Heading(self.t("contacts_title"), 3), Items(self._contacts_of(ids))]
+            blocks += [Heading(self.t("contacts_title"), 3), Items(self.contacts_of(ids))]
         return blocks
 
     def step_title(self, s: Step) -> str:
@@ -224,8 +229,7 @@ class DecisionView(View):
         for rid in d.routes:
             r = self.e.routes[rid]
             if r.urgent:
-                out.append(Banner(self.tx(r.action), "bold white on red",
-                                  [self.contact_line(c) for cid in r.contacts if (c := self.b.contact(cid))]))
+                out.append(Banner(self.tx(r.action), "bold white on red", self.contacts_of(r.contacts)))
         return out
 
     def flag_banner(self, d) -> Banner:
@@ -274,7 +278,7 @@ class DecisionView(View):
             lines = []
             for item in step["items"]:
                 line = item["text"]
-                reach = self._contacts_of(item.get("contacts", []))
+                reach = self.contacts_of(item.get("contacts", []))
                 if reach:
                     line += " (" + "; ".join(reach) + ")"
                 lines.append(line)

@@ -1,0 +1,132 @@
+"""Writing files: readable by the owner alone, atomically, never over an existing file without force."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from sexting_protocol import files
+from sexting_protocol.errors import UserError
+
+
+@pytest.fixture
+def open_umask():
+    old = os.umask(0)
+    yield
+    os.umask(old)
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def leftovers(folder, keep):
+    return sorted(p.name for p in folder.iterdir() if p.name not in keep)
+
+
+def test_writes_mode_0600_whatever_the_umask(tmp_path, open_umask):
+    path = tmp_path / "verslag.md"
+    written = files.write_private(str(path), "inhoud\n")
+    assert written == str(path)
+    assert path.read_text(encoding="utf-8") == "inhoud\n"
+    assert mode(path) == 0o600
+    assert leftovers(tmp_path, {"verslag.md"}) == []
+
+
+def test_relative_path_is_made_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    written = files.write_private("v.txt", "x")
+    assert os.path.isabs(written) and os.path.samefile(written, tmp_path / "v.txt")
+
+
+def test_utf8_and_unix_newlines(tmp_path):
+    path = tmp_path / "v.txt"
+    files.write_private(str(path), "zorgcoördinator\nregel 2\n")
+    assert path.read_bytes() == "zorgcoördinator\nregel 2\n".encode("utf-8")
+
+
+def test_refuses_an_existing_file(tmp_path):
+    path = tmp_path / "v.md"
+    path.write_text("ouder", encoding="utf-8")
+    with pytest.raises(files.Exists) as e:
+        files.write_private(str(path), "nieuw")
+    assert e.value.exit_code == 1
+    assert path.read_text(encoding="utf-8") == "ouder"
+    assert leftovers(tmp_path, {"v.md"}) == []
+
+
+def test_refuses_a_dangling_symlink(tmp_path):
+    link = tmp_path / "v.md"
+    link.symlink_to(tmp_path / "elders.md")
+    with pytest.raises(files.Exists):
+        files.write_private(str(link), "nieuw")
+    assert not (tmp_path / "elders.md").exists()
+
+
+def test_force_replaces_and_sets_0600(tmp_path, open_umask):
+    path = tmp_path / "v.md"
+    path.write_text("ouder", encoding="utf-8")
+    os.chmod(path, 0o644)
+    files.write_private(str(path), "nieuw", force=True)
+    assert path.read_text(encoding="utf-8") == "nieuw"
+    assert mode(path) == 0o600
+    assert leftovers(tmp_path, {"v.md"}) == []
+
+
+def test_a_missing_folder_is_a_user_error(tmp_path):
+    with pytest.raises(UserError) as e:
+        files.write_private(str(tmp_path / "nope" / "v.md"), "x")
+    assert "nope" in e.value.message
+
+
+def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
+    def broken_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        files.write_private(str(tmp_path / "v.md"), "x" * 10_000)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_write_leaves_nothing(tmp_path, monkeypatch):
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        files.write_private(str(tmp_path / "v.md"), "x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_target_never_holds_half_a_file(tmp_path, monkeypatch):
+    """While the content is being written, the target does not exist yet."""
+    path = tmp_path / "v.md"
+    seen = []
+    real_fsync = os.fsync
+
+    def watching_fsync(fd):
+        seen.append(path.exists())
+        real_fsync(fd)
+
+    monkeypatch.setattr(files.os, "fsync", watching_fsync)
+    files.write_private(str(path), "inhoud")
+    assert seen == [False]
+    assert path.read_text(encoding="utf-8") == "inhoud"
+
+
+def test_a_file_appearing_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
+    path = tmp_path / "v.md"
+    real_fsync = os.fsync
+
+    def racing_fsync(fd):
+        real_fsync(fd)
+        path.write_text("van een ander", encoding="utf-8")
+
+    monkeypatch.setattr(files.os, "fsync", racing_fsync)
+    with pytest.raises(files.Exists):
+        files.write_private(str(path), "inhoud")
+    assert path.read_text(encoding="utf-8") == "van een ander"
+    assert leftovers(tmp_path, {"v.md"}) == []
