@@ -157,7 +157,7 @@ def test_every_command_takes_json(command):
 @pytest.mark.parametrize("args", [
     ["checklist"], ["checklist", "--step", "3"], ["checklist", "--route", "zvh"], ["checklist", "--route", "police"],
     ["checklist", "--followup"], ["contacts"], ["contacts", "--kind", "acuut"], ["advice"], ["advice", "--dos"],
-    ["criteria"], ["practice", "--list"],
+    ["criteria"], ["practice", "--list"], ["validate"], ["schema"], ["handout"],
 ], ids=" ".join)
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_json_parses(run, args, lang):
@@ -171,6 +171,25 @@ def test_validate_json_parses(run):
     r = run("validate", "--json")
     assert r.code == 0, r.err
     assert isinstance(r.json(), (dict, list))
+
+
+def test_validate_json_lists_the_problems(run, write, protocol_text):
+    text = alter(protocol_text, STEP3, STEP3 + "    colour: red\n")
+    text = alter(text, "  - number: 4\n", "  - number: four\n")
+    path = write("protocol.yaml", text)
+    r = run("--protocol", path, "validate", "--json")
+    assert r.code == 2
+    out = r.json()
+    text_of = json.dumps(out)
+    assert "colour" in text_of and "steps[3].number" in text_of
+    assert str(line_of(text, "  - number: four")) in text_of
+    assert path in text_of
+
+
+def test_init_json(run, tmp_path):
+    r = run("init", "--json", environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home")})
+    assert r.code == 0, r.err
+    assert str(tmp_path / "home") in json.dumps(r.json())
 
 
 def test_json_in_the_chosen_language(run, bundle):

@@ -19,7 +19,7 @@ from typing import Optional
 import pytest
 import yaml
 
-from conftest import CLEAR, DATA, TODAY, Result, alter, line_of, shipped_text
+from conftest import CLEAR, TODAY, Result, alter, line_of, shipped_text
 from sexting_protocol import data
 from sexting_protocol.cli import main
 from sexting_protocol.env import Env
