@@ -207,3 +207,55 @@ def expect_misses(out: dict, e: dict) -> list[str]:
         if not isinstance(asked, list) or not asked or len(asked) > e["max_asked"]:
             misses.append(f"asked {asked!r}, want at most {e['max_asked']} questions")
     return misses
+
+
+# --- a school's own folders (layers, init, cache) ------------------------------------------------
+
+
+@pytest.fixture
+def user_home(tmp_path, monkeypatch) -> pathlib.Path:
+    """An empty HOME and no XDG or SEXTING_* folders in the process environment, so a test sees
+    (with assert_no_leak) that nothing was written outside its own folders."""
+    from sexting_protocol import data
+
+    # The interface texts are read once per process, through os.environ: read them here with the
+    # cache off, before HOME is swapped, so that nothing is written anywhere.
+    monkeypatch.setenv("SEXTING_PROTOCOL_CACHE", "off")
+    data.ui()
+    home = tmp_path / "user-home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "SEXTING_PROTOCOL_HOME", "SEXTING_PROTOCOL_CACHE",
+                 "SEXTING_PROTOCOL_FILE", "SEXTING_CONTACTS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+def assert_no_leak(home: pathlib.Path) -> None:
+    written = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
+    assert written == [], f"written outside the test's folders: {written}"
+
+
+class Org:
+    """A school's config folder and cache folder, and the command line run against them."""
+
+    def __init__(self, tmp_path: pathlib.Path, home: Optional[pathlib.Path] = None, cache: Optional[str] = None):
+        self.tmp = tmp_path
+        self.home = home or tmp_path / "org-config"
+        self.cache = tmp_path / "org-cache"
+        self.cache_setting = str(self.cache) if cache is None else cache
+
+    def env(self, out=None, err=None, extra: Optional[dict] = None):
+        from sexting_protocol.env import Env
+
+        environ = {"SEXTING_PROTOCOL_HOME": str(self.home), "SEXTING_PROTOCOL_CACHE": self.cache_setting,
+                   "SEXTING_PROTOCOL_DEBUG": "1", **(extra or {})}
+        return Env(stdin=io.StringIO(), stdout=out or io.StringIO(), stderr=err or io.StringIO(),
+                   stdin_isatty=False, stdout_isatty=False, environ=environ, today=TODAY)
+
+    def run(self, *args: str, extra: Optional[dict] = None) -> Result:
+        from sexting_protocol.cli import main
+
+        out, err = io.StringIO(), io.StringIO()
+        code = main([str(a) for a in args], env=self.env(out, err, extra))
+        return Result(code, out.getvalue(), err.getvalue())

@@ -160,17 +160,18 @@ def test_a_key_given_twice_in_json(run, write):
 
 @pytest.mark.parametrize("flag", ["purple", "rood", "GROEN"])
 def test_confirmed_flag_not_a_flag(run, write, flag):
-    path = write("a.yaml", {**CLEAR, "confirmed_flag": flag, "confirmed_reason": "x"})
+    path = write("a.yaml", f"extortion: no\nconfirmed_flag: {flag}\nconfirmed_reason: x\n")
     r = triage(run, path)
-    refused(r, path, "confirmed_flag", *FLAGS)
+    refused(r, path, "confirmed_flag", *FLAGS, line=2)
 
 
 def test_confirmed_flag_below_the_limit(run, write):
     answers = {**CLEAR, "online_only_contact": "yes", "confirmed_flag": "yellow", "confirmed_reason": "leeftijdgenoot",
                "confirmed_consulted": "IB-er"}
     path = write("a.yaml", answers)
+    line = list(answers).index("confirmed_flag") + 1
     r = triage(run, path)
-    refused(r, path, "confirmed_flag", "red", "black")
+    refused(r, path, "confirmed_flag", "red", "black", line=line)
     assert "yellow" in r.err
 
 
@@ -230,8 +231,12 @@ def test_a_file_over_1_mb(run, tmp_path, monkeypatch):
     path = tmp_path / "big.yaml"
     path.write_text("extortion: no\n#" + "x" * 1_100_000 + "\n", encoding="utf-8")
 
-    def no_parse(*a, **k):
-        raise AssertionError("parsed a file over the limit")
+    real_parse = yamlio.parse
+
+    def no_parse(text, where):
+        if where == str(path):
+            raise AssertionError("a file over the limit was parsed")
+        return real_parse(text, where)
 
     monkeypatch.setattr(yamlio, "parse", no_parse)
     r = triage(run, str(path))

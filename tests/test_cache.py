@@ -8,7 +8,6 @@ points at an empty folder, so nothing can reach the real ~/.config or ~/.cache.
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -18,57 +17,23 @@ from typing import Optional
 import msgspec
 import pytest
 
-from conftest import TODAY, Result
+from conftest import Org as BaseOrg, assert_no_leak
 from sexting_protocol import data, yamlio
-from sexting_protocol.cli import main
-from sexting_protocol.env import Env
 
 LAYER = 'contacts:\n  - id: smw\n    phone: "013-111 11 11"\n'
 CHANGED = 'contacts:\n  - id: smw\n    phone: "013-222 22 22"\n'  # same length as LAYER
 
 
-@pytest.fixture(autouse=True)
-def user_home(tmp_path, monkeypatch) -> Path:
-    """An empty HOME and no XDG or SEXTING_* folders in the process environment."""
-    # The interface texts are read once per process, through os.environ: read them here with the
-    # cache off, before HOME is swapped, so that nothing is written anywhere.
-    monkeypatch.setenv("SEXTING_PROTOCOL_CACHE", "off")
-    data.ui()
-    home = tmp_path / "user-home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "SEXTING_PROTOCOL_HOME", "SEXTING_PROTOCOL_CACHE",
-                 "SEXTING_PROTOCOL_FILE", "SEXTING_CONTACTS_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    return home
+pytestmark = pytest.mark.usefixtures("user_home")
 
 
-def assert_no_leak(home: Path) -> None:
-    written = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
-    assert written == [], f"written outside the test's folders: {written}"
-
-
-class Org:
+class Org(BaseOrg):
     def __init__(self, tmp_path: Path, cache: Optional[str] = None):
-        self.tmp = tmp_path
-        self.home = tmp_path / "org-config"
+        super().__init__(tmp_path, cache=cache)
         self.home.mkdir(exist_ok=True)
-        self.cache = tmp_path / "org-cache"
-        self.cache_setting = str(self.cache) if cache is None else cache
-
-    def env(self, out=None, err=None) -> Env:
-        return Env(stdin=io.StringIO(), stdout=out or io.StringIO(), stderr=err or io.StringIO(),
-                   stdin_isatty=False, stdout_isatty=False, today=TODAY,
-                   environ={"SEXTING_PROTOCOL_HOME": str(self.home), "SEXTING_PROTOCOL_CACHE": self.cache_setting,
-                            "SEXTING_PROTOCOL_DEBUG": "1"})
 
     def load(self, **kw) -> data.Bundle:
         return data.load(env=self.env(), **kw)
-
-    def run(self, *args: str) -> Result:
-        out, err = io.StringIO(), io.StringIO()
-        code = main([str(a) for a in args], env=self.env(out, err))
-        return Result(code, out.getvalue(), err.getvalue())
 
     def layer(self, text: str, name: str = "contacts.yaml") -> Path:
         path = self.home / name

@@ -362,6 +362,20 @@ def test_contacts_search(run, query, name):
     assert name in r.out
 
 
+def test_contacts_search_ignores_accents_not_only_through_an_alias(run, write, contacts_text):
+    """Without the accent-free alias, `zorgcoordinator` still finds `Zorgcoördinator`, and `coördinator`
+    finds an organisation spelled without the diaeresis."""
+    text = alter(contacts_text, 'aliases: ["zorgcoördinator", "zorgcoordinator"]', "aliases: []")
+    text = alter(text, 'name: "Halt"', 'name: "Halt coordinatiepunt"')
+    path = write("contacts.yaml", text)
+    r = run("--contacts", path, "contacts", "zorgcoordinator")
+    assert r.code == 0, r.err
+    assert "Zorgcoördinator" in r.out
+    r = run("--contacts", path, "contacts", "Coördinatiepunt")
+    assert r.code == 0, r.err
+    assert "Halt coordinatiepunt" in r.out
+
+
 def test_contacts_search_matches_purpose_and_kind(run):
     assert "Centrum Seksueel Geweld" in run("contacts", "acuut").out
     out = run("contacts", "laten verwijderen", "--json").json()

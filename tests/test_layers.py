@@ -13,13 +13,12 @@ import io
 import re
 import sys
 import textwrap
-from pathlib import Path
 from typing import Optional
 
 import pytest
 import yaml
 
-from conftest import CLEAR, TODAY, Result, alter, line_of, shipped_text
+from conftest import CLEAR, TODAY, Org as BaseOrg, alter, assert_no_leak, line_of, shipped_text
 from sexting_protocol import data
 from sexting_protocol.cli import main
 from sexting_protocol.env import Env
@@ -32,45 +31,11 @@ NOTE_WORDS = ("Midden-Brabant", "sexting-protocol init")
 # --- isolation ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def user_home(tmp_path, monkeypatch) -> Path:
-    """An empty HOME and no XDG or SEXTING_* folders in the process environment."""
-    # The interface texts are read once per process, through os.environ: read them here with the
-    # cache off, before HOME is swapped, so that nothing is written anywhere.
-    monkeypatch.setenv("SEXTING_PROTOCOL_CACHE", "off")
-    data.ui()
-    home = tmp_path / "user-home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "SEXTING_PROTOCOL_HOME", "SEXTING_PROTOCOL_CACHE",
-                 "SEXTING_PROTOCOL_FILE", "SEXTING_CONTACTS_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    return home
+pytestmark = pytest.mark.usefixtures("user_home")
 
 
-def assert_no_leak(home: Path) -> None:
-    written = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
-    assert written == [], f"written outside the test's folders: {written}"
-
-
-class Org:
-    """A school's config folder and cache folder, and the command line run against them."""
-
-    def __init__(self, tmp_path: Path):
-        self.tmp = tmp_path
-        self.home = tmp_path / "org-config"
-        self.cache = tmp_path / "org-cache"
-
-    def environ(self, extra: Optional[dict] = None) -> dict:
-        return {"SEXTING_PROTOCOL_HOME": str(self.home), "SEXTING_PROTOCOL_CACHE": str(self.cache),
-                "SEXTING_PROTOCOL_DEBUG": "1", **(extra or {})}
-
-    def run(self, *args: str, extra: Optional[dict] = None) -> Result:
-        out, err = io.StringIO(), io.StringIO()
-        env = Env(stdin=io.StringIO(), stdout=out, stderr=err, stdin_isatty=False, stdout_isatty=False,
-                  environ=self.environ(extra), today=TODAY)
-        code = main([str(a) for a in args], env=env)
-        return Result(code, out.getvalue(), err.getvalue())
+class Org(BaseOrg):
+    """The school's folders, with the look-ups these tests make."""
 
     def layer(self, name: str, text: str) -> str:
         self.home.mkdir(parents=True, exist_ok=True)

@@ -136,6 +136,14 @@ def test_reference_to_an_unknown_step(run, write, protocol_text):
     refused(r, path, line_range=(line, line), where="dos[0].steps[1]", words=("9",))
 
 
+def test_plan_item_in_an_unknown_step(run, write, protocol_text):
+    text = alter(protocol_text, "      step: 3\n", "      step: 9\n", after=plan_item_anchor("talk_separately"))
+    path = write("protocol.yaml", text)
+    line = line_of(text, "      step: 9")
+    r = run("--protocol", path, "criteria")
+    refused(r, path, line_range=(line, line), where=".step", words=("9", "triage.plan["))
+
+
 def test_reference_to_an_unknown_contact(run, write, protocol_text):
     text = alter(protocol_text, "    contacts: [smw, vertrouwenspersoon]\n", "    contacts: [smw, nobody_here]\n",
                  after=STEP3)

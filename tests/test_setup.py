@@ -17,13 +17,12 @@ import stat
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Optional
 
 import jsonschema
 import pytest
 import yaml
 
-from conftest import CLEAR, DATA, REPO, TODAY, Result
+from conftest import CLEAR, DATA, REPO, TODAY, Org as BaseOrg, Result, assert_no_leak
 from sexting_protocol import data
 from sexting_protocol.cli import main
 from sexting_protocol.env import Env
@@ -44,44 +43,15 @@ NOTE_WORDS = ("Midden-Brabant", "sexting-protocol init")
 # --- isolation ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def user_home(tmp_path, monkeypatch) -> Path:
-    """An empty HOME and no XDG or SEXTING_* folders in the process environment."""
-    # The interface texts are read once per process, through os.environ: read them here with the
-    # cache off, before HOME is swapped, so that nothing is written anywhere.
-    monkeypatch.setenv("SEXTING_PROTOCOL_CACHE", "off")
-    data.ui()
-    home = tmp_path / "user-home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "SEXTING_PROTOCOL_HOME", "SEXTING_PROTOCOL_CACHE",
-                 "SEXTING_PROTOCOL_FILE", "SEXTING_CONTACTS_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    return home
+pytestmark = pytest.mark.usefixtures("user_home")
 
 
-def assert_no_leak(home: Path) -> None:
-    written = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
-    assert written == [], f"written outside the test's folders: {written}"
-
-
-class Org:
-    """A school's config folder and cache folder, and the command line run against them."""
+class Org(BaseOrg):
+    """A school before init: its config folder does not exist yet."""
 
     def __init__(self, tmp_path: Path):
-        self.tmp = tmp_path
-        self.home = tmp_path / "school" / "config"  # does not exist yet: init makes it
-        self.cache = tmp_path / "school-cache"
+        super().__init__(tmp_path, home=tmp_path / "school" / "config")
         self.contacts_file = self.home / "contacts.yaml"
-
-    def run(self, *args: str, extra: Optional[dict] = None) -> Result:
-        out, err = io.StringIO(), io.StringIO()
-        environ = {"SEXTING_PROTOCOL_HOME": str(self.home), "SEXTING_PROTOCOL_CACHE": str(self.cache),
-                   "SEXTING_PROTOCOL_DEBUG": "1", **(extra or {})}
-        env = Env(stdin=io.StringIO(), stdout=out, stderr=err, stdin_isatty=False, stdout_isatty=False,
-                  environ=environ, today=TODAY)
-        code = main([str(a) for a in args], env=env)
-        return Result(code, out.getvalue(), err.getvalue())
 
     def init(self) -> Result:
         r = self.run("init")

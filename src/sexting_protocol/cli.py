@@ -68,9 +68,9 @@ def _state(ctx: typer.Context) -> State:
     return ctx.obj
 
 
-def _version(value: bool) -> None:
+def _version(ctx: typer.Context, value: bool) -> None:
     if value:
-        print(f"sexting-protocol {__version__}")
+        ctx.obj.env.out(f"sexting-protocol {__version__}")
         raise typer.Exit()
 
 

@@ -8,7 +8,6 @@ that resolve, and conditions that name a real question and option.
 
 from typing import Literal, Optional, Union
 
-import msgspec
 from msgspec import Struct, field
 
 FLAGS = ("green", "yellow", "red", "black")

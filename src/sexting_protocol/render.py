@@ -61,7 +61,8 @@ WIDTH = 88
 
 def _wrap(text: str, indent: str = "", first: str = "") -> str:
     return "\n".join(
-        textwrap.fill(line, WIDTH, initial_indent=first or indent, subsequent_indent=indent) if line else ""
+        textwrap.fill(line, WIDTH, initial_indent=first or indent, subsequent_indent=indent,
+                      break_long_words=False, break_on_hyphens=False) if line else ""
         for line in text.split("\n")
     )
 

@@ -15,7 +15,7 @@ from .engine import Confirmation, Engine, rank
 from .errors import UserError
 from .files import Exists, write_private
 from .model import FLAGS, UNKNOWN, Question
-from .render import Banner, Heading, Items, Para
+from .render import Banner, Heading, Para
 from .report import Meta, calendar, kind_of, render
 from .views import DecisionView
 
