@@ -259,3 +259,17 @@ class Org:
         out, err = io.StringIO(), io.StringIO()
         code = main([str(a) for a in args], env=self.env(out, err, extra))
         return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def open_umask():
+    """A umask that would leave new files readable by all: the tool must still write 0600."""
+    old = os.umask(0)
+    yield
+    os.umask(old)
+
+
+def mode(path) -> int:
+    import stat
+
+    return stat.S_IMODE(os.stat(path).st_mode)

@@ -7,14 +7,13 @@ import datetime as dt
 import json
 import os
 import re
-import stat
 import subprocess
 import sys
 
 import pytest
 import typer
 
-from conftest import ANSI, CLEAR, CRITERIA, FLAGS, JSON_KEYS, TODAY, alter, line_of
+from conftest import ANSI, CLEAR, CRITERIA, FLAGS, JSON_KEYS, TODAY, alter, line_of, mode
 from sexting_protocol import __version__
 from sexting_protocol.cli import app
 
@@ -38,17 +37,6 @@ def subprocess_run(*args, env=None, cwd=None, timeout=60):
 @pytest.fixture
 def answers(write):
     return write("answers.yaml", {**CLEAR, "shared_further": "group", "context_ok": "no", "impact": "serious"})
-
-
-@pytest.fixture
-def open_umask():
-    old = os.umask(0)
-    yield
-    os.umask(old)
-
-
-def mode(path) -> int:
-    return stat.S_IMODE(os.stat(path).st_mode)
 
 
 # --- every command in Dutch and in English ------------------------------------------------------

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import os
-import stat
 
 import pytest
 
+from conftest import mode
 from sexting_protocol import files
 from sexting_protocol.errors import UserError
-
-
-@pytest.fixture
-def open_umask():
-    old = os.umask(0)
-    yield
-    os.umask(old)
-
-
-def mode(path) -> int:
-    return stat.S_IMODE(os.stat(path).st_mode)
 
 
 def leftovers(folder, keep):
