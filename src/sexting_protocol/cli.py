@@ -302,16 +302,23 @@ def main(argv: Optional[List[str]] = None, env: Optional[Env] = None) -> int:
         env.err(e.message)
         return e.exit_code
     except (KeyboardInterrupt, typer.Abort):
-        env.err(HELP[env.lang]["interrupted"])
+        env.err(_text(env, "interrupted"))
         return 130
     except click_exc.ClickException as e:
-        env.err(f"{e.format_message()}\n{HELP[env.lang]['see_help']}")
+        env.err(f"{e.format_message()}\n{_text(env, 'see_help')}")
         return e.exit_code
     except BrokenPipeError:
         return 0
     except Exception as e:  # a bug: say so in one line; SEXTING_PROTOCOL_DEBUG=1 shows the traceback
         if env.environ.get("SEXTING_PROTOCOL_DEBUG"):
             raise
-        env.err(f"sexting-protocol: internal error ({type(e).__name__}: {e}). Nothing was saved. "
-                "Run with SEXTING_PROTOCOL_DEBUG=1 for details.")
+        env.err(_text(env, "internal_error", error=f"{type(e).__name__}: {e}"))
         return 1
+
+
+def _text(env: Env, key: str, **values: Any) -> str:
+    """An interface text before (or without) the data: ui.yaml is read on its own."""
+    from .data import ui
+
+    text = ui(env.environ).texts[key].get(env.lang)
+    return text.format(**values) if values else text
