@@ -82,12 +82,19 @@ def plain(blocks: list[Block], width: int = WIDTH) -> str:
             out.append(_plain_table(b))
         elif isinstance(b, Banner):
             out += ["", f"!! {b.text}"] + [_wrap(line, "   ", "   ") for line in b.lines] + [""]
-    return "\n".join(out).strip("\n") + "\n"
+    # a leading blank line is kept: it parts this screen from what was shown before
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _plain_table(t: Table) -> str:
-    """One record per row, `header: value` lines: pastes cleanly into a pupil file."""
+    """One record per row, `header: value` lines: pastes cleanly into a pupil file. A table of
+    two columns (item and value, question and answer) is one line a row."""
     lines = []
+    if len(t.headers) == 2:
+        for a, b in t.rows:
+            b = b.replace("\n", "; ")
+            lines.append(_wrap(f"{a} {b}" if a.endswith("?") else f"{a}: {b}", "    ", "  - "))
+        return "\n".join(lines)
     for row in t.rows:
         first = True
         for h, v in zip(t.headers, row):
