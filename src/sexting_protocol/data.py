@@ -329,7 +329,8 @@ def _cached(files: list[str], typ: Any, build, environ=os.environ):
     folder = cache_dir(environ)
     if folder is None:
         return build()
-    h = _blake2b(f"{__version__}\0{typ!r}".encode())
+    shape = os.stat(model.__file__)  # a changed model (in a checkout) never reads an old cache
+    h = _blake2b(f"{__version__}\0{typ!r}\0{shape.st_mtime_ns}\0{shape.st_size}".encode())
     try:
         for f in files:
             h.update(f.encode() + b"\0")

@@ -32,15 +32,19 @@ class Reason:
     questions: list[str]
     answers: list[Value]
     effect: str
+    rating: Optional[str] = None  # the rating a criterion's rule gave
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        out = {
             self.kind: self.id,
             "rule": self.rule,
             "question": ", ".join(self.questions),
             "answer": ", ".join(str(a) for a in self.answers),
             "effect": self.effect,
         }
+        if self.rating:
+            out["rating"] = self.rating
+        return out
 
 
 @dataclass
@@ -187,7 +191,8 @@ class Engine:
                 if explain:
                     name = self.text(crit.name)
                     effect = (f"{self.text(r.because)} → " if r.because else "") + f"{name}: {self.flag_name(rating)}"
-                    reasons.append(Reason("criterion", crit.id, r.id, qs, [answers.get(q, UNKNOWN) for q in qs], effect))
+                    reasons.append(Reason("criterion", crit.id, r.id, qs, [answers.get(q, UNKNOWN) for q in qs], effect,
+                                          rating))
             criteria[crit.id] = max(ratings, key=rank) if ratings else UNKNOWN
         ctx.criteria = criteria
         rated = [r for r in criteria.values() if r != UNKNOWN]

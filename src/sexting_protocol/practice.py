@@ -155,7 +155,7 @@ def play(asker, view: DecisionView, c: Scenario, d: Decision) -> Round:
     e = view.e
     criteria = {}
     for crit in view.p.criteria:
-        options = [(f.id, view.tx(f.name)) for f in view.p.flags] + [(UNKNOWN, view.t("unknown_answer"))]
+        options = [(f.id, view.tx(f.name)) for f in view.p.flags] + [(UNKNOWN, view.t("ask_unknown"))]
         criteria[crit.id] = asker.choice(
             view.t("practice_ask_criterion", name=view.tx(crit.name), youth=view.tx(crit.youth)), options,
             help=" ".join(view.tx(q) for q in crit.check))

@@ -252,7 +252,8 @@ class DecisionView(View):
                     said = "; ".join(f"{self.tx(self.e.questions[q].short)}: {self.answer_text(q, a)}"
                                      for q, a in zip(r.questions, r.answers) if q in self.e.questions)
                     rule = next(x for x in self.e.t.ratings[crit.id] if x.id == r.rule)
-                    why.append((self.tx(rule.because) + " " if rule.because else "") + f"({said})")
+                    why.append((self.tx(rule.because) + " " if rule.because else "") + f"({said}) → "
+                               + self.e.flag_name(r.rating))
             if rating == "unknown":
                 why.append(self.t("criterion_unknown"))
             rows.append([self.tx(crit.name), self.e.flag_name(rating) if rating != "unknown" else self.t("unknown_answer"),
