@@ -54,7 +54,7 @@ def normalise(q: Question, value: Any) -> Optional[Value]:
         if v in _UNKNOWN_WORDS:
             return UNKNOWN
         if q.type == "number":
-            return int(v) if v.isdigit() else None
+            return int(v) if v.isdecimal() else None
         v = _YES.get(v, v) if ("yes" in values or "no" in values) else v
         return v if v in values else None
     if isinstance(value, int) and q.type == "number":
@@ -88,7 +88,7 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
         q = engine.questions.get(key) if isinstance(key, str) else None
         if key in CONFIRM_KEYS:
             if value is not None and not isinstance(value, str):
-                problems.append(src.problem(path, f"{key}: expected text, got {show(value)}"))
+                problems.append(src.problem(path, f"expected text, got {show(value)}"))
             elif value is not None:
                 extra[key] = value.strip().lower() if key == "confirmed_flag" else value
             continue
@@ -101,7 +101,7 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
             raise OutOfScope(f"{src.path}:{src.line(path)}: {key}: {show(value)}: " + engine.text(q.out_of_scope.text)
                              + "".join(f"\n  {contact_line(c)}" for c in q.out_of_scope.contacts))
         if v is None or not in_range(q, v):
-            problems.append(src.problem(path, f"{key}: {show(value)} is not allowed; allowed: {allowed(q)}"))
+            problems.append(src.problem(path, f"{show(value)} is not allowed; allowed: {allowed(q)}"))
             continue
         answers[key] = v
     if problems:
@@ -111,7 +111,7 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
         path = [*prefix, "confirmed_flag"]
         flag = extra["confirmed_flag"]
         if flag not in FLAGS:
-            raise DataError([src.problem(path, f"confirmed_flag: {show(flag)} is not allowed; allowed: {', '.join(FLAGS)}")])
+            raise DataError([src.problem(path, f"{show(flag)} is not allowed; allowed: {', '.join(FLAGS)}")])
         a = engine.assess(answers, explain=False)
         confirmation = Confirmation(flag, extra.get("confirmed_reason"), extra.get("confirmed_consulted"))
         problem = confirm_problem(engine, a, confirmation)

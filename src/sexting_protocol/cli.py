@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, List, Optional
+from typing import Any, List, Optional, get_args
 
 import typer
 
@@ -17,6 +17,7 @@ from . import __version__
 from .env import LANGS, Env
 from .errors import UserError
 from .helptexts import HELP, scan_lang
+from .model import Kind
 
 
 class State:
@@ -165,13 +166,13 @@ def _route_json(v, r) -> dict[str, Any]:
 def contacts(
     ctx: typer.Context,
     query: Optional[str] = typer.Argument(None, help=H["arg_query"]),
-    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=H["opt_kind"], metavar="intern|acuut|advies|melding|hulp"),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=H["opt_kind"], metavar="|".join(get_args(Kind))),
     sources: bool = typer.Option(False, "--sources", help=H["opt_sources"]),
     as_json: bool = JSON,
 ) -> None:
     st = _state(ctx)
     v = st.view()
-    kinds = ("intern", "acuut", "advies", "melding", "hulp")
+    kinds = get_args(Kind)
     if kind is not None and kind not in kinds:
         raise UserError(st.t("err_kind", kind=kind, allowed=", ".join(kinds)))
     found = v.find_contacts(query, kind)

@@ -79,10 +79,8 @@ class Source:
         return self._lines.line(list(parts))
 
     def problem(self, parts, message: str) -> Problem:
-        from .yamlio import join_path
-
         shown = [p[:39] + "…" if isinstance(p, str) and len(p) > 40 else p for p in parts]  # never echo a huge key
-        return Problem(self.path, self.line(parts), join_path(shown), message)
+        return Problem(self.path, self.line(parts), model.join_path(shown), message)
 
 
 def read(path: str) -> Source:
@@ -275,18 +273,12 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: bool, enviro
         if cmerge and ref and ref.group(1) in cmerge.removed:
             problems.append(cmerge.layer.problem(cmerge.removed[ref.group(1)],
                                                  f"removes contact {ref.group(1)!r}, but the protocol refers to it "
-                                                 f"({psrc.path}:{psrc.line(p)} at {_fmt(p)})"))
+                                                 f"({psrc.path}:{psrc.line(p)} at {model.join_path(p)})"))
         else:
             problems.append(plocate(p, m))
     if problems:
         raise DataError(problems)
     return Bundle(proto, cons, ui(environ), layered=bool(lcontacts), locators={"protocol": plocate, "contacts": clocate})
-
-
-def _fmt(parts) -> str:
-    from .yamlio import join_path
-
-    return join_path(parts)
 
 
 def load(protocol: str | None = None, contacts: str | None = None, layers: bool = True, env=None,

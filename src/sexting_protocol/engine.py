@@ -144,7 +144,6 @@ class Engine:
         self.lang = lang
         self.t = protocol.triage
         self.questions = {q.id: q for q in protocol.questions}
-        self.criteria = {c.id: c for c in protocol.criteria}
         self.flags = {f.id: f for f in protocol.flags}
         self.routes = {r.id: r for r in self.t.routes}
         self._route_order = [r.id for r in self.t.routes]
@@ -328,10 +327,10 @@ class Engine:
 
     def plan(self, ctx: Ctx, unknown: list[str], followup: dt.date) -> list[dict[str, Any]]:
         steps: dict[int, list[dict[str, Any]]] = {s.number: [] for s in self.p.steps}
-        fill = {"followup_date": followup.isoformat()}
         for item in self.t.plan:
             if item.when is None or holds(item.when, ctx):
-                entry: dict[str, Any] = {"id": item.id, "text": self.text(item.text).format(**fill)}
+                text = self.text(item.text).replace("{followup_date}", followup.isoformat())
+                entry: dict[str, Any] = {"id": item.id, "text": text}
                 if item.contacts:
                     entry["contacts"] = list(item.contacts)
                 if item.advice:

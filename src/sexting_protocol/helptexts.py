@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from .data import ui
+from .env import LANGS
 
 
 def scan_lang(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     """The language the command line asks for, before it is parsed (help texts need it)."""
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):
-            return argv[i + 1] if argv[i + 1] in ("nl", "en") else "nl"
+            return argv[i + 1] if argv[i + 1] in LANGS else LANGS[0]
         if arg.startswith("--lang="):
-            return arg.split("=", 1)[1] if arg.split("=", 1)[1] in ("nl", "en") else "nl"
-    lang = environ.get("SEXTING_PROTOCOL_LANG", "nl")
-    return lang if lang in ("nl", "en") else "nl"
+            return arg.split("=", 1)[1] if arg.split("=", 1)[1] in LANGS else LANGS[0]
+    lang = environ.get("SEXTING_PROTOCOL_LANG", LANGS[0])
+    return lang if lang in LANGS else LANGS[0]
 
 
 class _Help(dict):

@@ -347,13 +347,14 @@ def _dupes(items, key: str, path: Path, found: Found, seen: dict | None = None) 
         if value in seen:
             found.append(((*path, i, key), f"{key} {value!r} is used twice (first at {seen[value]})"))
         else:
-            seen[value] = _fmt((*path, i))
+            seen[value] = join_path((*path, i))
     return seen
 
 
-def _fmt(path: Path) -> str:
+def join_path(parts) -> str:
+    """('steps', 2, 'checklist') → `steps[2].checklist`."""
     out = ""
-    for p in path:
+    for p in parts:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
     return out
 

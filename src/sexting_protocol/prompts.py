@@ -51,7 +51,7 @@ class Asker:
         unknown (None); `<` goes back."""
         def valid(text: str) -> Any:
             text = text.strip()
-            if not text or (back and text == "<") or (text.isdigit() and (low <= int(text) <= high or accept(int(text)))):
+            if not text or (back and text == "<") or (text.isdecimal() and (low <= int(text) <= high or accept(int(text)))):
                 return True
             return self.t("ask_number_invalid").format(low=low, high=high)
 

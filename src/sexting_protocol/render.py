@@ -67,12 +67,12 @@ def _wrap(text: str, indent: str = "", first: str = "") -> str:
     )
 
 
-def plain(blocks: list[Block], width: int = WIDTH) -> str:
+def plain(blocks: list[Block]) -> str:
     out: list[str] = []
     for b in blocks:
         if isinstance(b, Heading):
             rule = "=" if b.level == 1 else "-"
-            out += ["", b.text, rule * min(len(b.text), width)] if b.level <= 2 else ["", b.text]
+            out += ["", b.text, rule * min(len(b.text), WIDTH)] if b.level <= 2 else ["", b.text]
         elif isinstance(b, Para):
             out.append(_wrap(b.text))
         elif isinstance(b, Items):

@@ -63,7 +63,7 @@ def blocks(view: DecisionView, d, meta: Meta) -> list[Block]:
 
 def render(view: DecisionView, d, meta: Meta, kind: str) -> str:
     if kind == "json":
-        return to_json({**view.as_json(d, extra_answers={}), "report": meta_json(meta)}) + "\n"
+        return to_json({**view.as_json(d), "report": meta_json(meta)}) + "\n"
     b = blocks(view, d, meta)
     return markdown(b) if kind == "md" else plain(b)
 

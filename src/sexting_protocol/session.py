@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .answers import in_range, out_of_scope, read_answers
+from .answers import confirm_problem, in_range, out_of_scope, read_answers
 from .engine import Confirmation, Engine, rank
 from .errors import UserError
 from .files import Exists, write_private
@@ -129,6 +129,8 @@ class Session:
         while (qid := self.review()) is not None:
             self.ask(self.engine.questions[qid], again=True)
             self.ask_open()
+        if self.confirmation and confirm_problem(self.engine, self.engine.assess(self.answers, False), self.confirmation):
+            self.confirmation = None  # the file's confirmation no longer holds for the answers now given
         d = self.decide()
         self.show(self.view.blocks(d, self.state.bundle().region_note(self.state.lang)))
         self.show(self.view.urgent_blocks(d) + [self.view.flag_banner(d)])  # again, next to the question

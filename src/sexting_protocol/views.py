@@ -194,10 +194,10 @@ class DecisionView(View):
         super().__init__(bundle, lang)
         self.e = engine
 
-    def as_json(self, d, extra_answers: Optional[dict] = None) -> dict[str, Any]:
+    def as_json(self, d) -> dict[str, Any]:
         answers: dict[str, Any] = dict(d.answers)
         c = d.confirmed
-        if c.flag != d.flag or extra_answers:
+        if c.flag != d.flag:
             answers["confirmed_flag"] = c.flag
             if c.reason:
                 answers["confirmed_reason"] = c.reason

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
 from .errors import DataError, Problem
+from .model import join_path
 
 MAX_BYTES = 1_000_000
 
@@ -77,13 +78,6 @@ _SEGMENT = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 def split_path(path: str) -> list[str | int]:
     """`$.steps[2].checklist` → ['steps', 2, 'checklist']."""
     return [int(i) if i else k for k, i in _SEGMENT.findall(path.lstrip("$"))]
-
-
-def join_path(parts: Iterable[str | int]) -> str:
-    out = ""
-    for p in parts:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
 
 
 class LineFinder:
