@@ -336,6 +336,38 @@ def test_checklist_followup(run):
     assert "hoe gaat het nu?" in r.out.lower()
 
 
+@pytest.mark.parametrize("args", [["--followup"], ["--route", "police"], ["--route", "police", "--followup"],
+                                  ["--route", "zvh", "--followup"]])
+def test_checklist_step_with_a_route_or_the_followup_shows_all_asked(run, bundle, args):
+    """The step is never dropped: the step, then the route, then the follow-up, in text and --json."""
+    p = bundle.protocol
+    route = args[args.index("--route") + 1] if "--route" in args else None
+    r = run("checklist", "--step", "3", *args)
+    assert r.code == 0, r.err
+    flat = " ".join(r.out.split())
+    wanted = [f"Stap 3: {p.steps[2].title.nl}"]
+    if route == "zvh":
+        wanted.append(p.zvh_route.title.nl)
+    elif route:
+        wanted.append(next(x for x in p.triage.routes if x.id == route).name.nl)
+    if "--followup" in args:
+        wanted.append(p.followup.title.nl)
+    where = [flat.find(w) for w in wanted]
+    assert -1 not in where, (wanted, where)
+    assert where == sorted(where)
+    assert "Stap 2" not in flat and "Stap 4" not in flat
+    assert ("hoe gaat het nu?" in flat.lower()) is ("--followup" in args)
+
+    out = run("checklist", "--step", "3", *args, "--json").json()
+    assert [s["number"] for s in out["steps"]] == [3]
+    assert [k for k in out if k in ("steps", "route", "followup")] == \
+        ["steps"] + (["route"] if route else []) + (["followup"] if "--followup" in args else [])
+    if route:
+        assert out["route"]["id"] == route
+    if "--followup" in args:
+        assert out["followup"]["title"] == p.followup.title.nl
+
+
 # --- contacts ------------------------------------------------------------------------------------
 
 

@@ -865,3 +865,21 @@ def test_engine_reads_only_the_protocol():
     e2 = Engine(msgspec.convert(other, Protocol))
     a = {**CLEAR, "online_only_contact": "yes"}
     assert (ENGINE.assess(a).flag, e2.assess(a).flag) == ("red", "black")
+
+
+def test_the_engine_refuses_a_confirmation_outside_the_limits():
+    """Every caller gets the contract's limits, not only the answers file."""
+    locked = {**CLEAR, "extortion": "yes"}
+    with pytest.raises(ValueError):
+        ENGINE.decide(locked, Confirmation("yellow", "reden", "ZAT"), today=TODAY)
+    with pytest.raises(ValueError):
+        ENGINE.decide({**CLEAR, "recipient_wanted": "no"}, Confirmation("yellow", "reden"), today=TODAY)
+    assert ENGINE.decide(locked, Confirmation("red", "reden", "ZAT"), today=TODAY).confirmed.flag == "red"
+
+
+def test_an_at_least_rule_says_so_in_its_reason():
+    d = ENGINE.decide({**CLEAR, "shared_further": "group"}, today=TODAY)
+    spread = [r for r in d.reasons if r.kind == "criterion" and r.rule == "consent_spread"]
+    assert spread and "≥" in spread[0].effect
+    wanted = [r for r in d.reasons if r.kind == "criterion" and r.rule == "consent_wanted"]
+    assert wanted and "≥" not in wanted[0].effect

@@ -75,9 +75,62 @@ def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files.os, "fsync", broken_fsync)
-    with pytest.raises(OSError):
+    with pytest.raises(UserError) as e:  # the user's problem (exit 2), not an internal error
         files.write_private(str(tmp_path / "v.md"), "x" * 10_000)
+    assert e.value.exit_code == 2
+    assert str(tmp_path / "v.md") in e.value.message and "No space left on device" in e.value.message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_at_the_path_with_force_is_a_user_error(tmp_path):
+    folder = tmp_path / "verslag.md"
+    folder.mkdir()
+    with pytest.raises(UserError) as e:
+        files.write_private(str(folder), "x", force=True)
+    assert e.value.exit_code == 2
+    assert str(folder) in e.value.message
+    assert folder.is_dir() and list(folder.iterdir()) == []
+    assert leftovers(tmp_path, {"verslag.md"}) == [], "no temp file left behind"
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write anywhere")
+def test_a_folder_without_permission_is_a_user_error(tmp_path):
+    folder = tmp_path / "dicht"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(UserError) as e:
+            files.write_private(str(folder / "v.md"), "x")
+        assert str(folder / "v.md") in e.value.message
+    finally:
+        folder.chmod(0o700)
+    assert list(folder.iterdir()) == []
+
+
+def test_a_failed_rename_leaves_nothing(tmp_path, monkeypatch):
+    def broken_replace(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(files.os, "replace", broken_replace)
+    with pytest.raises(UserError) as e:
+        files.write_private(str(tmp_path / "v.md"), "x", force=True)
+    assert "Permission denied" in e.value.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_cli_reports_a_folder_at_the_report_path_with_force(run, write, tmp_path):
+    """`triage --report DIR --force`: exit 2 naming the path, no traceback, nothing left over."""
+    from conftest import CLEAR
+
+    answers = write("a.yaml", CLEAR)
+    folder = tmp_path / "verslag.md"
+    folder.mkdir()
+    r = run("triage", "--answers", answers, "--report", str(folder), "--force", debug=False)
+    assert r.code == 2, r.err
+    assert str(folder) in r.err
+    assert "Traceback" not in r.err and "interne fout" not in r.err
+    assert folder.is_dir() and list(folder.iterdir()) == []
+    assert leftovers(tmp_path, {"a.yaml", "verslag.md"}) == []
 
 
 def test_an_interrupted_write_leaves_nothing(tmp_path, monkeypatch):

@@ -293,6 +293,50 @@ def test_a_protocol_layer_adds_a_checklist_item_to_a_step(org):
     assert org.run("validate").code == 0
 
 
+def test_a_text_the_layer_gives_in_dutch_only_drops_the_old_english(org):
+    """A text is replaced whole: the base's English would say something the Dutch no longer does."""
+    base = org.contacts("--lang", "en", "--no-layers")["smw"]
+    layer = org.layer("contacts.yaml", """\
+        contacts:
+          - id: smw
+            purpose: {nl: "Onze schoolmaatschappelijk werker, op dinsdag en donderdag op school."}
+        """)
+    r = org.run("--lang", "en", "contacts", "--json")
+    assert r.code == 0, r.err
+    smw = next(c for c in r.json()["contacts"] if c["id"] == "smw")
+    assert smw["purpose"] == "Onze schoolmaatschappelijk werker, op dinsdag en donderdag op school.", \
+        "without English the Dutch is shown"
+    assert base["purpose"] not in r.out, "the base's English is gone"
+    v = org.run("validate")
+    assert v.code == 0, v.err
+    warnings = [line for line in v.err.splitlines() if "no English text" in line]
+    assert len(warnings) == 1, v.err
+    assert f"{layer}:" in warnings[0] and "purpose" in warnings[0]
+
+
+def test_a_when_the_layer_gives_replaces_the_condition(org):
+    """`when` is one condition: the layer's replaces the base's, it is not mixed into it."""
+    org.layer("protocol.yaml", """\
+        triage:
+          plan:
+            - id: care_for_young_person
+              when: {q: extortion, is: "yes"}
+        """)
+    v = org.run("validate")
+    assert v.code == 0, v.err
+
+    def plan_ids(answers: dict, *args: str) -> set[str]:
+        path = org.file("a.yaml", yaml.safe_dump(answers))
+        r = org.run(*args, "triage", "--answers", path, "--json")
+        assert r.code == 0, r.err
+        return {i["id"] for step in r.json()["plan"] for i in step["items"]}
+
+    serious = {**CLEAR, "impact": "serious"}
+    assert "care_for_young_person" in plan_ids(serious, "--no-layers")
+    assert "care_for_young_person" not in plan_ids(serious), "the base's condition (impact) is gone"
+    assert "care_for_young_person" in plan_ids({**CLEAR, "extortion": "yes"})
+
+
 # --- --no-layers -------------------------------------------------------------------------------
 
 

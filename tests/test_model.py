@@ -215,6 +215,75 @@ def test_condition_with_a_bare_string_is_not_code(run, write, protocol_text):
     refused(r, path, line_range=(line, line), where="when")
 
 
+def given_twice(text: str, section: str, first: str) -> str:
+    """The text with the list entry that starts at `first` (inside `section`) given twice."""
+    start = text.index(first, text.index(section))
+    end = re.compile(r"^(    - |  \S|\s*$)", re.M).search(text, start + len(first)).start()
+    return text[:end] + text[start:end] + text[end:]
+
+
+def second_line(text: str, section: str, snippet: str) -> int:
+    """1-based line of the second `snippet` after `section`."""
+    first = text.index(snippet, text.index(section))
+    return text.count("\n", 0, text.index(snippet, first + 1)) + 1
+
+
+def test_duplicate_rating_rule_id_within_a_criterion(run, write, protocol_text):
+    text = alter(protocol_text, "      - id: consent_spread\n", "      - id: consent_wanted\n", after="    consent:\n")
+    path = write("protocol.yaml", text)
+    line = line_of(text, "      - id: consent_wanted\n")
+    r = run("--protocol", path, "criteria")
+    refused(r, path, line_range=(line, line), where="triage.ratings.consent[1].id", words=("consent_wanted",))
+
+
+@pytest.mark.parametrize("section,first", [
+    ("  escalations:\n", "    - id: repeated\n"),
+    ("  contact_rules:\n", "    - id: helpwanted\n"),
+    ("  warnings:\n", "    - id: adult_age\n"),
+])
+def test_duplicate_triage_rule_id(run, write, protocol_text, section, first):
+    text = given_twice(protocol_text, section, first)
+    path = write("protocol.yaml", text)
+    line = second_line(text, section, first)
+    name, entry = section.strip().rstrip(":"), first.split("id: ")[1].strip()
+    r = run("--protocol", path, "criteria")
+    refused(r, path, line_range=(line, line), where=f"triage.{name}[1].id", words=(repr(entry), "twice"))
+
+
+def test_route_to_a_historical_contact(run, write, protocol_text, bundle):
+    index = [r.id for r in bundle.protocol.triage.routes].index("emergency")
+    text = alter(protocol_text, "      contacts: [emergency_112]\n", "      contacts: [emergency_112, we_can_young]\n",
+                 after="  routes:\n")
+    path = write("protocol.yaml", text)
+    line = line_of(text, "[emergency_112, we_can_young]")
+    r = run("--protocol", path, "checklist", "--route", "emergency")
+    refused(r, path, line_range=(line, line), where=f"triage.routes[{index}].contacts[1]",
+            words=("historical contact 'we_can_young' is never routed to",))
+
+
+def test_contact_rule_adding_a_historical_contact(run, write, protocol_text):
+    text = alter(protocol_text, "      add: [helpwanted]\n", "      add: [helpwanted, we_can_young]\n",
+                 after="  contact_rules:\n")
+    path = write("protocol.yaml", text)
+    line = line_of(text, "[helpwanted, we_can_young]")
+    r = run("--protocol", path, "criteria")
+    refused(r, path, line_range=(line, line), where="triage.contact_rules[0].add[1]",
+            words=("historical contact 'we_can_young' is never routed to",))
+
+
+def test_validate_lists_duplicate_rules_and_historical_routes_together(run, write, protocol_text):
+    text = alter(protocol_text, "    - id: not_shared_but_spreading\n", "    - id: adult_age\n", after="  warnings:\n")
+    text = alter(text, "      add: [helpwanted]\n", "      add: [we_can_young]\n", after="  contact_rules:\n")
+    path = write("protocol.yaml", text)
+    r = run("--protocol", path, "validate")
+    assert r.code == 2, r.err
+    assert "Traceback" not in r.err
+    assert f"{path}:{second_line(text, '  warnings:', '    - id: adult_age')}:" in r.err
+    assert f"{path}:{line_of(text, 'add: [we_can_young]')}:" in r.err
+    assert "triage.warnings[1].id" in r.err and "'adult_age' is used twice" in r.err
+    assert "triage.contact_rules[0].add[0]" in r.err and "historical contact 'we_can_young'" in r.err
+
+
 def test_contacts_file_error_names_that_file(run, write, contacts_text):
     anchor = "  - id: helpwanted\n"
     text = alter(contacts_text, anchor, anchor + "    fax: 123\n")
@@ -229,17 +298,23 @@ def test_contacts_file_error_names_that_file(run, write, contacts_text):
 
 
 def test_shipped_protocol_passes_the_checks(bundle):
-    ids = {c.id for c in bundle.contacts.contacts}
-    assert model.check_protocol(bundle.protocol, ids) == []
+    assert model.check_protocol(bundle.protocol, bundle.contacts) == []
     assert model.check_contacts(bundle.contacts) == []
+
+
+def test_the_leaflet_may_name_a_historical_contact(bundle):
+    """WE CAN Young is named in step 2's checklist; only routes and contact rules may not use it."""
+    historical = {c.id for c in bundle.contacts.contacts if c.historical}
+    assert "we_can_young" in historical
+    assert model.check_protocol(bundle.protocol, bundle.contacts) == []
 
 
 def test_check_protocol_lists_every_reference_problem():
     src = data.read(str(data.shipped("protocol.yaml")))
     proto = data.convert(src, model.Protocol)
     contacts = data.convert(data.read(str(data.shipped("contacts.yaml"))), model.Contacts)
-    ids = {c.id for c in contacts.contacts} - {"zvh", "politie"}
-    found = model.check_protocol(proto, ids)
+    contacts.contacts = [c for c in contacts.contacts if c.id not in ("zvh", "politie")]
+    found = model.check_protocol(proto, contacts)
     named = {m for _, m in found}
     assert any("'zvh'" in m for m in named)
     assert any("'politie'" in m for m in named)

@@ -322,3 +322,14 @@ def test_whole_session_through_pipe_input(state, tmp_path):
     assert "VOORSTEL: ZWART" in out  # recent sexual violence "Ja": black
     assert messages[0].startswith("Is iemand op dit moment in acuut gevaar")
     assert list(tmp_path.iterdir()) == []  # no report, no calendar
+
+
+def test_interrupt_after_a_saved_report_names_what_was_saved(state, engine, tmp_path):
+    """Ctrl-C at the calendar question, after the report was written: not 'nothing saved'."""
+    os.chdir(tmp_path)
+    asker = Script(engine, CLEAR, report="md")
+    asker.yes_no = lambda message, default=True: (_ for _ in ()).throw(KeyboardInterrupt)
+    assert run(state, Options(), asker=asker) == 130
+    err = state.env.stderr.getvalue()
+    assert "niets opgeslagen" not in err
+    assert f"sexting-verslag-{TODAY.isoformat()}.md" in err

@@ -10,14 +10,18 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from . import yamlio
-from .data import Source
+from .data import Source, ui
 from .engine import Confirmation, Engine, Value, rank
 from .errors import DataError, Problem, UserError
 from .model import FLAGS, UNKNOWN, Question
 
 CONFIRM_KEYS = ("confirmed_flag", "confirmed_reason", "confirmed_consulted")
-_UNKNOWN_WORDS = {"unknown", "weet niet", "weet ik niet", "onbekend"}
-_YES = {"ja": "yes", "nee": "no"}
+Texts = Callable[..., str]  # (key, **values) → an interface text in the chosen language
+
+
+def _dutch(key: str, **values: Any) -> str:
+    text = ui().texts[key].nl
+    return text.format(**values) if values else text
 
 
 class OutOfScope(UserError):
@@ -34,15 +38,16 @@ def show(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def allowed(q: Question) -> str:
+def allowed(q: Question, t: Texts = _dutch) -> str:
     if q.type == "number":
-        return f"a whole number {q.min}..{q.max}, or unknown"
+        return t("err_answers_number", low=q.min, high=q.max)
     return ", ".join([o.value for o in q.options] + [UNKNOWN])
 
 
 def normalise(q: Question, value: Any) -> Optional[Value]:
     """The answer as the engine reads it, or None when it is not allowed for q."""
     values = [o.value for o in q.options]
+    words = {w: canon for canon, ws in ui().answer_words.items() for w in ws}
     if value is None:
         return UNKNOWN
     if isinstance(value, bool):
@@ -51,11 +56,11 @@ def normalise(q: Question, value: Any) -> Optional[Value]:
         return None
     if isinstance(value, str):
         v = " ".join(value.strip().lower().split())
-        if v in _UNKNOWN_WORDS:
+        v = words.get(v, v)
+        if v == UNKNOWN:
             return UNKNOWN
         if q.type == "number":
             return int(v) if v.isdecimal() else None
-        v = _YES.get(v, v) if ("yes" in values or "no" in values) else v
         return v if v in values else None
     if isinstance(value, int) and q.type == "number":
         return value
@@ -71,7 +76,7 @@ def in_range(q: Question, value: Value) -> bool:
     return not isinstance(value, int) or q.type != "number" or q.min <= value <= q.max
 
 
-def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] = str
+def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] = str, t: Texts = _dutch
                 ) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
     """Check an answers file: every problem is named with its file, line and question."""
     raw = src.raw if src.raw is not None else {}
@@ -79,7 +84,7 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
     if isinstance(raw, dict) and isinstance(raw.get("answers"), dict):
         raw, prefix = raw["answers"], ["answers"]  # a decision object or a JSON report
     if not isinstance(raw, dict):
-        raise DataError([src.problem([], "an answers file is a mapping of question id to answer")])
+        raise DataError([src.problem([], t("err_answers_mapping"))])
     answers: dict[str, Value] = {}
     extra: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -88,20 +93,20 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
         q = engine.questions.get(key) if isinstance(key, str) else None
         if key in CONFIRM_KEYS:
             if value is not None and not isinstance(value, str):
-                problems.append(src.problem(path, f"expected text, got {show(value)}"))
+                problems.append(src.problem(path, t("err_answers_text", value=show(value))))
             elif value is not None:
                 extra[key] = value.strip().lower() if key == "confirmed_flag" else value
             continue
         if q is None:
             keys = ", ".join([*engine.questions, *CONFIRM_KEYS])
-            problems.append(src.problem(path, f"unknown question {show(key)}; allowed: {keys}"))
+            problems.append(src.problem(path, t("err_answers_question", value=show(key), allowed=keys)))
             continue
         v = normalise(q, value)
         if v is not None and out_of_scope(q, v):
             raise OutOfScope(f"{src.path}:{src.line(path)}: {key}: {show(value)}: " + engine.text(q.out_of_scope.text)
                              + "".join(f"\n  {contact_line(c)}" for c in q.out_of_scope.contacts))
         if v is None or not in_range(q, v):
-            problems.append(src.problem(path, f"{show(value)} is not allowed; allowed: {allowed(q)}"))
+            problems.append(src.problem(path, t("err_answers_value", value=show(value), allowed=allowed(q, t))))
             continue
         answers[key] = v
     if problems:
@@ -111,29 +116,25 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
         path = [*prefix, "confirmed_flag"]
         flag = extra["confirmed_flag"]
         if flag not in FLAGS:
-            raise DataError([src.problem(path, f"{show(flag)} is not allowed; allowed: {', '.join(FLAGS)}")])
+            raise DataError([src.problem(path, t("err_answers_value", value=show(flag), allowed=", ".join(FLAGS)))])
         a = engine.assess(answers, explain=False)
         confirmation = Confirmation(flag, extra.get("confirmed_reason"), extra.get("confirmed_consulted"))
-        problem = confirm_problem(engine, a, confirmation)
+        problem = confirm_problem(engine, a, confirmation, t)
         if problem:
             raise DataError([src.problem(path, problem)])
     return answers, confirmation, extra
 
 
-def confirm_problem(engine: Engine, a, c: Confirmation) -> Optional[str]:
-    """Why a confirmation is not within the limits, or None."""
-    low = engine.limits(a)
-    if rank(c.flag) < rank(low):
-        allowed_flags = ", ".join(FLAGS[rank(low):])
-        return f"confirmed_flag: {c.flag} is below what this case allows (at least {low}); allowed: {allowed_flags}"
-    if c.flag != a.flag and not (c.reason or "").strip():
-        return "confirmed_flag differs from the proposal: give confirmed_reason"
-    if rank(c.flag) < rank(a.flag) and rank(a.flag) >= rank("red") and not (c.consulted or "").strip():
-        return "lowering a red or black proposal: give confirmed_consulted (who was consulted)"
-    return None
+def confirm_problem(engine: Engine, a, c: Confirmation, t: Texts = _dutch) -> Optional[str]:
+    """Why a confirmation is not within the limits, in words; or None."""
+    problem = engine.confirm_problem(a, c)
+    if problem == "below_lock":
+        low = engine.limits(a)
+        return t("err_confirm_below_lock", flag=c.flag, low=low, allowed=", ".join(FLAGS[rank(low):]))
+    return t(f"err_confirm_{problem}") if problem else None
 
 
-def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] = str
+def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] = str, t: Texts = _dutch
                  ) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
     text = yamlio.read_text(path)
-    return from_source(Source(path, text, yamlio.parse(text, path)), engine, contact_line)
+    return from_source(Source(path, text, yamlio.parse(text, path)), engine, contact_line, t)

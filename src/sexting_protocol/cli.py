@@ -28,6 +28,7 @@ class State:
         self.protocol: Optional[str] = None
         self.contacts: Optional[str] = None
         self.layers = True
+        self.written: list[str] = []  # files written so far, to name them if interrupted
         self._bundle = None
 
     @property
@@ -112,13 +113,14 @@ def checklist(
     routes = {r.id: r for r in p.triage.routes}
     if route is not None and route not in routes:
         raise UserError(st.t("err_route", route=route, allowed=", ".join(routes)))
-    steps = [s for s in p.steps if step is None or s.number == step] if route is None and not followup else []
-    if step is None and route is None and not followup:
-        followup = True
+    # what was asked, in this order: the step (all steps when nothing is asked), the route, the follow-up
+    everything = step is None and route is None and not followup
+    steps = [s for s in p.steps if everything or s.number == step]
+    followup = followup or everything
     if as_json:
         out: dict[str, Any] = {"steps": [v.section_json(s, s.number) for s in steps]}
         if route:
-            out["route"] = _route_json(v, routes[route])
+            out["route"] = v.route_json(routes[route])
         if followup:
             out["followup"] = v.section_json(p.followup)
         if steps:
@@ -130,36 +132,10 @@ def checklist(
     for s in steps:
         blocks += v.section_blocks(v.step_title(s), s, with_advice=s.number)
     if route:
-        blocks += _route_blocks(v, routes[route])
+        blocks += v.route_blocks(routes[route])
     if followup:
         blocks += v.section_blocks(v.tx(p.followup.title), p.followup)
     st.show(blocks)
-
-
-def _route_blocks(v, r) -> list:
-    from .render import Heading, Items, Para
-
-    if r.id == "zvh":
-        return v.section_blocks(v.tx(v.p.zvh_route.title), v.p.zvh_route)
-    blocks = [Heading(v.tx(r.name), 2), Para(v.tx(r.description))]
-    if r.action:
-        blocks.append(Para(v.tx(r.action), "bold red"))
-    items = [v.tx(i.text) for i in v.p.triage.plan if i.when is not None and i.when.route == r.id]
-    if items:
-        blocks.append(Items(items, check=True))
-    if r.contacts:
-        blocks += [Heading(v.t("contacts_title"), 3), Items(v.contacts_of(r.contacts))]
-    return blocks
-
-
-def _route_json(v, r) -> dict[str, Any]:
-    if r.id == "zvh":
-        return {"id": r.id, **v.section_json(v.p.zvh_route)}
-    return {"id": r.id, "name": v.tx(r.name), "description": v.tx(r.description),
-            "action": v.tx(r.action) if r.action else None,
-            "checklist": [{"id": i.id, "text": v.tx(i.text)} for i in v.p.triage.plan
-                          if i.when is not None and i.when.route == r.id],
-            "contacts": [v.contact_json(c) for cid in r.contacts if (c := v.b.contact(cid))]}
 
 
 @app.command(help=H["contacts"])
@@ -202,8 +178,7 @@ def advice(
     parts += [("donts", v.p.donts)] if donts or both else []
     if as_json:
         return st.json({k: [v.advice_json(a) for a in items] for k, items in parts})
-    blocks = v.advice_blocks()
-    st.show(blocks if both else blocks[:2] if dos else blocks[2:])
+    st.show(v.advice_blocks(dos=dos or both, donts=donts or both))
 
 
 @app.command(help=H["criteria"])

@@ -175,8 +175,29 @@ def _by_id(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(_key(e) is not None for e in value)
 
 
+# keys whose mapping is one whole thing (a condition, an answer → rating map, ...): a layer that
+# gives one replaces it, never merges into it
+_WHOLE = frozenset({"when", "urgent", "map", "raise", "alert", "out_of_scope"})
+_LANGS = frozenset({"nl", "en"})
+
+
+def _is_text(value: Any) -> bool:
+    """A Text ({nl, en}): a layer's text replaces the base's, so no stale English is kept."""
+    return isinstance(value, dict) and bool(value) and set(value) <= _LANGS
+
+
+def _container(key: Any, base: Any, layer: Any) -> bool:
+    """Merged key by key: a struct-like mapping (the file root, `triage`, `leaflet`, `ratings`,
+    `images_rule`, ...), but not a Text nor a condition-like value (see _WHOLE)."""
+    return (isinstance(base, dict) and isinstance(layer, dict) and key not in _WHOLE
+            and not _is_text(base) and not _is_text(layer))
+
+
 class Merge:
-    """A base file with a layer on top, remembering where every merged piece came from."""
+    """A base file with a layer on top, remembering where every merged piece came from.
+
+    Containers are merged key by key and lists of entries by id; a Text or a condition-like
+    value (`when`, `map`, ...) that a layer gives replaces the base's whole."""
 
     def __init__(self, base: Source, layer: Source, stamp: Optional[str] = None):
         self.base, self.layer, self.stamp = base, layer, stamp
@@ -190,7 +211,7 @@ class Merge:
         out = dict(base)
         for k, v in layer.items():
             here = (*mpath, k)
-            if k in out and isinstance(out[k], dict) and isinstance(v, dict):
+            if k in out and _container(k, out[k], v):
                 out[k] = self.mapping(out[k], v, (*bpath, k), (*lpath, k), here)
             elif k in out and _by_id(out[k]) and isinstance(v, list):
                 out[k] = self.entries(out[k], v, (*bpath, k), (*lpath, k), here)
@@ -268,7 +289,7 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: bool, enviro
         if c.source_file is None:
             c.source_file = cpath
     problems = [clocate(p, m) for p, m in model.check_contacts(cons)]
-    for p, m in model.check_protocol(proto, {c.id for c in cons.contacts}):
+    for p, m in model.check_protocol(proto, cons):
         ref = _UNKNOWN_REF.search(m)
         if cmerge and ref and ref.group(1) in cmerge.removed:
             problems.append(cmerge.layer.problem(cmerge.removed[ref.group(1)],
@@ -321,22 +342,23 @@ def _cached(files: list[str], typ: Any, build, environ=os.environ):
     folder = cache_dir(environ)
     if folder is None:
         return build()
-    shape = os.stat(model.__file__)  # a changed model (in a checkout) never reads an old cache
-    h = _blake2b(f"{__version__}\0{typ!r}\0{shape.st_mtime_ns}\0{shape.st_size}".encode())
     try:
+        shape = os.stat(model.__file__)  # a changed model (in a checkout) never reads an old cache
+        h = _blake2b(f"{__version__}\0{typ!r}\0{shape.st_mtime_ns}\0{shape.st_size}".encode())
         for f in files:
             h.update(f.encode() + b"\0")
             if f:
                 with open(f, "rb") as fh:
                     h.update(fh.read())
     except OSError:
-        return build()  # let the normal path report the file
+        return build()  # no model file to key on, or a data file the normal path reports
     path = folder / f"{h.hexdigest()[:32]}.msgpack"
     try:
         return msgspec.msgpack.decode(path.read_bytes(), type=typ)
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         pass
     value = build()
+    tmp = None
     try:
         import tempfile
 
@@ -345,6 +367,13 @@ def _cached(files: list[str], typ: Any, build, environ=os.environ):
         with os.fdopen(fd, "wb") as f:
             f.write(msgspec.msgpack.encode(value))
         os.replace(tmp, path)
+        tmp = None
     except OSError:
         pass
+    finally:
+        if tmp is not None:  # writing failed: never leave a half-written file behind
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
     return value

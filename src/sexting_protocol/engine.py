@@ -189,7 +189,8 @@ class Engine:
                     lock = worst(lock, r.lock) if lock else r.lock
                 if explain:
                     name = self.text(crit.name)
-                    effect = (f"{self.text(r.because)} → " if r.because else "") + f"{name}: {self.flag_name(rating)}"
+                    at_least = "≥ " if r.at_least else ""
+                    effect = (f"{self.text(r.because)} → " if r.because else "") + f"{name}: {at_least}{self.flag_name(rating)}"
                     reasons.append(Reason("criterion", crit.id, r.id, qs, [answers.get(q, UNKNOWN) for q in qs], effect,
                                           rating))
             criteria[crit.id] = max(ratings, key=rank) if ratings else UNKNOWN
@@ -294,11 +295,28 @@ class Engine:
         """The lowest flag the professional may confirm."""
         return a.lock if a.lock else FLAGS[0]
 
+    def needs_consulted(self, a: Assessment, flag: str) -> bool:
+        """Lowering this proposal to `flag` records who was consulted (collegiale consultatie)."""
+        return rank(flag) < rank(a.flag) and a.flag in self.t.lowering_needs_consulted
+
+    def confirm_problem(self, a: Assessment, c: Confirmation) -> Optional[str]:
+        """Why a confirmation is outside the limits: "below_lock", "reason" or "consulted"; or None."""
+        if rank(c.flag) < rank(self.limits(a)):
+            return "below_lock"
+        if c.flag != a.flag and not (c.reason or "").strip():
+            return "reason"
+        if self.needs_consulted(a, c.flag) and not (c.consulted or "").strip():
+            return "consulted"
+        return None
+
     def decide(self, answers: Answers, confirmed: Optional[Confirmation] = None, today: Optional[dt.date] = None,
                asked: Optional[list[str]] = None, followup_days: Optional[int] = None) -> Decision:
         answers = {q.id: answers.get(q.id, UNKNOWN) for q in self.p.questions}
         a = self.assess(answers)
         confirmed = confirmed or Confirmation(a.flag)
+        problem = self.confirm_problem(a, confirmed)
+        if problem:
+            raise ValueError(f"confirmation outside the limits ({problem}): {confirmed}")
         routes, route_reasons = self.route(answers, confirmed.flag)
         if a.lock and rank(confirmed.flag) < rank(a.flag):
             kept = [r for r in self.route(answers, a.flag, explain=False)[0]

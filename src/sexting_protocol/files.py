@@ -13,6 +13,20 @@ class Exists(UserError):
     exit_code = 1
 
 
+def os_error(path, e: OSError) -> UserError:
+    """An OS error while writing (disk full, a folder in the way, no permission) as the user's:
+    the path and the OS's reason, exit status 2."""
+    return UserError(f"{path}: {e.strerror or e}")
+
+
+def _discard(tmp: str) -> None:
+    try:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+    except OSError:
+        pass
+
+
 def write_private(path: str, content: str, force: bool = False) -> str:
     """Write content to path; nothing half-written is ever left at path."""
     path = os.path.abspath(path)
@@ -22,10 +36,10 @@ def write_private(path: str, content: str, force: bool = False) -> str:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".sexting-protocol-", suffix=".tmp", dir=folder)
     except OSError as e:
-        raise UserError(f"{path}: {e.strerror}") from None
+        raise os_error(path, e) from None
     try:
-        os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            os.fchmod(f.fileno(), 0o600)
             f.write(content)
             f.flush()
             os.fsync(f.fileno())
@@ -40,10 +54,11 @@ def write_private(path: str, content: str, force: bool = False) -> str:
                 if os.path.lexists(path):
                     raise Exists(path) from None
                 os.replace(tmp, path)
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            _discard(tmp)
+    except OSError as e:  # disk full, a folder at the path (--force), no permission, ...
+        _discard(tmp)
+        raise os_error(path, e) from None
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _discard(tmp)
         raise
     return path

@@ -143,7 +143,6 @@ class Floor(_S, kw_only=True):
     at_least: str
     because: Text
     lock: Optional[str] = None
-    doubt: bool = False
 
 
 class Route(_S, kw_only=True):
@@ -198,6 +197,8 @@ class Triage(_S, kw_only=True):
     contact_rules: list[ContactRule]
     warnings: list[Warning_]
     plan: list[PlanItem]
+    # lowering a proposal of one of these flags also records who was consulted
+    lowering_needs_consulted: list[str]
     followup_days: int = 7
 
 
@@ -305,6 +306,8 @@ class Contacts(_S, kw_only=True):
 class UI(_S, kw_only=True):
     help: dict[str, Text]
     texts: dict[str, Text]
+    # words an answers file may use besides the option values: "yes", "no", "unknown" → words
+    answer_words: dict[str, list[str]]
 
 
 class Expect(_S, kw_only=True):
@@ -441,14 +444,22 @@ def _check_cond(c: Cond, refs: _Refs, path: Path, found: Found) -> None:
                 _ref(v, [o.value for o in q.options] + [UNKNOWN], f"option of {q.id!r}", (*path, names[test]), found)
 
 
-def check_protocol(p: Protocol, contact_ids: set[str]) -> Found:
-    """Problems in a converted protocol: ids, references and conditions."""
+def check_protocol(p: Protocol, contacts: Contacts) -> Found:
+    """Problems in a converted protocol: ids, references and conditions.
+
+    A contact marked `historical: true` may be named in the leaflet's text, but a route or a
+    contact rule never sends a professional to it.
+    """
+    contact_ids = {c.id for c in contacts.contacts}
+    historical = {c.id for c in contacts.contacts if c.historical}
     found: Found = []
     refs = _Refs(p, contact_ids)
 
-    def contacts(ids, path):
+    def contacts(ids, path, routed: bool = False):
         for i, cid in enumerate(ids):
             _ref(cid, refs.contacts, "contact", (*path, i), found)
+            if routed and cid in historical:
+                found.append(((*path, i), f"historical contact {cid!r} is never routed to"))
 
     def flag(value, path):
         _ref(value, refs.flags, "flag", path, found)
@@ -466,6 +477,10 @@ def check_protocol(p: Protocol, contact_ids: set[str]) -> Found:
     _dupes(p.triage.plan, "id", ("triage", "plan"), found)
     _dupes(p.triage.floors, "id", ("triage", "floors"), found)
     _dupes(p.triage.route_rules, "id", ("triage", "route_rules"), found)
+    for cid, rules in p.triage.ratings.items():
+        _dupes(rules, "id", ("triage", "ratings", cid), found)
+    for name in ("escalations", "contact_rules", "warnings"):
+        _dupes(getattr(p.triage, name), "id", ("triage", name), found)
     if sorted(refs.steps) != list(range(1, len(p.steps) + 1)):
         found.append((("steps",), "steps must be numbered 1, 2, 3, ... without gaps"))
 
@@ -547,7 +562,7 @@ def check_protocol(p: Protocol, contact_ids: set[str]) -> Found:
             flag(f.lock, ("triage", "floors", i, "lock"))
     _check_cond(t.urgent, refs, ("triage", "urgent"), found)
     for i, r in enumerate(t.routes):
-        contacts(r.contacts, ("triage", "routes", i, "contacts"))
+        contacts(r.contacts, ("triage", "routes", i, "contacts"), routed=True)
         if r.urgent and r.action is None:
             found.append((("triage", "routes", i), f"urgent route {r.id!r} needs an `action`"))
     for i, rr in enumerate(t.route_rules):
@@ -560,7 +575,7 @@ def check_protocol(p: Protocol, contact_ids: set[str]) -> Found:
         _ref(rid, refs.routes, "route", ("triage", "keep_on_lock", j), found)
     for i, cr in enumerate(t.contact_rules):
         _check_cond(cr.when, refs, ("triage", "contact_rules", i, "when"), found)
-        contacts(cr.add, ("triage", "contact_rules", i, "add"))
+        contacts(cr.add, ("triage", "contact_rules", i, "add"), routed=True)
     for i, w in enumerate(t.warnings):
         _check_cond(w.when, refs, ("triage", "warnings", i, "when"), found)
     for i, item in enumerate(t.plan):

@@ -76,7 +76,7 @@ def load(view: DecisionView, path: Optional[str] = None) -> list[Scenario]:
         if case.expect.exit is not None:
             continue  # an answers file the tool must refuse: a test, not a case to weigh
         part = _Within(src.path, src.text, {"answers": case.answers}, at=(i,))
-        out.append(Scenario(case, *from_source(part, view.e, view.contact_text)))
+        out.append(Scenario(case, *from_source(part, view.e, view.contact_text, view.t)))
     return out
 
 

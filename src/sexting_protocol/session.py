@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .answers import confirm_problem, in_range, out_of_scope, read_answers
+from .answers import in_range, out_of_scope, read_answers
 from .engine import Confirmation, Engine, rank
 from .errors import UserError
 from .files import Exists, write_private
@@ -47,10 +47,10 @@ def run(state, opts: Options, asker=None) -> int:
     answers: dict[str, Any] = {}
     confirmation = None
     if opts.answers:
-        answers, confirmation, _ = read_answers(opts.answers, engine, view.contact_text)
+        answers, confirmation, _ = read_answers(opts.answers, engine, view.contact_text, view.t)
     interactive = (env.interactive or asker is not None) and not opts.as_json and not opts.no_input
     if not opts.answers and not interactive:
-        raise UserError(view.t("err_no_terminal"))
+        raise UserError(view.t("err_json_needs_answers" if opts.as_json else "err_no_terminal"))
     days = opts.followup_days or engine.t.followup_days
     try:
         if interactive:
@@ -67,7 +67,10 @@ def run(state, opts: Options, asker=None) -> int:
         _write_files(state, view, d, opts, meta, days, quiet=opts.as_json)
         return 0
     except KeyboardInterrupt:
-        env.err(view.t("interrupted"))
+        if state.written:
+            env.err(view.t("interrupted_saved", paths=", ".join(state.written)))
+        else:
+            env.err(view.t("interrupted"))
         return 130
 
 
@@ -98,6 +101,7 @@ def _write(state, view, path: str, content: str, force: bool, quiet: bool = Fals
         written = write_private(path, content, force)
     except Exists:
         raise UserError(view.t("err_exists", path=path), exit_code=1) from None
+    state.written.append(written)
     (state.env.err if quiet else state.env.out)(view.t("written", path=written))
     return written
 
@@ -129,7 +133,7 @@ class Session:
         while (qid := self.review()) is not None:
             self.ask(self.engine.questions[qid], again=True)
             self.ask_open()
-        if self.confirmation and confirm_problem(self.engine, self.engine.assess(self.answers, False), self.confirmation):
+        if self.confirmation and self.engine.confirm_problem(self.engine.assess(self.answers, False), self.confirmation):
             self.confirmation = None  # the file's confirmation no longer holds for the answers now given
         d = self.decide()
         self.show(self.view.blocks(d, self.state.bundle().region_note(self.state.lang)))
@@ -220,7 +224,7 @@ class Session:
             return Confirmation(flag)
         reason = self.asker.text(self.t("confirm_reason"), required=True)
         consulted = None
-        if rank(flag) < rank(d.flag) and rank(d.flag) >= rank("red"):
+        if self.engine.needs_consulted(d.assessment, flag):
             consulted = self.asker.text(self.t("confirm_consulted"), required=True)
         return Confirmation(flag, reason, consulted)
 

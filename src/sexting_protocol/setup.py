@@ -9,7 +9,7 @@ from typing import Optional
 
 from . import data, schema
 from .errors import UserError
-from .files import Exists, write_private
+from .files import Exists, os_error, write_private
 
 
 def init(state, force: bool = False, as_json: bool = False) -> int:
@@ -22,8 +22,8 @@ def init(state, force: bool = False, as_json: bool = False) -> int:
         write_private(str(target), template, force)
     except Exists:
         raise UserError(state.t("err_exists", path=target), exit_code=1) from None
-    except OSError as e:
-        raise UserError(f"{folder}: {e.strerror}") from None
+    except OSError as e:  # the folder cannot be made, or the template cannot be read
+        raise os_error(e.filename or folder, e) from None
     schema_path = folder / "contacts-layer.schema.json"
     write_private(str(schema_path), schema.dumps(schema.layer("contacts")), force=True)
     if as_json:
@@ -39,12 +39,18 @@ def schemas(state, output: Optional[str], as_json: bool = False) -> int:
     if output is None:
         state.json(all_)
         return 0
-    os.makedirs(output, exist_ok=True)
+    try:
+        os.makedirs(output, exist_ok=True)
+    except OSError as e:  # a file in the way, no permission, ...
+        raise os_error(output, e) from None
     written = []
     for name, s in all_.items():
         path = os.path.join(output, name)
         write_private(path, schema.dumps(s), force=True)
-        os.chmod(path, 0o644)  # a schema is no secret
+        try:
+            os.chmod(path, 0o644)  # a schema is no secret
+        except OSError as e:
+            raise os_error(path, e) from None
         written.append(path)
     if as_json:
         state.json({"written": written})

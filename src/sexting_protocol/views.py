@@ -10,7 +10,7 @@ import unicodedata
 from typing import Any, Optional
 
 from .data import Bundle
-from .model import Contact, Detail, Section, Step
+from .model import Contact, Detail, PlanItem, Route, Section, Step, Text
 from .render import Banner, Block, Heading, Items, Para, Table
 
 
@@ -36,11 +36,23 @@ class View:
             return d.value
         return f"{d.value} ({self.t('unverified' if d.verified == 'no' else 'partly_verified')})"
 
+    def reach(self, c: Contact, fields: tuple, sep: str = "\n") -> str:
+        """How to reach a contact: the given fields that it has, joined by `sep`.
+
+        A field is a name (`phone`, `chat`, `website`, `address`, `email`, `person`, `reachable`)
+        or a tuple of names, of which the first the contact has is shown. Details are marked
+        when not verified; texts are in the chosen language.
+        """
+        def value(name: str) -> str:
+            v = getattr(c, name)
+            return self.tx(v) if isinstance(v, Text) else self.detail(v)
+
+        parts = (next((x for n in f if (x := value(n))), "") if isinstance(f, tuple) else value(f) for f in fields)
+        return sep.join(x for x in parts if x)
+
     def contact_line(self, c: Contact) -> str:
         """Name and the quickest way to reach them, for lists inside a plan or checklist."""
-        reach = self.detail(c.phone) or self.detail(c.chat) or self.detail(c.website)
-        if c.person or c.email:
-            reach = ", ".join(x for x in (c.person, reach, c.email) if x)
+        reach = self.reach(c, ("person", ("phone", "chat", "website"), "email"), ", ")
         return f"{c.name}: {reach}" if reach else c.name
 
     def contact_json(self, c: Contact) -> dict[str, Any]:
@@ -68,8 +80,7 @@ class View:
     def contact_rows(self, contacts: list[Contact], sources: bool = False) -> Table:
         rows = []
         for c in contacts:
-            reach = "\n".join(x for x in (self.detail(c.phone), self.detail(c.chat), self.detail(c.website),
-                                         c.email or "", self.tx(c.reachable)) if x)
+            reach = self.reach(c, ("phone", "chat", "website", "email", "reachable"))
             name = c.name + (f" ({c.person})" if c.person else "")
             if c.historical:
                 name += f" [{self.t('historical')}]"
@@ -142,6 +153,39 @@ class View:
         out["contacts"] = [self.contact_json(c) for cid in ids if (c := self.b.contact(cid))]
         return out
 
+    # --- routes --------------------------------------------------------------------------------
+
+    def route_section(self, r: Route) -> Optional[Section]:
+        """The leaflet's own section for a route: the Zorg- en Veiligheidshuis route has one."""
+        return self.p.zvh_route if r.id == "zvh" else None
+
+    def route_plan(self, r: Route) -> list[PlanItem]:
+        """The plan items that belong to a route (those shown when the route is chosen)."""
+        return [i for i in self.p.triage.plan if i.when is not None and i.when.route == r.id]
+
+    def route_blocks(self, r: Route) -> list[Block]:
+        sec = self.route_section(r)
+        if sec is not None:
+            return self.section_blocks(self.tx(sec.title), sec)
+        blocks: list[Block] = [Heading(self.tx(r.name), 2), Para(self.tx(r.description))]
+        if r.action:
+            blocks.append(Para(self.tx(r.action), "bold red"))
+        items = [self.tx(i.text) for i in self.route_plan(r)]
+        if items:
+            blocks.append(Items(items, check=True))
+        if r.contacts:
+            blocks += [Heading(self.t("contacts_title"), 3), Items(self.contacts_of(r.contacts))]
+        return blocks
+
+    def route_json(self, r: Route) -> dict[str, Any]:
+        sec = self.route_section(r)
+        if sec is not None:
+            return {"id": r.id, **self.section_json(sec)}
+        return {"id": r.id, "name": self.tx(r.name), "description": self.tx(r.description),
+                "action": self.tx(r.action) if r.action else None,
+                "checklist": [{"id": i.id, "text": self.tx(i.text)} for i in self.route_plan(r)],
+                "contacts": [self.contact_json(c) for cid in r.contacts if (c := self.b.contact(cid))]}
+
     def images_blocks(self) -> list[Block]:
         r = self.p.images_rule
         return [Banner(self.tx(r.title), "bold white on red", [self.tx(t) for t in r.never]),
@@ -154,9 +198,13 @@ class View:
 
     # --- advice and criteria -------------------------------------------------------------------
 
-    def advice_blocks(self) -> list[Block]:
-        return [Heading(self.t("dos"), 2, "bold green"), Items([self.advice_line(a) for a in self.p.dos]),
-                Heading(self.t("donts"), 2, "bold red"), Items([self.advice_line(a) for a in self.p.donts])]
+    def advice_blocks(self, dos: bool = True, donts: bool = True) -> list[Block]:
+        blocks: list[Block] = []
+        if dos:
+            blocks += [Heading(self.t("dos"), 2, "bold green"), Items([self.advice_line(a) for a in self.p.dos])]
+        if donts:
+            blocks += [Heading(self.t("donts"), 2, "bold red"), Items([self.advice_line(a) for a in self.p.donts])]
+        return blocks
 
     def advice_json(self, a) -> dict[str, Any]:
         return {"id": a.id, "title": self.tx(a.title), "text": self.tx(a.text), "steps": a.steps}
@@ -253,7 +301,7 @@ class DecisionView(View):
                                      for q, a in zip(r.questions, r.answers) if q in self.e.questions)
                     rule = next(x for x in self.e.t.ratings[crit.id] if x.id == r.rule)
                     why.append((self.tx(rule.because) + " " if rule.because else "") + f"({said}) → "
-                               + self.e.flag_name(r.rating))
+                               + ("≥ " if rule.at_least else "") + self.e.flag_name(r.rating))
             if rating == "unknown":
                 why.append(self.t("criterion_unknown"))
             rows.append([self.tx(crit.name), self.e.flag_name(rating) if rating != "unknown" else self.t("unknown_answer"),
@@ -292,8 +340,7 @@ class DecisionView(View):
 
     def contact_blocks(self, d) -> list[Block]:
         """Whom to call for this case: name, how to reach them, and when."""
-        rows = [[c.name, "\n".join(x for x in (self.detail(c.phone), self.detail(c.chat), c.email or "",
-                                               c.person or "") if x) or self.detail(c.website),
+        rows = [[c.name, self.reach(c, ("phone", "chat", "email", "person")) or self.reach(c, ("website",)),
                  self.tx(c.when_to_call) or self.tx(c.purpose)]
                 for cid in d.contacts if (c := self.b.contact(cid))]
         return [Heading(self.t("contacts_title"), 2),
