@@ -88,7 +88,8 @@ def main_options(
     st = _state(ctx)
     chosen = lang or st.env.environ.get("SEXTING_PROTOCOL_LANG") or "nl"
     if chosen not in LANGS:
-        raise UserError(f"--lang: {chosen!r} is not a language of this tool; choose: {', '.join(LANGS)}")
+        source = "--lang" if lang else "SEXTING_PROTOCOL_LANG"
+        raise UserError(f"{source}: {chosen!r} is not a language of this tool; choose: {', '.join(LANGS)}")
     st.env.lang = chosen
     st.protocol, st.contacts, st.layers = protocol, contacts, not no_layers
 

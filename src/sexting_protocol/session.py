@@ -157,7 +157,7 @@ class Session:
         return 0
 
     def decide(self):
-        return self.engine.decide(self.answers, self.confirmation, self.state.env.today, asked=list(self.asked),
+        return self.engine.decide(self.answers, self.confirmation, self.state.env.today,
                                   followup_days=self.days)
 
     # --- screens -------------------------------------------------------------------------------
