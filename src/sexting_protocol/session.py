@@ -57,7 +57,7 @@ def run(state, opts: Options, asker=None) -> int:
             if asker is None:
                 from .prompts import Asker
 
-                asker = Asker(lambda key: view.t(key))
+                asker = Asker(view.t)
             return Session(state, engine, view, asker, opts, meta, days, answers, confirmation).run()
         d = engine.decide(answers, confirmation, env.today, followup_days=days)
         if opts.as_json:
