@@ -168,31 +168,21 @@ def plan_item_anchor(item_id: str) -> str:
     return f"    - id: {item_id}\n"
 
 
-def test_condition_naming_an_unknown_question(run, write, protocol_text):
-    after = plan_item_anchor("talk_separately")
-    text = alter(protocol_text, "{q: shared_further,", "{q: shared_furthest,", after=after)
+BROKEN_CONDITIONS = [
+    # (plan item, what stands there, what the broken copy says, where, words in the message)
+    ("talk_separately", "{q: shared_further,", "{q: shared_furthest,", "when.q", ("shared_furthest", "triage.plan[")),
+    ("talk_separately", '"group"', '"whole_school"', "when.in", ("whole_school", "triage.plan[")),
+    ("police_advice", "{route: police}", "{route: politie_route}", "when.route", ("politie_route",)),
+]
+
+
+@pytest.mark.parametrize("item,old,new,where,words", BROKEN_CONDITIONS, ids=["question", "option", "route"])
+def test_condition_naming_something_unknown(run, write, protocol_text, item, old, new, where, words):
+    text = alter(protocol_text, old, new, after=plan_item_anchor(item))
     path = write("protocol.yaml", text)
-    line = line_of(text, "shared_furthest")
+    line = line_of(text, words[0])
     r = run("--protocol", path, "criteria")
-    refused(r, path, line_range=(line, line), where="when.q", words=("shared_furthest", "triage.plan["))
-
-
-def test_condition_naming_an_unknown_option(run, write, protocol_text):
-    after = plan_item_anchor("talk_separately")
-    text = alter(protocol_text, '"group"', '"whole_school"', after=after)
-    path = write("protocol.yaml", text)
-    line = line_of(text, "whole_school")
-    r = run("--protocol", path, "criteria")
-    refused(r, path, line_range=(line, line), where="when.in", words=("whole_school", "triage.plan["))
-
-
-def test_condition_naming_an_unknown_route(run, write, protocol_text):
-    after = plan_item_anchor("police_advice")
-    text = alter(protocol_text, "{route: police}", "{route: politie_route}", after=after)
-    path = write("protocol.yaml", text)
-    line = line_of(text, "politie_route")
-    r = run("--protocol", path, "criteria")
-    refused(r, path, line_range=(line, line), where="when.route", words=("politie_route",))
+    refused(r, path, line_range=(line, line), where=where, words=words)
 
 
 def test_rating_map_with_an_unknown_option(run, write, protocol_text):
