@@ -37,8 +37,9 @@ def spawn(tmp_path):
 
 
 def answer(child, question: str, keys: str) -> None:
+    """Wait for a choice question and its key hint, then press the keys."""
     child.expect_exact(question)
-    child.expect_exact("pijltjestoetsen en Enter") if keys.endswith(ENTER) and not keys[0].isdigit() else None
+    child.expect_exact("pijltjestoetsen en Enter")
     child.send(keys)
 
 

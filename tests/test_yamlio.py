@@ -167,16 +167,9 @@ def test_yaml_syntax_error_names_its_line(run, write, protocol_text):
     assert "Traceback" not in r.err
 
 
-def test_protocol_that_is_not_a_mapping(run, write):
-    path = write("protocol.yaml", "- just\n- a list\n")
-    r = run("--protocol", path, "criteria")
-    assert r.code == 2
-    assert path in r.err
-    assert "Traceback" not in r.err
-
-
-def test_empty_protocol_file(run, write):
-    path = write("protocol.yaml", "")
+@pytest.mark.parametrize("content", ["- just\n- a list\n", ""], ids=["not-a-mapping", "empty"])
+def test_protocol_that_is_not_a_mapping(run, write, content):
+    path = write("protocol.yaml", content)
     r = run("--protocol", path, "criteria")
     assert r.code == 2
     assert path in r.err

@@ -131,7 +131,7 @@ class Session:
         self.intro()
         self.ask_open()
         while (qid := self.review()) is not None:
-            self.ask(self.engine.questions[qid], again=True)
+            self.ask(self.engine.questions[qid])
             self.ask_open()
         if self.confirmation and self.engine.confirm_problem(self.engine.assess(self.answers, False), self.confirmation):
             self.confirmation = None  # the file's confirmation no longer holds for the answers now given
@@ -171,7 +171,7 @@ class Session:
         while (q := self.engine.next_question(self.answers, self.asked)) is not None:
             self.ask(q, back=bool(self.mine))
 
-    def ask(self, q: Question, back: bool = False, again: bool = False) -> None:
+    def ask(self, q: Question, back: bool = False) -> None:
         current = self.answers.get(q.id)
         if q.type == "number":
             value = self.asker.number(self.view.tx(q.text), q.min, q.max, help=self.view.tx(q.help),
