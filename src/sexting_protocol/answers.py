@@ -13,7 +13,7 @@ from . import yamlio
 from .data import Source, ui
 from .engine import Confirmation, Engine, Value, rank
 from .errors import DataError, Problem, UserError
-from .model import FLAGS, UNKNOWN, Question
+from .model import FLAGS, UNKNOWN, Question, Text
 
 CONFIRM_KEYS = ("confirmed_flag", "confirmed_reason", "confirmed_consulted")
 Texts = Callable[..., str]  # (key, **values) → an interface text in the chosen language
@@ -76,8 +76,8 @@ def in_range(q: Question, value: Value) -> bool:
     return not isinstance(value, int) or q.type != "number" or q.min <= value <= q.max
 
 
-def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] = str, t: Texts = _dutch
-                ) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
+def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] = str, t: Texts = _dutch,
+                tx: Callable[[Text], str] = lambda text: text.nl) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
     """Check an answers file: every problem is named with its file, line and question."""
     raw = src.raw if src.raw is not None else {}
     prefix: list = []
@@ -102,15 +102,17 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
             problems.append(src.problem(path, t("err_answers_question", value=show(key), allowed=keys)))
             continue
         v = normalise(q, value)
-        if v is not None and out_of_scope(q, v):
-            raise OutOfScope(f"{src.path}:{src.line(path)}: {key}: {show(value)}: " + engine.text(q.out_of_scope.text)
-                             + "".join(f"\n  {contact_line(c)}" for c in q.out_of_scope.contacts))
         if v is None or not in_range(q, v):
             problems.append(src.problem(path, t("err_answers_value", value=show(value), allowed=allowed(q, t))))
             continue
         answers[key] = v
     if problems:
         raise DataError(problems)
+    q = engine.out_of_scope(answers)
+    if q is not None:
+        path = [*prefix, q.id]
+        raise OutOfScope(f"{src.path}:{src.line(path)}: {q.id}: {show(answers[q.id])}: " + tx(q.out_of_scope.text)
+                         + "".join(f"\n  {contact_line(c)}" for c in q.out_of_scope.contacts))
     confirmation = None
     if "confirmed_flag" in extra:
         path = [*prefix, "confirmed_flag"]
@@ -128,13 +130,13 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
 def confirm_problem(engine: Engine, a, c: Confirmation, t: Texts = _dutch) -> Optional[str]:
     """Why a confirmation is not within the limits, in words; or None."""
     problem = engine.confirm_problem(a, c)
-    if problem == "below_lock":
-        low = engine.limits(a)
-        return t("err_confirm_below_lock", flag=c.flag, low=low, allowed=", ".join(FLAGS[rank(low):]))
+    if problem == "below_lowest":
+        low = a.lowest
+        return t("err_confirm_below_lowest", flag=c.flag, low=low, allowed=", ".join(FLAGS[rank(low):]))
     return t(f"err_confirm_{problem}") if problem else None
 
 
-def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] = str, t: Texts = _dutch
-                 ) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
+def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] = str, t: Texts = _dutch,
+                 tx: Callable[[Text], str] = lambda text: text.nl) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
     text = yamlio.read_text(path)
-    return from_source(Source(path, text, yamlio.parse(text, path)), engine, contact_line, t)
+    return from_source(Source(path, text, yamlio.parse(text, path)), engine, contact_line, t, tx)

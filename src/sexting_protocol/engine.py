@@ -1,8 +1,10 @@
-"""The triage engine: answers in, next question and decision out. Pure: no I/O, no screen.
+"""The triage engine: answers in, decision out. Pure: no I/O, no screen, no language.
 
 Everything it knows comes from the protocol (`data/protocol.yaml`): the criteria's rating rules,
-the escalation, the floors, the routes and the plan. Answers map question ids to an option
-value, a whole number, or "unknown"; a question that is missing counts as unknown.
+the escalation, the floors, the lowest flag allowed, the priority, the routes and the plan.
+Answers map question ids to an option value, a whole number, or "unknown"; a question that is
+missing counts as unknown. What the engine returns is ids and structured reasons; the views
+put them into words.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Union
 
-from .model import FLAGS, UNKNOWN, Cond, Protocol, Question
+from .model import FLAGS, UNKNOWN, Cond, PlanItem, Protocol, Question, Text
 
 Value = Union[str, int]
 Answers = Mapping[str, Value]
@@ -26,25 +28,16 @@ class Confirmation:
 
 @dataclass
 class Reason:
-    kind: str  # criterion, escalation, floor, route, contact, warning
+    """One rule that fired: which rule, the answers that made it hold, and what it set."""
+
+    kind: str  # criterion, escalation, floor, lowest, priority, route, contact, warning
     id: str  # the criterion, floor, route, ... it speaks of
-    rule: str
+    rule: str  # the id of the rule in the protocol
     questions: list[str]
     answers: list[Value]
-    effect: str
-    rating: Optional[str] = None  # the rating a criterion's rule gave
-
-    def as_json(self) -> dict[str, Any]:
-        out = {
-            self.kind: self.id,
-            "rule": self.rule,
-            "question": ", ".join(self.questions),
-            "answer": ", ".join(str(a) for a in self.answers),
-            "effect": self.effect,
-        }
-        if self.rating:
-            out["rating"] = self.rating
-        return out
+    flag: Optional[str] = None  # the rating, the raised flag, the floor or the lowest flag
+    at_least: bool = False
+    removed: bool = False  # a route rule that left the route out
 
 
 @dataclass
@@ -54,26 +47,58 @@ class Assessment:
     flag: str
     criteria: dict[str, str]
     urgent: bool
-    lock: Optional[str]  # the proposal cannot be confirmed below this flag
+    lowest: str  # the lowest flag the professional may confirm
     base: str  # the worst criterion, before escalation and floors
     reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def decisive(self) -> list[Reason]:
+        """The rules that ask for the proposed flag itself: why this flag."""
+        return [r for r in self.reasons if r.kind in ("criterion", "escalation", "floor") and r.flag == self.flag]
+
+
+@dataclass
+class PlanEntry:
+    id: str
+    text: Optional[Text]  # None for a find-out item: its question's find_out text
+    question: Optional[str] = None
+    contacts: list[str] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanStep:
+    step: int
+    items: list[PlanEntry]
 
 
 @dataclass
 class Decision:
     assessment: Assessment
     confirmed: Confirmation
+    priority: str
     routes: list[str]
+    first: list[str]
     contacts: list[str]
     unknown: list[str]
     asked: list[str]
-    plan: list[dict[str, Any]]
+    refine: list[str]
+    plan: list[PlanStep]
     reasons: list[Reason]
-    answers: dict[str, Value]
+    answers: dict[str, Value]  # every question, unknown where not answered
+    given: list[str]  # the questions that were answered (in a file or the session), unknown too
+    followup: dt.date
 
     @property
     def flag(self) -> str:
         return self.assessment.flag
+
+    @property
+    def lowest(self) -> str:
+        return self.assessment.lowest
+
+    def plan_ids(self) -> list[str]:
+        return [i.id for s in self.plan for i in s.items]
 
 
 def rank(flag: str) -> int:
@@ -85,32 +110,54 @@ def worst(*flags: str) -> str:
 
 
 class Ctx:
-    __slots__ = ("answers", "criteria", "flag", "routes")
+    """What a condition is tested against; named conditions are worked out once."""
 
-    def __init__(self, answers: Answers, criteria=None, flag=None, routes=()):
-        self.answers, self.criteria, self.flag, self.routes = answers, criteria or {}, flag, routes
+    __slots__ = ("answers", "named", "criteria", "flag", "routes", "_memo")
 
+    def __init__(self, answers: Answers, named: Mapping[str, Cond], criteria=None, flag=None, routes=()):
+        self.answers, self.named = answers, named
+        self.criteria, self.flag, self.routes = criteria or {}, flag, routes
+        self._memo: dict[str, bool] = {}
 
-def holds(c: Cond, ctx: Ctx) -> bool:
-    if c.all_ is not None:
-        return all(holds(x, ctx) for x in c.all_)
-    if c.any_ is not None:
-        return any(holds(x, ctx) for x in c.any_)
-    if c.not_ is not None:
-        return not holds(c.not_, ctx)
-    if c.q is not None:
-        return _test(ctx.answers.get(c.q, UNKNOWN), c)
-    if c.criterion is not None:
-        return _test(ctx.criteria.get(c.criterion, UNKNOWN), c)
-    if c.flag is not None:
-        return ctx.flag in c.flag
-    if c.route is not None:
-        return c.route in ctx.routes
-    pair = c.gap or c.younger
-    a, b = (ctx.answers.get(q, UNKNOWN) for q in pair)
-    if not (isinstance(a, int) and isinstance(b, int)):
-        return False
-    return _test(abs(a - b) if c.gap else min(a, b), c)
+    def holds(self, c: Cond) -> bool:
+        if c.all_ is not None:
+            return all(self.holds(x) for x in c.all_)
+        if c.any_ is not None:
+            return any(self.holds(x) for x in c.any_)
+        if c.not_ is not None:
+            return not self.holds(c.not_)
+        if c.holds is not None:
+            if c.holds not in self._memo:
+                self._memo[c.holds] = self.holds(self.named[c.holds])
+            return self._memo[c.holds]
+        if c.q is not None:
+            return _test(self.answers.get(c.q, UNKNOWN), c)
+        if c.criterion is not None:
+            return _test(self.criteria.get(c.criterion, UNKNOWN), c)
+        if c.flag is not None:
+            return self.flag in c.flag
+        if c.route is not None:
+            return c.route in self.routes
+        pair = c.gap or c.younger
+        a, b = (self.answers.get(q, UNKNOWN) for q in pair)
+        if not (isinstance(a, int) and isinstance(b, int)):
+            return False
+        return _test(abs(a - b) if c.gap else min(a, b), c)
+
+    def why(self, c: Cond) -> list[str]:
+        """The questions whose answers make c hold (of an `any`, only the parts that hold)."""
+        out: list[str] = []
+        if c.all_ is not None:
+            parts = c.all_
+        elif c.any_ is not None:
+            parts = [x for x in c.any_ if self.holds(x)]
+        elif c.holds is not None:
+            parts = [self.named[c.holds]]
+        else:
+            return [c.q] if c.q else list(c.gap or c.younger or [])
+        for x in parts:
+            out += [q for q in self.why(x) if q not in out]
+        return out
 
 
 def _test(v: Value, c: Cond) -> bool:
@@ -123,131 +170,217 @@ def _test(v: Value, c: Cond) -> bool:
     return v < c.lt if c.lt is not None else v >= c.gte
 
 
-def questions_in(c: Optional[Cond]) -> list[str]:
-    """The question ids a condition reads, in order, once each."""
-    out: list[str] = []
-    stack = [c] if c else []
-    while stack:
-        x = stack.pop(0)
-        for q in [x.q] if x.q else (x.gap or x.younger or []):
-            if q not in out:
-                out.append(q)
-        stack += (x.all_ or []) + (x.any_ or []) + ([x.not_] if x.not_ else [])
-    return out
+def _parts(c: Cond) -> list[Cond]:
+    return (c.all_ or []) + (c.any_ or []) + ([c.not_] if c.not_ else [])
 
 
 class Engine:
     """The protocol's triage, with look-ups prepared once."""
 
-    def __init__(self, protocol: Protocol, lang: str = "nl"):
+    def __init__(self, protocol: Protocol):
         self.p = protocol
-        self.lang = lang
         self.t = protocol.triage
         self.questions = {q.id: q for q in protocol.questions}
-        self.flags = {f.id: f for f in protocol.flags}
         self.routes = {r.id: r for r in self.t.routes}
         self._route_order = [r.id for r in self.t.routes]
-        self._numbers = self._number_thresholds()
+        self._steps = [s.number for s in protocol.steps]
+        self._numbers = self._number_values()
         self._decisive = self._decisive_questions()
 
-    # --- texts ---------------------------------------------------------------------------------
+    def ctx(self, answers: Answers, **kw: Any) -> Ctx:
+        return Ctx(answers, self.t.conditions, **kw)
 
-    def text(self, t) -> str:
-        return t.get(self.lang) if t is not None else ""
+    def _reason(self, kind: str, id: str, rule: str, when: Optional[Cond], ctx: Ctx, **kw: Any) -> Reason:
+        qs = ctx.why(when) if when is not None else []
+        return Reason(kind, id, rule, qs, [ctx.answers.get(q, UNKNOWN) for q in qs], **kw)
 
-    def flag_name(self, flag: str) -> str:
-        return self.text(self.flags[flag].name) if flag in self.flags else flag
-
-    def label(self, qid: str, value: Value) -> str:
-        q = self.questions[qid]
-        for o in q.options:
-            if o.value == value:
-                return self.text(o.label)
-        return str(value)
+    def questions_in(self, c: Optional[Cond]) -> list[str]:
+        """The question ids a condition reads, named conditions included, in order, once each."""
+        out: list[str] = []
+        stack = [c] if c else []
+        while stack:
+            x = stack.pop(0)
+            if x.holds is not None:
+                stack.insert(0, self.t.conditions[x.holds])
+                continue
+            for q in [x.q] if x.q else (x.gap or x.younger or []):
+                if q not in out:
+                    out.append(q)
+            stack += _parts(x)
+        return out
 
     # --- the proposal --------------------------------------------------------------------------
 
     def assess(self, answers: Answers, explain: bool = True) -> Assessment:
         reasons: list[Reason] = []
         criteria: dict[str, str] = {}
-        lock: Optional[str] = None
-        ctx = Ctx(answers)
+        ctx = self.ctx(answers)
         for crit in self.p.criteria:
             ratings = []
             for r in self.t.ratings.get(crit.id, []):
                 if r.q is not None:
                     rating = r.map.get(answers.get(r.q, UNKNOWN))
-                    qs = [r.q]
-                elif holds(r.when, ctx):
-                    rating, qs = r.rating, questions_in(r.when)
+                    if rating is not None and explain:
+                        reasons.append(Reason("criterion", crit.id, r.id, [r.q], [answers.get(r.q, UNKNOWN)], rating))
+                elif ctx.holds(r.when):
+                    rating = r.rating
+                    if explain:
+                        reasons.append(self._reason("criterion", crit.id, r.id, r.when, ctx, flag=rating,
+                                                    at_least=r.at_least))
                 else:
                     continue
-                if rating is None:
-                    continue
-                ratings.append(rating)
-                if r.lock:
-                    lock = worst(lock, r.lock) if lock else r.lock
-                if explain:
-                    name = self.text(crit.name)
-                    at_least = "≥ " if r.at_least else ""
-                    effect = (f"{self.text(r.because)} → " if r.because else "") + f"{name}: {at_least}{self.flag_name(rating)}"
-                    reasons.append(Reason("criterion", crit.id, r.id, qs, [answers.get(q, UNKNOWN) for q in qs], effect,
-                                          rating))
+                if rating is not None:
+                    ratings.append(rating)
             criteria[crit.id] = max(ratings, key=rank) if ratings else UNKNOWN
         ctx.criteria = criteria
         rated = [r for r in criteria.values() if r != UNKNOWN]
         base = flag = max(rated, key=rank) if rated else FLAGS[0]
         for e in self.t.escalations:
-            if holds(e.when, ctx) and flag in e.raise_:
-                new = e.raise_[flag]
+            if flag in e.raise_ and ctx.holds(e.when):
+                flag = e.raise_[flag]
                 if explain:
-                    qs = questions_in(e.when)
-                    reasons.append(Reason("escalation", e.id, e.id, qs, [answers.get(q, UNKNOWN) for q in qs],
-                                          f"{self.text(e.because)} {self.flag_name(flag)} → {self.flag_name(new)}"))
-                flag = new
+                    reasons.append(self._reason("escalation", e.id, e.id, e.when, ctx, flag=flag))
         for f in self.t.floors:
-            if not holds(f.when, ctx):
-                continue
-            flag = worst(flag, f.at_least)
-            if f.lock:
-                lock = worst(lock, f.lock) if lock else f.lock
-            if explain:
-                qs = questions_in(f.when) or [c for c, v in criteria.items() if v == UNKNOWN]
-                ans = [answers.get(q, UNKNOWN) if q in self.questions else UNKNOWN for q in qs]
-                reasons.append(Reason("floor", f.id, f.id, qs, ans,
-                                      f"{self.text(f.because)} → ≥ {self.flag_name(f.at_least)}"))
-        urgent = holds(self.t.urgent, ctx)
-        return Assessment(flag, criteria, urgent, lock, base, reasons)
+            if ctx.holds(f.when):
+                flag = worst(flag, f.at_least)
+                if explain:
+                    reasons.append(self._reason("floor", f.id, f.id, f.when, ctx, flag=f.at_least, at_least=True))
+        lowest = FLAGS[0]
+        for lo in self.t.lowest:
+            if ctx.holds(lo.when):
+                lowest = worst(lowest, lo.flag)
+                if explain:
+                    reasons.append(self._reason("lowest", lo.id, lo.id, lo.when, ctx, flag=lo.flag, at_least=True))
+        return Assessment(flag, criteria, ctx.holds(self.t.urgent), lowest, base, reasons)
 
-    # --- routes and contacts -------------------------------------------------------------------
+    # --- routes, priority, contacts ------------------------------------------------------------
 
     def route(self, answers: Answers, flag: str, explain: bool = True) -> tuple[list[str], list[Reason]]:
-        ctx = Ctx(answers, flag=flag)
+        ctx = self.ctx(answers, flag=flag)
         routes: set[str] = set()
         reasons: list[Reason] = []
         for rr in self.t.route_rules:
-            if not holds(rr.when, ctx):
+            if not ctx.holds(rr.when):
                 continue
-            changed = [r for r in rr.add if r not in routes] + [r for r in rr.remove if r in routes]
+            changed = [(r, False) for r in rr.add if r not in routes] + [(r, True) for r in rr.remove if r in routes]
             routes |= set(rr.add)
             routes -= set(rr.remove)
-            if explain and changed:
-                qs = questions_in(rr.when)
-                ans: list[Value] = [answers.get(q, UNKNOWN) for q in qs]
-                if not qs:
-                    qs, ans = ["flag"], [flag]
-                signs = [("+" if r in rr.add else "−") + self.text(self.routes[r].name) for r in changed]
-                for r in changed:
-                    reasons.append(Reason("route", r, rr.id, qs, ans, f"{self.text(rr.because)} → {', '.join(signs)}"))
+            if explain:
+                reasons += [self._reason("route", r, rr.id, rr.when, ctx, flag=flag, removed=removed)
+                            for r, removed in changed]
         return sorted(routes, key=self._route_order.index), reasons
 
-    def signature(self, answers: Answers) -> tuple:
-        """What decides whether a question is still worth asking: flag, routes, urgency."""
+    def priority(self, answers: Answers, flag: str) -> tuple[str, Reason]:
+        ctx = self.ctx(answers, flag=flag)
+        for pr in self.t.priority:
+            if pr.when is None or ctx.holds(pr.when):
+                return pr.id, self._reason("priority", pr.id, pr.id, pr.when, ctx, flag=flag)
+        raise AssertionError("the last priority holds always (checked at load)")
+
+    def first(self, routes: list[str], priority: str) -> list[str]:
+        f = self.t.first
+        out = [r for r in f.routes if r in routes] if priority in f.priorities else []
+        return out or [r for r in f.otherwise if r in routes][:1]
+
+    def _routes_for(self, answers: Answers, a: Assessment, flag: str, explain: bool) -> tuple[list[str], list[Reason]]:
+        """The routes of the confirmed flag, keeping those of the proposal that a case which may
+        not be confirmed green keeps when it is confirmed lower."""
+        routes, reasons = self.route(answers, flag, explain)
+        if rank(a.lowest) > 0 and rank(flag) < rank(a.flag):
+            kept = [r for r in self.route(answers, a.flag, explain=False)[0]
+                    if r in self.t.keep_when_lowered and r not in routes]
+            routes = sorted([*routes, *kept], key=self._route_order.index)
+        return routes, reasons
+
+    def _contacts(self, ctx: Ctx, routes: list[str], explain: bool) -> tuple[list[str], list[Reason]]:
+        contacts: list[str] = []
+        for r in routes:
+            contacts += [c for c in self.routes[r].contacts if c not in contacts]
+        reasons = []
+        for cr in self.t.contact_rules:
+            if ctx.holds(cr.when):
+                contacts += [c for c in cr.add if c not in contacts]
+                if explain:
+                    reasons += [self._reason("contact", c, cr.id, cr.when, ctx) for c in cr.add]
+        return contacts, reasons
+
+    # --- the limits of the confirmation --------------------------------------------------------
+
+    def needs_consulted(self, a: Assessment, flag: str) -> bool:
+        """Lowering this proposal to `flag` records who was consulted (collegiale consultatie)."""
+        return rank(flag) < rank(a.flag) and a.flag in self.t.lowering_needs_consulted
+
+    def confirm_problem(self, a: Assessment, c: Confirmation) -> Optional[str]:
+        """Why a confirmation is outside the limits: "below_lowest", "reason" or "consulted"; or None."""
+        if rank(c.flag) < rank(a.lowest):
+            return "below_lowest"
+        if c.flag != a.flag and not (c.reason or "").strip():
+            return "reason"
+        if self.needs_consulted(a, c.flag) and not (c.consulted or "").strip():
+            return "consulted"
+        return None
+
+    # --- the decision --------------------------------------------------------------------------
+
+    def full(self, answers: Answers) -> dict[str, Value]:
+        return {q.id: answers.get(q.id, UNKNOWN) for q in self.p.questions}
+
+    def decide(self, answers: Answers, confirmed: Optional[Confirmation] = None, today: Optional[dt.date] = None,
+               asked: Optional[list[str]] = None, given: Optional[Iterable[str]] = None,
+               followup_days: Optional[int] = None) -> Decision:
+        """The decision. `given` are the questions answered so far (all of `answers` when None);
+        `asked` the questions asked before the decision (those a fresh session asks when None)."""
+        given = [q for q in self.questions if q in (answers if given is None else set(given))]
+        answers = self.full(answers)
+        a = self.assess(answers)
+        confirmed = confirmed or Confirmation(a.flag)
+        problem = self.confirm_problem(a, confirmed)
+        if problem:
+            raise ValueError(f"confirmation outside the limits ({problem}): {confirmed}")
+        routes, route_reasons = self._routes_for(answers, a, confirmed.flag, True)
+        priority, priority_reason = self.priority(answers, confirmed.flag)
+        ctx = self.ctx(answers, criteria=a.criteria, flag=confirmed.flag, routes=routes)
+        contacts, contact_reasons = self._contacts(ctx, routes, True)
+        reasons = a.reasons + route_reasons + contact_reasons + [priority_reason]
+        for w in self.t.warnings:
+            if ctx.holds(w.when):
+                reasons.append(self._reason("warning", w.id, w.id, w.when, ctx))
+        unknown = [q for q, v in answers.items() if v == UNKNOWN]
+        asked = self.asked(answers) if asked is None else list(asked)
+        plan = self._plan(ctx)
+        plan[0].items += [PlanEntry(f"find_out.{q}", None, q) for q in self.find_out(answers, unknown)]
+        today = today or dt.date.today()
+        return Decision(a, confirmed, priority, routes, self.first(routes, priority), contacts, unknown, asked,
+                        self.refine(answers, [*asked, *given]), plan, reasons, answers, given,
+                        today + dt.timedelta(days=followup_days or self.t.followup_days))
+
+    def _plan(self, ctx: Ctx) -> list[PlanStep]:
+        steps = {n: PlanStep(n, []) for n in self._steps}
+        for item in self.t.plan:
+            if item.when is None or ctx.holds(item.when):
+                steps[item.step].items.append(PlanEntry(item.id, self._text(item, ctx), None, list(item.contacts),
+                                                        list(item.advice)))
+        return list(steps.values())
+
+    @staticmethod
+    def _text(item: PlanItem, ctx: Ctx) -> Text:
+        return next((v.text for v in item.variants if ctx.holds(v.when)), item.text)
+
+    # --- what still matters --------------------------------------------------------------------
+
+    def _outcome(self, answers: Answers, plan: bool) -> tuple:
+        """What an answer can change, the proposal taken as the confirmed flag: before the
+        decision the flag, routes, urgency and priority; with `plan` also the contacts and the
+        plan items."""
         a = self.assess(answers, explain=False)
         routes, _ = self.route(answers, a.flag, explain=False)
-        return a.flag, tuple(routes), a.urgent
-
-    # --- which question next -------------------------------------------------------------------
+        priority, _ = self.priority(answers, a.flag)
+        out: tuple = (a.flag, tuple(routes), a.urgent, priority)
+        if plan:
+            ctx = self.ctx(answers, criteria=a.criteria, flag=a.flag, routes=routes)
+            contacts, _ = self._contacts(ctx, routes, False)
+            out += (tuple(contacts), tuple(i.id for s in self._plan(ctx) for i in s.items))
+        return out
 
     def candidates(self, q: Question, answers: Answers) -> list[Value]:
         """Answers to try for q: every option, or for a number the values where a rule turns."""
@@ -256,25 +389,62 @@ class Engine:
         values = {q.min, q.max}
         for kind, other, c in self._numbers.get(q.id, ()):
             if kind == "abs":
-                values |= {c - 1, c}
+                values |= {c - 1, c, c + 1}
             else:
                 k = answers.get(other, UNKNOWN)
                 if isinstance(k, int):
                     values |= {k - c, k - c + 1, k + c - 1, k + c}
         return sorted(v for v in values if q.min <= v <= q.max)
 
+    def _matters(self, q: Question, answers: Answers, plan: bool, base: Optional[tuple] = None) -> bool:
+        """Whether some answer to q changes the outcome from q left unknown."""
+        known = {**answers, q.id: UNKNOWN}
+        base = base if base is not None and answers.get(q.id, UNKNOWN) == UNKNOWN else self._outcome(known, plan)
+        return any(self._outcome({**known, q.id: v}, plan) != base for v in self.candidates(q, known))
+
+    def find_out(self, answers: Answers, unknown: list[str]) -> list[str]:
+        """The unknown questions of which some answer could still change the flag, the routes,
+        the priority, the contacts or the plan (find-out items aside)."""
+        base = self._outcome(answers, plan=True)
+        return [q for q in unknown if self._matters(self.questions[q], answers, True, base)]
+
+    def refine(self, answers: Answers, done: Iterable[str]) -> list[str]:
+        """The questions a session asks after the confirmation: open (not in `done`) and such
+        that some answer could change the plan or the contacts, the other open ones unknown."""
+        done = set(done)
+        known = {q: v for q, v in answers.items() if q in done}
+        base = self._outcome(known, plan=True)
+        return [q.id for q in self.p.questions if q.id not in done and self._matters(q, known, True, base)]
+
+    def out_of_scope(self, answers: Answers) -> Optional[Question]:
+        """The question whose answer puts the case outside the protocol (an adult in the images
+        with no young person involved), if any."""
+        ctx = self.ctx(answers)
+        for q in self.p.questions:
+            oos, v = q.out_of_scope, answers.get(q.id, UNKNOWN)
+            if oos and isinstance(v, int) and oos.min <= v <= oos.max and not (oos.unless and ctx.holds(oos.unless)):
+                return q
+        return None
+
     def next_question(self, answers: Answers, asked: Iterable[str]) -> Optional[Question]:
-        """The first question, in order, not yet asked whose answer could change the flag, the
-        routes or the urgency, with the questions still open counted as unknown."""
+        """The next question before the decision: first what settles whether the case is in
+        scope, then in order the first not yet asked that is always asked or of which some
+        answer could change the flag, the routes, the urgency or the priority, with the
+        questions still open counted as unknown."""
         asked = list(asked)
         known = {q: answers.get(q, UNKNOWN) for q in asked}
-        base = self.signature(known)
+        for qid in asked:
+            oos, v = self.questions[qid].out_of_scope, known[qid]
+            if oos and oos.unless and isinstance(v, int) and oos.min <= v <= oos.max:
+                for other in self.questions_in(oos.unless):
+                    if other not in known:
+                        return self.questions[other]
+        base = self._outcome(known, plan=False)
         for q in self.p.questions:
-            if q.id in known or q.id not in self._decisive:
+            if q.id in known:
                 continue
-            for v in self.candidates(q, known):
-                if self.signature({**known, q.id: v}) != base:
-                    return q
+            if q.always_ask or (q.id in self._decisive and self._matters(q, known, False, base)):
+                return q
         return None
 
     def asked(self, answers: Answers) -> list[str]:
@@ -284,112 +454,39 @@ class Engine:
             order.append(q.id)
         return order
 
-    def plan_questions(self, asked: Iterable[str]) -> list[Question]:
-        """Questions that only refine the plan: no rule of the flag, routes or urgency reads them."""
-        done = set(asked)
-        return [q for q in self.p.questions if q.id not in done and q.id not in self._decisive]
-
-    # --- the decision --------------------------------------------------------------------------
-
-    def limits(self, a: Assessment) -> str:
-        """The lowest flag the professional may confirm."""
-        return a.lock if a.lock else FLAGS[0]
-
-    def needs_consulted(self, a: Assessment, flag: str) -> bool:
-        """Lowering this proposal to `flag` records who was consulted (collegiale consultatie)."""
-        return rank(flag) < rank(a.flag) and a.flag in self.t.lowering_needs_consulted
-
-    def confirm_problem(self, a: Assessment, c: Confirmation) -> Optional[str]:
-        """Why a confirmation is outside the limits: "below_lock", "reason" or "consulted"; or None."""
-        if rank(c.flag) < rank(self.limits(a)):
-            return "below_lock"
-        if c.flag != a.flag and not (c.reason or "").strip():
-            return "reason"
-        if self.needs_consulted(a, c.flag) and not (c.consulted or "").strip():
-            return "consulted"
-        return None
-
-    def decide(self, answers: Answers, confirmed: Optional[Confirmation] = None, today: Optional[dt.date] = None,
-               asked: Optional[list[str]] = None, followup_days: Optional[int] = None) -> Decision:
-        answers = {q.id: answers.get(q.id, UNKNOWN) for q in self.p.questions}
-        a = self.assess(answers)
-        confirmed = confirmed or Confirmation(a.flag)
-        problem = self.confirm_problem(a, confirmed)
-        if problem:
-            raise ValueError(f"confirmation outside the limits ({problem}): {confirmed}")
-        routes, route_reasons = self.route(answers, confirmed.flag)
-        if a.lock and rank(confirmed.flag) < rank(a.flag):
-            kept = [r for r in self.route(answers, a.flag, explain=False)[0]
-                    if r in self.t.keep_on_lock and r not in routes]
-            routes = sorted([*routes, *kept], key=self._route_order.index)
-        contacts: list[str] = []
-        for r in routes:
-            contacts += [c for c in self.routes[r].contacts if c not in contacts]
-        ctx = Ctx(answers, a.criteria, confirmed.flag, routes)
-        reasons = a.reasons + route_reasons
-        for cr in self.t.contact_rules:
-            if holds(cr.when, ctx):
-                contacts += [c for c in cr.add if c not in contacts]
-                qs = questions_in(cr.when)
-                for c in cr.add:
-                    reasons.append(Reason("contact", c, cr.id, qs, [answers[q] for q in qs], self.text(cr.because)))
-        for w in self.t.warnings:
-            if holds(w.when, ctx):
-                qs = questions_in(w.when)
-                reasons.append(Reason("warning", w.id, w.id, qs, [answers[q] for q in qs], self.text(w.text)))
-        unknown = [q for q, v in answers.items() if v == UNKNOWN]
-        today = today or dt.date.today()
-        plan = self.plan(ctx, unknown, today + dt.timedelta(days=followup_days or self.t.followup_days))
-        return Decision(a, confirmed, routes, contacts, unknown,
-                        asked if asked is not None else self.asked(answers), plan, reasons, answers)
-
-    def plan(self, ctx: Ctx, unknown: list[str], followup: dt.date) -> list[dict[str, Any]]:
-        steps: dict[int, list[dict[str, Any]]] = {s.number: [] for s in self.p.steps}
-        for item in self.t.plan:
-            if item.when is None or holds(item.when, ctx):
-                text = self.text(item.text).replace("{followup_date}", followup.isoformat())
-                entry: dict[str, Any] = {"id": item.id, "text": text}
-                if item.contacts:
-                    entry["contacts"] = list(item.contacts)
-                if item.advice:
-                    entry["advice"] = list(item.advice)
-                steps[item.step].append(entry)
-        first = self.p.steps[0].number
-        steps[first] += [{"id": f"find_out.{q}", "text": self.text(self.questions[q].find_out)} for q in unknown]
-        return [{"step": s.number, "title": self.text(s.title), "items": steps[s.number]} for s in self.p.steps]
-
     # --- prepared look-ups ---------------------------------------------------------------------
 
     def _all_conditions(self) -> list[Cond]:
         t = self.t
         conds = [r.when for rules in t.ratings.values() for r in rules if r.when]
-        conds += [e.when for e in t.escalations] + [f.when for f in t.floors] + [t.urgent]
-        conds += [rr.when for rr in t.route_rules]
+        conds += [e.when for e in t.escalations] + [f.when for f in t.floors] + [lo.when for lo in t.lowest]
+        conds += [t.urgent] + [p.when for p in t.priority if p.when] + [rr.when for rr in t.route_rules]
         return conds
 
     def _decisive_questions(self) -> set[str]:
-        """Questions that some rule of the flag, the routes or the urgency reads."""
+        """Questions that some rule of the flag, the routes, the urgency or the priority reads."""
         out = {r.q for rules in self.t.ratings.values() for r in rules if r.q}
         for c in self._all_conditions():
-            out |= set(questions_in(c))
+            out |= set(self.questions_in(c))
         return out
 
-    def _number_thresholds(self) -> dict[str, list[tuple[str, Optional[str], int]]]:
+    def _number_values(self) -> dict[str, list[tuple[str, Optional[str], int]]]:
+        """For each number question, where some condition turns: ("abs", None, n) or ("gap", other, n)."""
         out: dict[str, list] = {}
-        stack = [*self._all_conditions(), *(i.when for i in self.t.plan if i.when)]
+        stack = [*self._all_conditions(), *self.t.conditions.values(), *(c.when for c in self.t.contact_rules),
+                 *(i.when for i in self.t.plan if i.when), *(v.when for i in self.t.plan for v in i.variants)]
         while stack:
             c = stack.pop()
-            stack += (c.all_ or []) + (c.any_ or []) + ([c.not_] if c.not_ else [])
-            bound = c.lt if c.lt is not None else c.gte
-            if bound is None:
-                continue
-            if c.q:
-                out.setdefault(c.q, []).append(("abs", None, bound))
-            elif c.younger:
-                for q in c.younger:
-                    out.setdefault(q, []).append(("abs", None, bound))
-            elif c.gap:
-                a, b = c.gap
-                out.setdefault(a, []).append(("gap", b, bound))
-                out.setdefault(b, []).append(("gap", a, bound))
+            stack += _parts(c)
+            bounds = [b for b in (c.lt, c.gte, c.is_, *(c.in_ or [])) if isinstance(b, int) and not isinstance(b, bool)]
+            for bound in bounds:
+                if c.q:
+                    out.setdefault(c.q, []).append(("abs", None, bound))
+                elif c.younger:
+                    for q in c.younger:
+                        out.setdefault(q, []).append(("abs", None, bound))
+                elif c.gap:
+                    a, b = c.gap
+                    out.setdefault(a, []).append(("gap", b, bound))
+                    out.setdefault(b, []).append(("gap", a, bound))
         return out

@@ -34,7 +34,8 @@ class Text(_S, kw_only=True):
 
 
 class Cond(_S, kw_only=True):
-    """A declared condition. Exactly one head: q, gap, younger, criterion, flag, route, all, any, not.
+    """A declared condition. Exactly one head: q, gap, younger, criterion, flag, route, holds,
+    all, any, not.
 
     q / criterion take one test: `is`, `in`, `lt` or `gte`. gap (the difference between two
     number questions) and younger (the lower of the two) take `lt` or `gte`; both are false
@@ -54,6 +55,8 @@ class Cond(_S, kw_only=True):
     in_: Optional[list[Union[str, int]]] = field(default=None, name="in")
     lt: Optional[int] = None
     gte: Optional[int] = None
+    # a named condition of `triage.conditions` (defined before the one that names it)
+    holds: Optional[str] = None
 
 
 # --- questions -------------------------------------------------------------------------------
@@ -76,6 +79,8 @@ class OutOfScope(_S, kw_only=True):
     max: int
     text: Text
     contacts: list[str]
+    # the answer is in scope after all while this holds (an adult showing images to a child)
+    unless: Optional[Cond] = None
 
 
 class Question(_S, kw_only=True):
@@ -93,6 +98,8 @@ class Question(_S, kw_only=True):
     # number questions: answers in [min, max] of this block end the triage (out of scope)
     out_of_scope: Optional[OutOfScope] = None
     alert: Optional[Alert] = None
+    # asked in every session, even when no answer could change the decision
+    always_ask: bool = False
 
 
 # --- the flag system -------------------------------------------------------------------------
@@ -108,8 +115,6 @@ class Rating(_S, kw_only=True):
     rating: Optional[str] = None
     at_least: bool = False
     because: Optional[Text] = None
-    # a case in which this rule fires cannot be confirmed below this flag
-    lock: Optional[str] = None
 
 
 class Criterion(_S, kw_only=True):
@@ -142,7 +147,33 @@ class Floor(_S, kw_only=True):
     when: Cond
     at_least: str
     because: Text
-    lock: Optional[str] = None
+
+
+class Lowest(_S, kw_only=True):
+    """While `when` holds, the professional may not confirm a flag below `flag`."""
+
+    id: str
+    when: Cond
+    flag: str
+    because: Text
+
+
+class Priority(_S, kw_only=True):
+    """How soon the first action must happen: the first entry whose `when` holds (or has none)."""
+
+    id: str
+    when: Optional[Cond] = None
+    name: Text
+    because: Text
+
+
+class First(_S, kw_only=True):
+    """The first actions: at these priorities the decision's routes among `routes`, in that
+    order; otherwise, or when that leaves none, the first of `otherwise` that it holds."""
+
+    priorities: list[str]
+    routes: list[str]
+    otherwise: list[str]
 
 
 class Route(_S, kw_only=True):
@@ -151,7 +182,7 @@ class Route(_S, kw_only=True):
     description: Text
     contacts: list[str] = []
     urgent: bool = False
-    # for urgent routes: what to do now, shown first on the screen
+    # what to do now, shown first on the screen (every route that can be a first action has one)
     action: Optional[Text] = None
 
 
@@ -176,24 +207,38 @@ class Warning_(_S, kw_only=True):
     text: Text
 
 
+class Variant(_S, kw_only=True):
+    when: Cond
+    text: Text
+
+
 class PlanItem(_S, kw_only=True):
     id: str
     step: int
     text: Text
     when: Optional[Cond] = None
+    # the first variant whose `when` holds replaces `text`
+    variants: list[Variant] = []
     contacts: list[str] = []
     advice: list[str] = []
 
 
 class Triage(_S, kw_only=True):
+    # conditions with a name, for `{holds: name}`
+    conditions: dict[str, Cond] = {}
     # criterion id → the rules that rate it
     ratings: dict[str, list[Rating]]
     escalations: list[Escalation]
     floors: list[Floor]
+    lowest: list[Lowest]
     urgent: Cond
+    priority: list[Priority]
+    # in the order of urgency: the decision lists its routes in this order
     routes: list[Route]
     route_rules: list[RouteRule]
-    keep_on_lock: list[str]
+    first: First
+    # a case whose lowest allowed flag is above green keeps these routes of its proposal
+    keep_when_lowered: list[str]
     contact_rules: list[ContactRule]
     warnings: list[Warning_]
     plan: list[PlanItem]
@@ -273,6 +318,8 @@ class Detail(_S, kw_only=True):
     value: str
     verified: Verified
     source: str
+    # what the detail is for, shown beside it
+    note: Optional[Text] = None
 
 
 class Contact(_S, kw_only=True):
@@ -317,10 +364,18 @@ class Expect(_S, kw_only=True):
     flag_at_least: Optional[str] = None
     confirmed_flag: Optional[str] = None
     urgent: Optional[bool] = None
+    priority: Optional[str] = None
+    first: Optional[list[str]] = None
+    lowest_flag_allowed: Optional[str] = None
     routes_include: list[str] = []
     routes_exclude: list[str] = []
+    routes_order: list[str] = []
     contacts_include: list[str] = []
     unknown_include: list[str] = []
+    plan_include: list[str] = []
+    plan_exclude: list[str] = []
+    asked_include: list[str] = []
+    refine_include: list[str] = []
     max_asked: Optional[int] = None
     exit: Optional[int] = None
     message_contains: Optional[str] = None
@@ -379,15 +434,16 @@ class _Refs:
         self.contacts = contact_ids
         self.advice = {a.id for a in (*p.dos, *p.donts)}
         self.steps = {s.number for s in p.steps}
+        self.conditions: set[str] = set()  # the named conditions defined so far
 
 
 def _check_cond(c: Cond, refs: _Refs, path: Path, found: Found) -> None:
-    heads = [n for n in ("q", "gap", "younger", "criterion", "flag", "route", "all_", "any_", "not_")
+    heads = [n for n in ("q", "gap", "younger", "criterion", "flag", "route", "holds", "all_", "any_", "not_")
              if getattr(c, n) is not None]
     tests = [n for n in ("is_", "in_", "lt", "gte") if getattr(c, n) is not None]
     names = {"all_": "all", "any_": "any", "not_": "not", "is_": "is", "in_": "in"}
     if len(heads) != 1:
-        found.append((path, "a condition needs exactly one of q, gap, younger, criterion, flag, route, all, any, not"
+        found.append((path, "a condition needs exactly one of q, gap, younger, criterion, flag, route, holds, all, any, not"
                       + (f"; it has {', '.join(names.get(h, h) for h in heads)}" if heads else "")))
         return
     head = heads[0]
@@ -409,6 +465,8 @@ def _check_cond(c: Cond, refs: _Refs, path: Path, found: Found) -> None:
             _ref(f, refs.flags, "flag", (*path, "flag", i), found)
     elif head == "route":
         _ref(c.route, refs.routes, "route", (*path, "route"), found)
+    elif head == "holds":
+        _ref(c.holds, refs.conditions, "named condition (defined before this one)", (*path, "holds"), found)
     elif head == "criterion":
         _ref(c.criterion, refs.criteria, "criterion", (*path, "criterion"), found)
         values = [c.is_] if test == "is_" else (c.in_ or [])
@@ -476,6 +534,8 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
     _dupes(p.triage.routes, "id", ("triage", "routes"), found)
     _dupes(p.triage.plan, "id", ("triage", "plan"), found)
     _dupes(p.triage.floors, "id", ("triage", "floors"), found)
+    _dupes(p.triage.lowest, "id", ("triage", "lowest"), found)
+    _dupes(p.triage.priority, "id", ("triage", "priority"), found)
     _dupes(p.triage.route_rules, "id", ("triage", "route_rules"), found)
     for cid, rules in p.triage.ratings.items():
         _dupes(rules, "id", ("triage", "ratings", cid), found)
@@ -528,6 +588,12 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
 
     # the triage
     t = p.triage
+    for name, cond in t.conditions.items():
+        _check_cond(cond, refs, ("triage", "conditions", name), found)
+        refs.conditions.add(name)
+    for qi, q in enumerate(p.questions):
+        if q.out_of_scope and q.out_of_scope.unless:
+            _check_cond(q.out_of_scope.unless, refs, ("questions", qi, "out_of_scope", "unless"), found)
     for cid, rules in t.ratings.items():
         _ref(cid, refs.criteria, "criterion", ("triage", "ratings", cid), found)
         for ri, r in enumerate(rules):
@@ -548,8 +614,6 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
                 flag(r.rating, (*path, "rating"))
                 if r.because is None:
                     found.append((path, "a `when` rule needs `because`"))
-            if r.lock is not None:
-                flag(r.lock, (*path, "lock"))
     for i, e in enumerate(t.escalations):
         _check_cond(e.when, refs, ("triage", "escalations", i, "when"), found)
         for k, v in e.raise_.items():
@@ -558,21 +622,33 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
     for i, f in enumerate(t.floors):
         _check_cond(f.when, refs, ("triage", "floors", i, "when"), found)
         flag(f.at_least, ("triage", "floors", i, "at_least"))
-        if f.lock is not None:
-            flag(f.lock, ("triage", "floors", i, "lock"))
+    for i, lo in enumerate(t.lowest):
+        _check_cond(lo.when, refs, ("triage", "lowest", i, "when"), found)
+        flag(lo.flag, ("triage", "lowest", i, "flag"))
     _check_cond(t.urgent, refs, ("triage", "urgent"), found)
+    for i, pr in enumerate(t.priority):
+        if pr.when is not None:
+            _check_cond(pr.when, refs, ("triage", "priority", i, "when"), found)
+    if not t.priority or t.priority[-1].when is not None:
+        found.append((("triage", "priority"), "the last priority has no `when`: it holds when no other does"))
+    firsts = {*t.first.routes, *t.first.otherwise}
     for i, r in enumerate(t.routes):
         contacts(r.contacts, ("triage", "routes", i, "contacts"), routed=True)
-        if r.urgent and r.action is None:
-            found.append((("triage", "routes", i), f"urgent route {r.id!r} needs an `action`"))
+        if (r.urgent or r.id in firsts) and r.action is None:
+            found.append((("triage", "routes", i), f"route {r.id!r} can be a first action and needs an `action`"))
+    for key in ("routes", "otherwise"):
+        for j, rid in enumerate(getattr(t.first, key)):
+            _ref(rid, refs.routes, "route", ("triage", "first", key, j), found)
+    for j, pid in enumerate(t.first.priorities):
+        _ref(pid, [x.id for x in t.priority], "priority", ("triage", "first", "priorities", j), found)
     for i, rr in enumerate(t.route_rules):
         path = ("triage", "route_rules", i)
         _check_cond(rr.when, refs, (*path, "when"), found)
         for key in ("add", "remove"):
             for j, rid in enumerate(getattr(rr, key)):
                 _ref(rid, refs.routes, "route", (*path, key, j), found)
-    for j, rid in enumerate(t.keep_on_lock):
-        _ref(rid, refs.routes, "route", ("triage", "keep_on_lock", j), found)
+    for j, rid in enumerate(t.keep_when_lowered):
+        _ref(rid, refs.routes, "route", ("triage", "keep_when_lowered", j), found)
     for i, cr in enumerate(t.contact_rules):
         _check_cond(cr.when, refs, ("triage", "contact_rules", i, "when"), found)
         contacts(cr.add, ("triage", "contact_rules", i, "add"), routed=True)
@@ -583,6 +659,8 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
         _ref(item.step, refs.steps, "step", (*path, "step"), found)
         if item.when is not None:
             _check_cond(item.when, refs, (*path, "when"), found)
+        for j, v in enumerate(item.variants):
+            _check_cond(v.when, refs, (*path, "variants", j, "when"), found)
         contacts(item.contacts, (*path, "contacts"))
         for j, a in enumerate(item.advice):
             _ref(a, refs.advice, "do or don't", (*path, "advice", j), found)

@@ -83,7 +83,7 @@ def load(view: DecisionView, path: Optional[str] = None) -> list[Scenario]:
 def run(state, opts: Options, asker=None) -> int:
     env = state.env
     bundle = state.bundle()
-    engine = Engine(bundle.protocol, state.lang)
+    engine = Engine(bundle.protocol)
     view = DecisionView(bundle, state.lang, engine)
     cases = load(view)
     if opts.list_cases:
@@ -167,7 +167,7 @@ def play(asker, view: DecisionView, c: Scenario, d: Decision) -> Round:
 
 
 def _rating(view: DecisionView, rating: str) -> str:
-    return view.e.flag_name(rating) if rating in FLAGS else view.t("unknown_answer")
+    return view.flag_name(rating) if rating in FLAGS else view.t("unknown_answer")
 
 
 def _same(a: Any, b: Any) -> str:
@@ -187,7 +187,7 @@ def compare_blocks(view: DecisionView, r: Round) -> list[Block]:
         Heading(view.t("practice_compare_title"), 1),
         Table([view.t("col_criterion"), yours, tools, view.t("practice_col_same")], rows),
         Heading(view.t("practice_flag_row"), 2),
-        Para(view.t("practice_flag_compare", yours=e.flag_name(r.flag), tool=e.flag_name(d.flag),
+        Para(view.t("practice_flag_compare", yours=view.flag_name(r.flag), tool=view.flag_name(d.flag),
                     same=_same(r.flag, d.flag)), "bold"),
         view.flag_banner(d),
         Heading(view.t("routes_title"), 2),

@@ -23,9 +23,10 @@ class Asker:
         self.io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
 
     def choice(self, message: str, options: Sequence[tuple[Any, str]], default: Any = None,
-               help: Optional[str] = None, back: bool = False) -> Any:
+               help: Optional[str] = None, back: bool = False, key: Optional[str] = None) -> Any:
         """One of the options, with arrow keys and Enter; BACK when the person goes back.
-        (A value may not be None: questionary then returns the label.)"""
+        (A value may not be None: questionary then returns the label.) `key` names the screen
+        (the conversation's screen id), for scripted askers in tests."""
         choices = [Choice(label, value=value) for value, label in options]
         if back:
             choices.append(Choice(self.t("ask_back"), value=BACK))
@@ -46,7 +47,7 @@ class Asker:
 
     def number(self, message: str, low: int, high: int, help: Optional[str] = None,
                default: Optional[int] = None, back: bool = False, accept: Callable[[int], bool] = lambda n: False,
-               instruction: Optional[str] = None) -> Any:
+               instruction: Optional[str] = None, key: Optional[str] = None) -> Any:
         """A whole number from low to high (or one `accept` takes); Enter without one means
         unknown (None); `<` goes back."""
         def valid(text: str) -> Any:
@@ -64,13 +65,13 @@ class Asker:
         return int(answer) if answer else None
 
     def text(self, message: str, default: str = "", help: Optional[str] = None,
-             required: bool = False) -> str:
+             required: bool = False, key: Optional[str] = None) -> str:
         def valid(text: str) -> Any:
             return True if text.strip() or not required else self.t("ask_required")
 
         return _ask(questionary.text(_with_help(message, help), default=default, validate=valid, **self.io)).strip()
 
-    def yes_no(self, message: str, default: bool = True) -> bool:
+    def yes_no(self, message: str, default: bool = True, key: Optional[str] = None) -> bool:
         """Yes or no in the chosen language (questionary's own confirm says Y/n)."""
         return bool(self.choice(message, [(True, self.t("ask_yes")), (False, self.t("ask_no"))], default=default))
 

@@ -37,7 +37,8 @@ def meta_json(meta: Meta) -> dict[str, Any]:
 
 
 def blocks(view: DecisionView, d, meta: Meta) -> list[Block]:
-    t, e = view.t, view.e
+    """The record: its details, what to do first, the weighing and the plan, then the facts."""
+    t = view.t
     dash = "—"
     out: list[Block] = [Heading(t("report_title")), Table(
         [t("col_field"), t("col_value")],
@@ -46,16 +47,18 @@ def blocks(view: DecisionView, d, meta: Meta) -> list[Block]:
          [t("report_signal_date"), meta.signal_date.isoformat() if meta.signal_date else dash],
          [t("report_date"), meta.report_date.isoformat() if meta.report_date else dash],
          [t("report_tool"), f"sexting-protocol {__version__}"]])]
-    out += [Heading(t("report_facts"), 2), Para(t("report_facts_note"), "dim"),
-            Table([t("col_question"), t("col_answer")],
-                  [[view.tx(q.text), view.answer_text(q.id, d.answers[q.id])] for q in view.p.questions])]
-    out += [Heading(t("report_assessment"), 2), *view.urgent_blocks(d), view.flag_banner(d)]
+    out += view.first_blocks(d)
+    out += [Heading(t("report_assessment"), 2), view.flag_banner(d), *view.summary_blocks(d)]
     c = d.confirmed
-    out.append(Items([t("report_proposed", flag=e.flag_name(d.flag)),
-                      t("report_confirmed", flag=e.flag_name(c.flag)),
+    out.append(Items([t("report_proposed", flag=view.flag_name(d.flag)),
+                      t("report_confirmed", flag=view.flag_name(c.flag)),
                       t("report_reason", reason=c.reason or dash),
                       t("report_consulted", who=c.consulted or dash)]))
-    out += view.why_blocks(d)[1:] + view.routes_blocks(d) + view.plan_blocks(d) + view.contact_blocks(d)
+    out += view.routes_blocks(d) + view.plan_blocks(d) + view.why_blocks(d)
+    out += [Heading(t("report_facts"), 2), Para(t("report_facts_note"), "dim"),
+            Table([t("col_question"), t("col_answer")],
+                  [[view.tx(q.text), view.recorded(d, q.id)] for q in view.p.questions])]
+    out += view.contact_blocks(d)
     out += [Heading(t("report_keeping"), 2), Para(t("report_keeping_text")),
             Para(view.tx(view.p.leaflet.disclaimer), "dim")]
     return out

@@ -1,7 +1,7 @@
-"""`sexting-protocol triage`: the interactive session and the answers-file run, one engine.
+"""`sexting-protocol triage`: the terminal front of the conversation, and the answers-file run.
 
-Order of screens: questions (an urgent answer shows its action at once), review of the answers,
-the decision, confirmation, questions that only refine the plan, then the offer of files.
+The conversation (`conversation.py`) decides every screen; this module asks each one with the
+asker (questionary), shows the blocks, and offers the files at the end.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .answers import in_range, out_of_scope, read_answers
-from .engine import Confirmation, Engine, rank
+from . import conversation as conv
+from .answers import read_answers
+from .engine import Confirmation, Engine
 from .errors import UserError
 from .files import Exists, write_private
-from .model import FLAGS, UNKNOWN, Question
+from .model import FLAGS, UNKNOWN
 from .render import Banner, Heading, Para
 from .report import Meta, calendar, kind_of, render
 from .views import DecisionView
@@ -41,13 +42,13 @@ class Ended(UserError):
 def run(state, opts: Options, asker=None) -> int:
     env = state.env
     bundle = state.bundle()
-    engine = Engine(bundle.protocol, state.lang)
+    engine = Engine(bundle.protocol)
     view = DecisionView(bundle, state.lang, engine)
     meta = Meta(opts.case_ref, opts.role, _date(opts.signal_date, view) if opts.signal_date else env.today, env.today)
     answers: dict[str, Any] = {}
     confirmation = None
     if opts.answers:
-        answers, confirmation, _ = read_answers(opts.answers, engine, view.contact_text, view.t)
+        answers, confirmation, _ = read_answers(opts.answers, engine, view.contact_text, view.t, view.tx)
     interactive = (env.interactive or asker is not None) and not opts.as_json and not opts.no_input
     if not opts.answers and not interactive:
         raise UserError(view.t("err_json_needs_answers" if opts.as_json else "err_no_terminal"))
@@ -58,7 +59,7 @@ def run(state, opts: Options, asker=None) -> int:
                 from .prompts import Asker
 
                 asker = Asker(view.t)
-            return Session(state, engine, view, asker, opts, meta, days, answers, confirmation).run()
+            return Session(state, engine, view, asker, opts, meta, days, conv.start(engine, answers, confirmation)).run()
         d = engine.decide(answers, confirmation, env.today, followup_days=days)
         if opts.as_json:
             state.json(view.as_json(d))
@@ -115,50 +116,42 @@ class Session:
     opts: Options
     meta: Meta
     days: int
-    answers: dict[str, Any] = field(default_factory=dict)
-    confirmation: Optional[Confirmation] = None
+    conv: conv.State
 
     def __post_init__(self) -> None:
         self.t = self.view.t
-        # answers from a file count as asked; only what it leaves open is asked
-        self.asked = [q.id for q in self.engine.p.questions if q.id in self.answers]
-        self.mine: list[str] = []  # asked in this session, for going back
 
     def show(self, blocks) -> None:
         self.state.show(blocks)
 
+    def screen(self) -> conv.Screen:
+        return conv.screen(self.engine, self.conv, self.state.env.today, self.days)
+
     def run(self) -> int:
         self.intro()
-        self.ask_open()
-        while (qid := self.review()) is not None:
-            self.ask(self.engine.questions[qid])
-            self.ask_open()
-        if self.confirmation and self.engine.confirm_problem(self.engine.assess(self.answers, False), self.confirmation):
-            self.confirmation = None  # the file's confirmation no longer holds for the answers now given
-        d = self.decide()
-        self.show(self.view.blocks(d, self.state.bundle().region_note(self.state.lang)))
-        self.show(self.view.urgent_blocks(d) + [self.view.flag_banner(d)])  # again, next to the question
-        self.confirmation = self.confirm(d)
-        d = self.decide()
-        if self.confirmation.flag != d.flag:
-            self.show([Heading(self.t("after_confirm"), 1)] + self.view.routes_blocks(d) + self.view.plan_blocks(d)
-                      + self.view.contact_blocks(d))
-        extra = self.engine.plan_questions(self.asked)
-        if extra:
-            self.show([Heading(self.t("plan_questions"), 2)])
-            for q in extra:
-                self.ask(q)
-            d2 = self.decide()
-            if d2.plan != d.plan or d2.contacts != d.contacts:
-                self.show([Heading(self.t("plan_updated"), 1)] + self.view.plan_blocks(d2) + self.view.contact_blocks(d2))
-            d = d2
+        confirmed = None  # the decision as it was when confirmed
+        while (sc := self.screen()).kind != "end":
+            self.show([self.view.alert(r) for r in sc.alerts])
+            if sc.kind == "out_of_scope":
+                self.out_of_scope(sc)
+            if sc.kind == "question":
+                if sc.refine and not self.conv.refined:
+                    self.show([Heading(self.t("plan_questions"), 2)])
+                event = self.ask(sc)
+            elif sc.kind == "review":
+                event = self.review(sc)
+            else:
+                event = self.confirm(sc)
+            self.conv = conv.step(self.engine, self.conv, event)
+            if isinstance(event, conv.Confirm) and self.conv.phase != "confirm":
+                confirmed = self.after_confirm()
+        d = sc.decision
+        if confirmed is not None and (d.plan_ids() != confirmed.plan_ids() or d.contacts != confirmed.contacts):
+            self.show([Heading(self.t("plan_updated"), 1), *self.view.first_blocks(d)]
+                      + self.view.plan_blocks(d) + self.view.contact_blocks(d))
         self.offer_files(d)
         self.show([Para(self.t("done"), "bold")])
         return 0
-
-    def decide(self):
-        return self.engine.decide(self.answers, self.confirmation, self.state.env.today,
-                                  followup_days=self.days)
 
     # --- screens -------------------------------------------------------------------------------
 
@@ -167,66 +160,58 @@ class Session:
         self.show([Heading(self.view.tx(p.leaflet.title)), Para(self.view.tx(p.leaflet.principle)),
                    Para(self.t("privacy_note"), "dim"), Para(self.t("how_to_answer"), "dim")])
 
-    def ask_open(self) -> None:
-        while (q := self.engine.next_question(self.answers, self.asked)) is not None:
-            self.ask(q, back=bool(self.mine))
-
-    def ask(self, q: Question, back: bool = False) -> None:
-        current = self.answers.get(q.id)
+    def ask(self, sc: conv.Screen) -> conv.Event:
+        q, tx = sc.question, self.view.tx
         if q.type == "number":
-            value = self.asker.number(self.view.tx(q.text), q.min, q.max, help=self.view.tx(q.help),
-                                      default=current if isinstance(current, int) else None, back=back,
-                                      accept=lambda n: out_of_scope(q, n))
-            if value is None:
-                value = UNKNOWN
-            elif value != "__back__" and out_of_scope(q, value):
-                self.out_of_scope(q)
-            elif value != "__back__" and not in_range(q, value):
-                value = UNKNOWN
+            value = self.asker.number(tx(q.text), q.min, q.max, help=tx(q.help), back=sc.can_back, key=sc.id,
+                                      default=sc.default if isinstance(sc.default, int) else None)
+            value = UNKNOWN if value is None else value
         else:
-            options = [(o.value, self.view.tx(o.label)) for o in q.options] + [(UNKNOWN, self.t("ask_unknown"))]
-            value = self.asker.choice(self.view.tx(q.text), options, default=current, help=self.view.tx(q.help), back=back)
-        if value == "__back__":
-            last = self.mine.pop()
-            self.asked.remove(last)
-            self.answers.pop(last, None)
-            return
-        self.answers[q.id] = value
-        if q.id not in self.asked:
-            self.asked.append(q.id)
-            self.mine.append(q.id)
-        if q.alert and value in q.alert.answers:
-            route = self.engine.routes[q.alert.route]
-            self.show([Banner(self.view.tx(route.action), "bold white on red", self.view.contacts_of(route.contacts))])
+            options = [(o.value, tx(o.label)) for o in q.options] + [(UNKNOWN, self.t("ask_unknown"))]
+            value = self.asker.choice(tx(q.text), options, default=sc.default, help=tx(q.help), back=sc.can_back,
+                                      key=sc.id)
+        return conv.Back() if value == "__back__" else conv.Answer(q.id, value)
 
-    def out_of_scope(self, q: Question) -> None:
-        oos = q.out_of_scope
+    def out_of_scope(self, sc: conv.Screen) -> None:
+        oos = sc.question.out_of_scope
         self.show([Banner(self.view.tx(oos.text), "bold yellow", self.view.contacts_of(oos.contacts))])
         raise Ended(self.t("ended_out_of_scope"))
 
-    def review(self) -> Optional[str]:
-        """All answers, each changeable; None when they are right."""
+    def review(self, sc: conv.Screen) -> conv.Event:
+        """All answers, each changeable."""
         options: list[tuple[Any, str]] = [("__ok__", self.t("review_ok"))]
-        for qid in self.asked:
-            q = self.engine.questions[qid]
-            options.append((qid, f"{self.view.tx(q.short)}: {self.view.answer_text(qid, self.answers[qid])}"))
-        chosen = self.asker.choice(self.t("review_title"), options, default="__ok__")
-        return None if chosen == "__ok__" else chosen
+        for qid, value in sc.review:
+            options.append((qid, f"{self.view.tx(self.engine.questions[qid].short)}: {self.view.answer_text(qid, value)}"))
+        chosen = self.asker.choice(self.t("review_title"), options, default="__ok__", key=sc.id)
+        return conv.ReviewDone() if chosen == "__ok__" else conv.Change(chosen)
 
-    def confirm(self, d) -> Confirmation:
-        lowest = self.engine.limits(d.assessment)
-        options = [(d.flag, self.t("confirm_keep", flag=self.engine.flag_name(d.flag)))]
-        options += [(f, self.t("confirm_other", flag=self.engine.flag_name(f)))
-                    for f in FLAGS[rank(lowest):] if f != d.flag]
-        help = self.t("confirm_locked", flag=self.engine.flag_name(lowest)) if rank(lowest) > 0 else None
-        flag = self.asker.choice(self.t("confirm_title"), options, default=d.flag, help=help)
+    def confirm(self, sc: conv.Screen) -> conv.Event:
+        d, v = sc.decision, self.view
+        if sc.problem is None:  # the whole decision once; beside the question only what comes first
+            self.show(([Heading(self.t("reconfirm"), 1)] if sc.reconfirm else [])
+                      + v.blocks(d, self.state.bundle().region_note(self.state.lang)))
+        self.show(v.confirm_blocks(d))
+        options = [(d.flag, self.t("confirm_keep", flag=v.flag_name(d.flag)))]
+        options += [(f, self.t("confirm_other", flag=v.flag_name(f))) for f in sc.flags if f != d.flag]
+        help = self.t("confirm_locked", flag=v.flag_name(d.lowest)) if d.lowest != FLAGS[0] else None
+        current = self.conv.confirmation
+        flag = self.asker.choice(self.t("confirm_title"), options, key=sc.id, help=help,
+                                 default=current.flag if current and current.flag in sc.flags else d.flag)
         if flag == d.flag:
-            return Confirmation(flag)
-        reason = self.asker.text(self.t("confirm_reason"), required=True)
+            return conv.Confirm(flag)
+        reason = self.asker.text(self.t("confirm_reason"), required=True, key="confirm:reason")
         consulted = None
         if self.engine.needs_consulted(d.assessment, flag):
-            consulted = self.asker.text(self.t("confirm_consulted"), required=True)
-        return Confirmation(flag, reason, consulted)
+            consulted = self.asker.text(self.t("confirm_consulted"), required=True, key="confirm:consulted")
+        return conv.Confirm(flag, reason, consulted)
+
+    def after_confirm(self):
+        """When the flag confirmed differs from the proposal: the routes and the plan it brings."""
+        d = conv.decision(self.engine, self.conv, self.conv.confirmation, self.state.env.today, self.days)
+        if d.confirmed.flag != d.flag:
+            self.show([Heading(self.t("after_confirm"), 1), *self.view.first_blocks(d)] + self.view.routes_blocks(d)
+                      + self.view.plan_blocks(d) + self.view.contact_blocks(d))
+        return d
 
     def offer_files(self, d) -> None:
         if self.opts.report or self.opts.ics:
@@ -234,23 +219,25 @@ class Session:
             return
         kind = self.asker.choice(self.t("offer_report"), [
             ("md", self.t("report_md")), ("txt", self.t("report_txt")), ("json", self.t("report_json")),
-            ("no", self.t("report_none"))], default="md")
+            ("no", self.t("report_none"))], default="md", key="files:report")
         if kind != "no":
             if self.meta.case_ref is None:
-                self.meta.case_ref = self.asker.text(self.t("ask_case_ref"), help=self.t("no_names")) or None
+                self.meta.case_ref = self.asker.text(self.t("ask_case_ref"), help=self.t("no_names"), key="files:case_ref") or None
             if self.meta.role is None:
-                self.meta.role = self.asker.text(self.t("ask_role")) or None
+                self.meta.role = self.asker.text(self.t("ask_role"), key="files:role") or None
             self.meta.signal_date = self.ask_date(self.meta.signal_date)
             content = render(self.view, d, self.meta, kind)
             self.save(f"sexting-verslag-{self.state.env.today.isoformat()}.{kind}", content)
-        if self.asker.yes_no(self.t("offer_ics"), default=True):
-            days = self.asker.number(self.t("ask_days"), 1, 365, default=self.days, instruction=self.t("ask_days_instruction")) or self.days
+        if self.asker.yes_no(self.t("offer_ics"), default=True, key="files:ics"):
+            days = self.asker.number(self.t("ask_days"), 1, 365, default=self.days, key="files:days",
+                                     instruction=self.t("ask_days_instruction")) or self.days
             when = self.state.env.today + dt.timedelta(days=days)
             self.save(f"follow-up-{when.isoformat()}.ics", calendar(self.view, when))
 
     def ask_date(self, default: Optional[dt.date]) -> dt.date:
         while True:
-            text = self.asker.text(self.t("ask_signal_date"), default=default.isoformat() if default else "")
+            text = self.asker.text(self.t("ask_signal_date"), default=default.isoformat() if default else "",
+                                   key="files:signal_date")
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
@@ -258,7 +245,7 @@ class Session:
 
     def save(self, default: str, content: str) -> None:
         while True:
-            path = self.asker.text(self.t("ask_path"), default=default, required=True)
+            path = self.asker.text(self.t("ask_path"), default=default, required=True, key="files:path")
             try:
                 _write(self.state, self.view, path, content, force=False)
                 return

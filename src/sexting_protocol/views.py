@@ -10,7 +10,7 @@ import unicodedata
 from typing import Any, Optional
 
 from .data import Bundle
-from .model import Contact, Detail, PlanItem, Route, Section, Step, Text
+from .model import UNKNOWN, Contact, Detail, PlanItem, Route, Section, Step, Text
 from .render import Banner, Block, Heading, Items, Para, Table
 
 
@@ -32,9 +32,10 @@ class View:
             return ""
         if isinstance(d, str):
             return d
+        value = f"{d.value} ({self.tx(d.note)})" if d.note else d.value
         if d.verified == "yes":
-            return d.value
-        return f"{d.value} ({self.t('unverified' if d.verified == 'no' else 'partly_verified')})"
+            return value
+        return f"{value} ({self.t('unverified' if d.verified == 'no' else 'partly_verified')})"
 
     def reach(self, c: Contact, fields: tuple, sep: str = "\n") -> str:
         """How to reach a contact: the given fields that it has, joined by `sep`.
@@ -52,8 +53,12 @@ class View:
 
     def contact_line(self, c: Contact) -> str:
         """Name and the quickest way to reach them, for lists inside a plan or checklist."""
-        reach = self.reach(c, ("person", ("phone", "chat", "website"), "email"), ", ")
+        reach = self.reach(c, ("person", ("phone", "chat", "website", "reachable"), "email"), ", ")
         return f"{c.name}: {reach}" if reach else c.name
+
+    def reachable(self, c: Contact) -> bool:
+        """Whether the contact says how to reach it (a school role may have no number yet)."""
+        return any(getattr(c, f) for f in ("phone", "chat", "website", "email", "person", "reachable"))
 
     def contact_json(self, c: Contact) -> dict[str, Any]:
         out: dict[str, Any] = {"id": c.id, "name": c.name, "kind": c.kind, "aliases": c.aliases,
@@ -238,12 +243,104 @@ def _fold(s: str) -> str:
 
 
 class DecisionView(View):
+    """The decision in words: first actions, flag with its reasons, routes, plan, contacts."""
+
     def __init__(self, bundle: Bundle, lang: str, engine):
         super().__init__(bundle, lang)
         self.e = engine
+        self.flags = {f.id: f for f in self.p.flags}
+        self.priorities = {x.id: x for x in engine.t.priority}
+
+    # --- words for ids -------------------------------------------------------------------------
+
+    def flag_name(self, flag: str) -> str:
+        return self.tx(self.flags[flag].name) if flag in self.flags else flag
+
+    def rating_name(self, rating: str) -> str:
+        return self.t("not_rated") if rating == UNKNOWN else self.flag_name(rating)
+
+    def answer_text(self, qid: str, value) -> str:
+        if value == UNKNOWN:
+            return self.t("unknown_answer")
+        for o in self.e.questions[qid].options:
+            if o.value == value:
+                return self.tx(o.label)
+        return str(value)
+
+    def recorded(self, d, qid: str) -> str:
+        """An answer as the record shows it: a question never asked says so."""
+        return self.answer_text(qid, d.answers[qid]) if qid in d.given else self.t("not_asked")
+
+    def said(self, r) -> str:
+        """The answers a rule read, as "(Question: answer; ...)", or nothing."""
+        parts = [f"{self.tx(self.e.questions[q].short)}: {self.answer_text(q, a)}"
+                 for q, a in zip(r.questions, r.answers) if q in self.e.questions]
+        return f" ({'; '.join(parts)})" if parts else ""
+
+    def _because(self, r) -> str:
+        t = self.e.t
+        if r.kind == "criterion":
+            rule = next(x for x in t.ratings[r.id] if x.id == r.rule)
+            return self.tx(rule.because)
+        table = {"escalation": t.escalations, "floor": t.floors, "lowest": t.lowest, "priority": t.priority,
+                 "route": t.route_rules, "contact": t.contact_rules, "warning": t.warnings}[r.kind]
+        rule = next(x for x in table if x.id == r.rule)
+        return self.tx(rule.text if r.kind == "warning" else rule.because)
+
+    def sentence(self, r) -> str:
+        """One rule that fired, as a sentence: what it set and on which answers."""
+        because, said = self._because(r), self.said(r)
+        if r.kind == "criterion":
+            name = self.tx(next(c.name for c in self.p.criteria if c.id == r.id))
+            if not because:  # a rating straight from an answer
+                return self.t("reason_answer", criterion=name, rating=self.flag_name(r.flag), said=said.strip(" ()"))
+            key = "reason_criterion_at_least" if r.at_least else "reason_criterion"
+            return self.t(key, criterion=name, rating=self.flag_name(r.flag), because=because, said=said)
+        if r.kind in ("floor", "escalation", "lowest"):
+            return self.t(f"reason_{r.kind}", flag=self.flag_name(r.flag), because=because, said=said)
+        if r.kind == "route":
+            name = self.tx(self.e.routes[r.id].name)
+            return self.t("reason_route_removed" if r.removed else "reason_route", route=name, because=because, said=said)
+        if r.kind == "contact":
+            c = self.b.contact(r.id)
+            return self.t("reason_contact", contact=c.name if c else r.id, because=because, said=said)
+        if r.kind == "priority":
+            return self.t("reason_priority", priority=self.tx(self.priorities[r.id].name), because=because)
+        return because + said
+
+    # --- JSON ----------------------------------------------------------------------------------
+
+    def reason_json(self, r) -> dict[str, Any]:
+        out: dict[str, Any] = {r.kind: r.id, "rule": r.rule, "question": ", ".join(r.questions),
+                               "answer": ", ".join(str(a) for a in r.answers), "effect": self.sentence(r)}
+        if r.kind in ("criterion", "escalation", "floor", "lowest") and r.flag:
+            out["rating" if r.kind == "criterion" else "flag"] = r.flag
+        if r.removed:
+            out["removed"] = True
+        return out
+
+    def item_text(self, d, item) -> str:
+        if item.question:
+            return self.tx(self.e.questions[item.question].find_out)
+        return self.tx(item.text).replace("{followup_date}", d.followup.isoformat())
+
+    def plan_json(self, d) -> list[dict[str, Any]]:
+        steps = {s.number: s for s in self.p.steps}
+        out = []
+        for s in d.plan:
+            items = []
+            for i in s.items:
+                entry: dict[str, Any] = {"id": i.id, "text": self.item_text(d, i)}
+                if i.contacts:
+                    entry["contacts"] = i.contacts
+                if i.advice:
+                    entry["advice"] = i.advice
+                items.append(entry)
+            out.append({"step": s.step, "title": self.tx(steps[s.step].title), "items": items})
+        return out
 
     def as_json(self, d) -> dict[str, Any]:
-        answers: dict[str, Any] = dict(d.answers)
+        answers: dict[str, Any] = {q: d.answers[q] for q in d.given}
         c = d.confirmed
         if c.flag != d.flag:
             answers["confirmed_flag"] = c.flag
@@ -255,63 +352,77 @@ class DecisionView(View):
             "flag": d.flag,
             "confirmed_flag": c.flag,
             "urgent": d.assessment.urgent,
+            "priority": d.priority,
+            "first": d.first,
+            "lowest_flag_allowed": d.lowest,
             "criteria": d.assessment.criteria,
             "routes": d.routes,
             "contacts": d.contacts,
             "unknown": d.unknown,
             "asked": d.asked,
-            "plan": d.plan,
-            "reasons": [r.as_json() for r in d.reasons],
+            "refine": d.refine,
+            "plan": self.plan_json(d),
+            "reasons": [self.reason_json(r) for r in d.reasons],
             "answers": answers,
-            "lowest_flag_allowed": self.e.limits(d.assessment),
             "language": self.lang,
         }
 
-    def answer_text(self, qid: str, value) -> str:
-        if value == "unknown":
-            return self.t("unknown_answer")
-        return self.e.label(qid, value)
+    # --- blocks --------------------------------------------------------------------------------
 
-    def urgent_blocks(self, d) -> list[Block]:
-        out: list[Block] = []
-        for rid in d.routes:
+    def alert(self, route_id: str) -> Banner:
+        """An urgent answer's action, at once, with the numbers to call."""
+        r = self.e.routes[route_id]
+        return Banner(self.tx(r.action), "bold white on red", self.contacts_of(r.contacts))
+
+    def first_blocks(self, d) -> list[Block]:
+        """What to do first, in order, each with the numbers to call: before anything else."""
+        lines = []
+        for n, rid in enumerate(d.first, 1):
             r = self.e.routes[rid]
-            if r.urgent:
-                out.append(Banner(self.tx(r.action), "bold white on red", self.contacts_of(r.contacts)))
-        return out
+            lines.append(f"{n}. {self.tx(r.action)}")
+            reach = [self.contact_line(c) for cid in r.contacts if (c := self.b.contact(cid)) and self.reachable(c)]
+            if reach:
+                lines.append("   " + "; ".join(reach))
+        style = "bold white on red" if d.priority in self.e.t.first.priorities else "bold"
+        title = self.t("first_title", priority=self.tx(self.priorities[d.priority].name))
+        return [Banner(title, style, lines)]
 
     def flag_banner(self, d) -> Banner:
-        f = self.p.flags[[x.id for x in self.p.flags].index(d.flag)]
-        lines = [self.tx(f.meaning)]
+        f = self.flags[d.flag]
+        a = d.assessment
+        lines = []
+        if all(v == UNKNOWN for v in a.criteria.values()):
+            lines.append(self.t("nothing_known"))
+        lines += [self.sentence(r) for r in a.decisive]
         c = d.confirmed
         if c.flag != d.flag:
-            lines.append(self.t("confirmed_as", flag=self.e.flag_name(c.flag), reason=c.reason or ""))
+            lines.append(self.t("confirmed_as", flag=self.flag_name(c.flag), reason=c.reason or ""))
             if c.consulted:
                 lines.append(self.t("consulted_who", who=c.consulted))
         return Banner(self.t("proposal", flag=self.tx(f.name), label=self.tx(f.label)), f.color, lines)
+
+    def summary_blocks(self, d) -> list[Block]:
+        """How soon, and how low the flag may be confirmed."""
+        pr = self.priorities[d.priority]
+        said = next((self.said(r) for r in d.reasons if r.kind == "priority"), "")
+        lines = [self.t("priority_line", priority=self.tx(pr.name), because=self.tx(pr.because), said=said)]
+        lines += [self.sentence(r) for r in d.reasons if r.kind == "lowest" and r.flag == d.lowest]
+        return [Items(lines)]
 
     def why_blocks(self, d) -> list[Block]:
         rows = []
         for crit in self.p.criteria:
             rating = d.assessment.criteria[crit.id]
-            why = []
-            for r in d.reasons:
-                if r.kind == "criterion" and r.id == crit.id:
-                    said = "; ".join(f"{self.tx(self.e.questions[q].short)}: {self.answer_text(q, a)}"
-                                     for q, a in zip(r.questions, r.answers) if q in self.e.questions)
-                    rule = next(x for x in self.e.t.ratings[crit.id] if x.id == r.rule)
-                    why.append((self.tx(rule.because) + " " if rule.because else "") + f"({said}) → "
-                               + ("≥ " if rule.at_least else "") + self.e.flag_name(r.rating))
-            if rating == "unknown":
+            why = [self.sentence(r) for r in d.reasons if r.kind == "criterion" and r.id == crit.id]
+            if rating == UNKNOWN:
                 why.append(self.t("criterion_unknown"))
-            rows.append([self.tx(crit.name), self.e.flag_name(rating) if rating != "unknown" else self.t("unknown_answer"),
-                         "\n".join(why)])
+            rows.append([self.tx(crit.name), self.rating_name(rating), "\n".join(why)])
         blocks: list[Block] = [Heading(self.t("why_title"), 2),
                                Table([self.t("col_criterion"), self.t("col_rating"), self.t("col_why")], rows)]
-        steps = [self.t("worst_criterion", flag=self.e.flag_name(d.assessment.base))]
-        steps += [r.effect for r in d.reasons if r.kind in ("escalation", "floor")]
+        steps = [self.t("worst_criterion", flag=self.flag_name(d.assessment.base))]
+        steps += [self.sentence(r) for r in d.reasons if r.kind in ("escalation", "floor")]
         blocks.append(Items(steps))
-        warnings = [r.effect for r in d.reasons if r.kind == "warning"]
+        warnings = [self.sentence(r) for r in d.reasons if r.kind == "warning"]
         if warnings:
             blocks += [Heading(self.t("warnings_title"), 3, "bold yellow"), Items(warnings, style="yellow")]
         return blocks
@@ -322,37 +433,45 @@ class DecisionView(View):
 
     def plan_blocks(self, d) -> list[Block]:
         blocks: list[Block] = [Heading(self.t("plan_title"), 2)]
+        advice = {a.id: a for a in (*self.p.dos, *self.p.donts)}
+        donts = {a.id for a in self.p.donts}
         for step in d.plan:
-            blocks.append(Heading(self.t("step_title", n=step["step"], title=step["title"]), 3))
+            s = next(x for x in self.p.steps if x.number == step.step)
+            blocks.append(Heading(self.step_title(s), 3))
             lines = []
-            for item in step["items"]:
-                line = item["text"]
-                reach = self.contacts_of(item.get("contacts", []))
+            for item in step.items:
+                line = self.item_text(d, item)
+                reach = self.contacts_of(item.contacts)
                 if reach:
                     line += " (" + "; ".join(reach) + ")"
                 lines.append(line)
             blocks.append(Items(lines, check=True))
-            advice = [a for a in (*self.p.dos, *self.p.donts)
-                      if any(a.id in item.get("advice", []) for item in step["items"])]
-            if advice:
-                blocks.append(Para(self.t("advice_here") + " " + "; ".join(self.tx(a.title) for a in advice), "dim"))
+            tagged = list(dict.fromkeys(a for item in step.items for a in item.advice))
+            for key, ids in (("dos_here", [a for a in tagged if a not in donts]), ("donts_here", [a for a in tagged if a in donts])):
+                if ids:
+                    blocks.append(Para(self.t(key) + " " + "; ".join(self.tx(advice[a].title) for a in ids), "dim"))
         return blocks
 
     def contact_blocks(self, d) -> list[Block]:
         """Whom to call for this case: name, how to reach them, and when."""
-        rows = [[c.name, self.reach(c, ("phone", "chat", "email", "person")) or self.reach(c, ("website",)),
+        rows = [[c.name, self.reach(c, ("phone", "chat", "email", "person")) or self.reach(c, ("website", "reachable")),
                  self.tx(c.when_to_call) or self.tx(c.purpose)]
                 for cid in d.contacts if (c := self.b.contact(cid))]
         return [Heading(self.t("contacts_title"), 2),
                 Table([self.t("col_name"), self.t("col_reach"), self.t("when_to_call")], rows)]
 
+    def confirm_blocks(self, d) -> list[Block]:
+        """Beside the confirmation question: the first actions and the proposal, short."""
+        return self.first_blocks(d) + [Para(self.t("proposal", flag=self.flag_name(d.flag),
+                                                    label=self.tx(self.flags[d.flag].label)), self.flags[d.flag].color)]
+
     def blocks(self, d, note: Optional[str] = None) -> list[Block]:
-        """The decision screen: urgent first, then the proposal, why, routes, plan, contacts."""
+        """The decision: first actions, the proposal and why, routes, plan, then the details."""
         r = self.p.images_rule
-        out: list[Block] = [*self.urgent_blocks(d), self.flag_banner(d)]
-        out += [Para(self.tx(self.p.leaflet.disclaimer), "dim")]
-        out += self.why_blocks(d) + self.routes_blocks(d) + self.plan_blocks(d) + self.contact_blocks(d)
+        out: list[Block] = [*self.first_blocks(d), self.flag_banner(d), *self.summary_blocks(d)]
+        out += self.routes_blocks(d) + self.plan_blocks(d) + self.why_blocks(d) + self.contact_blocks(d)
         out.append(Banner(self.tx(r.title), "bold white on red", [self.tx(t) for t in r.never]))
+        out.append(Para(self.tx(self.p.leaflet.disclaimer), "dim"))
         if note:
             out.append(Para(note, "dim"))
         return out

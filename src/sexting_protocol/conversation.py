@@ -1,0 +1,311 @@
+"""One triage conversation as data: a serialisable state, and a step function from a state and
+an event to the next state, with `screen` telling what to show for a state.
+
+Both fronts run it: the terminal asks each screen with questionary, the browser shows each
+screen as a form and carries the state in the page. Neither decides anything: which question
+comes next, when the review and the decision come, whether a confirmation is within its limits
+and which questions still sharpen the plan are all worked out here, by the engine.
+
+The order of screens: the questions (an urgent answer brings its action at once), the review of
+the answers (each changeable), the decision with the confirmation, the questions that can still
+change the plan or the contacts, and the end. A case outside the protocol ends at once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any, Optional, Union
+
+from .answers import CONFIRM_KEYS, normalise, in_range
+from .engine import Confirmation, Decision, Engine, Value, rank
+from .errors import UserError
+from .model import FLAGS, UNKNOWN, Question
+
+PHASES = ("questions", "review", "change", "confirm", "refine", "end")
+
+
+@dataclass(frozen=True)
+class State:
+    answers: dict[str, Value] = field(default_factory=dict)  # also earlier answers kept as defaults
+    given: tuple[str, ...] = ()  # answered before the session (a file): not asked again
+    asked: tuple[str, ...] = ()  # asked before the decision, in order
+    refined: tuple[str, ...] = ()  # asked after the confirmation, in order
+    phase: str = "questions"
+    changing: Optional[str] = None  # the question being changed from the review
+    confirmation: Optional[Confirmation] = None
+    confirmed_for: Optional[str] = None  # the proposal that was confirmed
+    alerts: tuple[str, ...] = ()  # routes whose action must show at once
+    problem: Optional[str] = None  # why the last confirmation was refused
+
+    def answered(self) -> list[str]:
+        return [*self.given, *self.asked, *self.refined]
+
+    def known(self) -> dict[str, Value]:
+        """The answers that count: those given, asked or refined (not the stale defaults)."""
+        return {q: self.answers.get(q, UNKNOWN) for q in self.answered()}
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    value: Any  # checked like a value in an answers file
+
+
+@dataclass(frozen=True)
+class Back:
+    pass
+
+
+@dataclass(frozen=True)
+class ReviewDone:
+    pass
+
+
+@dataclass(frozen=True)
+class Change:
+    question: str
+
+
+@dataclass(frozen=True)
+class Confirm:
+    flag: str
+    reason: Optional[str] = None
+    consulted: Optional[str] = None
+
+
+Event = Union[Answer, Back, ReviewDone, Change, Confirm]
+
+
+# --- screens -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Screen:
+    """What to show. `id` is stable ("question:age_depicted", "review", "confirm", "refine:impact",
+    "out_of_scope:age_depicted", "end"), so fronts and tests address screens by it."""
+
+    kind: str  # question, review, confirm, out_of_scope, end
+    id: str
+    question: Optional[Question] = None
+    default: Optional[Value] = None
+    can_back: bool = False
+    refine: bool = False  # a question after the confirmation
+    alerts: list[str] = field(default_factory=list)
+    review: list[tuple[str, Value]] = field(default_factory=list)
+    decision: Optional[Decision] = None
+    flags: list[str] = field(default_factory=list)  # the flags that may be confirmed
+    problem: Optional[str] = None  # below_lowest, reason or consulted
+    reconfirm: bool = False  # the answers after the confirmation changed the proposal
+
+
+class BadEvent(UserError):
+    """An event that does not fit the screen (a stale or tampered page)."""
+
+
+def start(engine: Engine, answers: Optional[dict[str, Value]] = None,
+          confirmation: Optional[Confirmation] = None) -> State:
+    """A new conversation; answers from a file count as given and are not asked again."""
+    answers = dict(answers or {})
+    return _settle(engine, State(answers=answers, given=tuple(q for q in engine.questions if q in answers),
+                                 confirmation=confirmation))
+
+
+def decision(engine: Engine, s: State, confirmed: Optional[Confirmation] = None, today=None,
+             followup_days: Optional[int] = None) -> Decision:
+    return engine.decide(s.known(), confirmed, today, asked=list(s.asked), given=s.answered(),
+                         followup_days=followup_days)
+
+
+def _valid(engine: Engine, s: State) -> Optional[Confirmation]:
+    """The confirmation, if it still holds for the answers now given and their proposal."""
+    c = s.confirmation
+    if c is None:
+        return None
+    a = engine.assess(s.known(), explain=False)
+    if engine.confirm_problem(a, c) or (s.confirmed_for is not None and s.confirmed_for != a.flag):
+        return None
+    return c
+
+
+def screen(engine: Engine, s: State, today=None, followup_days: Optional[int] = None) -> Screen:
+    """The screen for a state."""
+    alerts = list(s.alerts)
+    if s.phase == "change":
+        q = engine.questions[s.changing]
+        return Screen("question", f"question:{q.id}", q, s.answers.get(q.id), True, alerts=alerts)
+    if s.phase == "questions":
+        q, oos = _next(engine, s)
+        if oos is not None:
+            return Screen("out_of_scope", f"out_of_scope:{oos.id}", oos, alerts=alerts)
+        return Screen("question", f"question:{q.id}", q, s.answers.get(q.id), bool(s.asked), alerts=alerts)
+    if s.phase == "review":
+        known = s.known()
+        return Screen("review", "review", review=[(x, known[x]) for x in s.answered()], alerts=alerts)
+    if s.phase == "confirm":
+        d = decision(engine, s, today=today, followup_days=followup_days)
+        return Screen("confirm", "confirm", decision=d, flags=list(FLAGS[rank(d.lowest):]), problem=s.problem,
+                      reconfirm=s.confirmed_for is not None, alerts=alerts)
+    if s.phase == "refine":
+        d = decision(engine, s, _valid(engine, s), today, followup_days)
+        q = engine.questions[d.refine[0]]
+        return Screen("question", f"refine:{q.id}", q, s.answers.get(q.id), bool(s.refined), refine=True,
+                      decision=d, alerts=alerts)
+    d = decision(engine, s, _valid(engine, s), today, followup_days)
+    return Screen("end", "end", decision=d, alerts=alerts)
+
+
+def step(engine: Engine, s: State, event: Event) -> State:
+    """The state after an event. An event that does not fit the state raises BadEvent."""
+    s = replace(s, alerts=(), problem=None)
+    if isinstance(event, Answer):
+        return _settle(engine, _answer(engine, s, event))
+    if isinstance(event, Back):
+        if s.phase in ("questions", "review") and s.asked:
+            return replace(s, phase="questions", asked=s.asked[:-1])
+        if s.phase == "refine" and s.refined:
+            return replace(s, refined=s.refined[:-1])
+        if s.phase == "change":
+            return replace(s, phase="review", changing=None)
+        raise BadEvent("back: there is no earlier question here")
+    if isinstance(event, ReviewDone):
+        _expect(s, "review", event)
+        return replace(s, phase="confirm")
+    if isinstance(event, Change):
+        _expect(s, "review", event)
+        if event.question not in s.answered():
+            raise BadEvent(f"change: {event.question!r} was not answered")
+        return replace(s, phase="change", changing=event.question)
+    if isinstance(event, Confirm):
+        _expect(s, "confirm", event)
+        c = Confirmation(event.flag, (event.reason or "").strip() or None, (event.consulted or "").strip() or None)
+        if c.flag not in FLAGS:
+            raise BadEvent(f"confirm: {event.flag!r} is not a flag")
+        a = engine.assess(s.known(), explain=False)
+        problem = engine.confirm_problem(a, c)
+        if problem:
+            return replace(s, problem=problem)
+        return _settle(engine, replace(s, phase="refine", confirmation=c, confirmed_for=a.flag))
+    raise BadEvent(f"unknown event {event!r}")
+
+
+def _expect(s: State, phase: str, event: Event) -> None:
+    if s.phase != phase:
+        raise BadEvent(f"{type(event).__name__}: not now (the conversation is at {s.phase})")
+
+
+def _answer(engine: Engine, s: State, event: Answer) -> State:
+    current = screen(engine, s)
+    q = current.question
+    if current.kind != "question" or q is None or q.id != event.question:
+        raise BadEvent(f"answer: {event.question!r} is not the question asked now")
+    value = normalise(q, event.value)
+    if value is None or not in_range(q, value):
+        raise BadEvent(f"answer: {event.value!r} is not an answer to {q.id!r}")
+    answers = {**s.answers, q.id: value}
+    alerts = (q.alert.route,) if q.alert and value in q.alert.answers else ()
+    if s.phase == "change":
+        return replace(s, answers=answers, phase="questions", changing=None, alerts=alerts)
+    if current.refine:
+        return replace(s, answers=answers, refined=(*s.refined, q.id), alerts=alerts)
+    return replace(s, answers=answers, asked=(*s.asked, q.id), alerts=alerts)
+
+
+def _next(engine: Engine, s: State) -> tuple[Optional[Question], Optional[Question]]:
+    """The next question before the decision, and the question that puts the case outside the
+    protocol (unless the next question can still bring it back in)."""
+    known = s.known()
+    q = engine.next_question(known, s.answered())
+    oos = engine.out_of_scope(known)
+    if oos is not None and q is not None and q.id in engine.questions_in(oos.out_of_scope.unless):
+        oos = None
+    return q, oos
+
+
+def _settle(engine: Engine, s: State) -> State:
+    """To the review when no question is left; after the confirmation, ask for it again when
+    the answers changed the proposal or its limits, and end when no open question can still
+    change the plan or the contacts."""
+    if s.phase == "questions":
+        q, oos = _next(engine, s)
+        return replace(s, phase="review") if q is None and oos is None else s
+    if s.phase != "refine":
+        return s
+    if _valid(engine, s) is None:
+        return replace(s, phase="confirm")
+    d = decision(engine, s, s.confirmation)
+    return s if d.refine else replace(s, phase="end")
+
+
+# --- the state in a page or a file ------------------------------------------------------------
+
+
+def dump(s: State) -> str:
+    """The state as JSON text (for a hidden field): only ids and answers, no free text but the
+    confirmation's reason and who was consulted."""
+    out: dict[str, Any] = {"answers": s.answers, "given": list(s.given), "asked": list(s.asked),
+                           "refined": list(s.refined), "phase": s.phase}
+    if s.changing:
+        out["changing"] = s.changing
+    if s.confirmation:
+        out["confirmation"] = {k: v for k, v in zip(("flag", "reason", "consulted"),
+                                                    (s.confirmation.flag, s.confirmation.reason,
+                                                     s.confirmation.consulted)) if v}
+        out["confirmed_for"] = s.confirmed_for
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
+def load(engine: Engine, text: str) -> State:
+    """A state from `dump`, checked like an answers file; BadEvent when it is not one."""
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        raise BadEvent("the state is not JSON") from None
+    if not isinstance(raw, dict) or set(raw) - {"answers", "given", "asked", "refined", "phase", "changing",
+                                                 "confirmation", "confirmed_for"}:
+        raise BadEvent("the state has keys it may not have")
+    answers_raw = raw.get("answers", {})
+    if not isinstance(answers_raw, dict):
+        raise BadEvent("the state's answers are not a mapping")
+    answers: dict[str, Value] = {}
+    for key, value in answers_raw.items():
+        q = engine.questions.get(key) if isinstance(key, str) else None
+        v = normalise(q, value) if q else None
+        if v is None or not in_range(q, v):
+            raise BadEvent(f"the state's answer to {key!r} is not allowed")
+        answers[key] = v
+
+    def ids(name: str) -> tuple[str, ...]:
+        value = raw.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(x, str) and x in engine.questions for x in value):
+            raise BadEvent(f"the state's {name} are not question ids")
+        return tuple(value)
+
+    given, asked, refined = ids("given"), ids("asked"), ids("refined")
+    every = [*given, *asked, *refined]
+    if len(set(every)) != len(every) or not set(every) <= set(answers):
+        raise BadEvent("the state's questions are not each answered once")
+    phase = raw.get("phase", "questions")
+    if phase not in PHASES:
+        raise BadEvent("the state's phase is unknown")
+    changing = raw.get("changing")
+    if (phase == "change") != (changing is not None) or (changing is not None and changing not in every):
+        raise BadEvent("the state's change is not an answered question")
+    confirmation, confirmed_for = None, raw.get("confirmed_for")
+    if raw.get("confirmation") is not None:
+        c = raw["confirmation"]
+        if not isinstance(c, dict) or set(c) - {"flag", "reason", "consulted"} or c.get("flag") not in FLAGS \
+                or not all(isinstance(c.get(k, ""), str) and len(c.get(k, "")) <= 2000 for k in ("reason", "consulted")) \
+                or confirmed_for not in FLAGS:
+            raise BadEvent("the state's confirmation is not valid")
+        confirmation = Confirmation(c["flag"], c.get("reason"), c.get("consulted"))
+    if phase in ("refine", "end") and confirmation is None:
+        raise BadEvent("the state has no confirmation")
+    return _settle(engine, State(answers, given, asked, refined, phase, changing, confirmation, confirmed_for))
+
+
+__all__ = ["State", "Screen", "Answer", "Back", "ReviewDone", "Change", "Confirm", "BadEvent", "start", "screen",
+           "step", "decision", "dump", "load", "CONFIRM_KEYS", "UNKNOWN"]
