@@ -163,14 +163,14 @@ def bundle():
 def engine(bundle):
     from sexting_protocol.engine import Engine
 
-    return Engine(bundle.protocol, "nl")
+    return Engine(bundle.protocol)
 
 
 @pytest.fixture(scope="session")
 def engine_en(bundle):
     from sexting_protocol.engine import Engine
 
-    return Engine(bundle.protocol, "en")
+    return Engine(bundle.protocol)
 
 
 def load_examples() -> list[dict]:

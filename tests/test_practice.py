@@ -38,7 +38,7 @@ def cli(*args: str, tty: bool = False) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def view() -> DecisionView:
     bundle = data.load()
-    return DecisionView(bundle, "nl", Engine(bundle.protocol, "nl"))
+    return DecisionView(bundle, "nl", Engine(bundle.protocol))
 
 
 @pytest.fixture(scope="module")

@@ -21,63 +21,65 @@ from conftest import CLEAR, TODAY
 
 
 class Script:
-    """An asker that answers from a script: question id → answer, plus the screens after."""
+    """An asker that answers by screen id: question id → answer, plus the screens after."""
 
     def __init__(self, engine: Engine, answers: dict, confirm=None, reason="", consulted="",
                  report="no", ics=False, path=None, back_after=None, change=None, interrupt_at=None):
-        self.by_text = {e.text.nl: qid for qid, e in engine.questions.items()}
-        self.answers, self.confirm, self.reason, self.consulted = answers, confirm, reason, consulted
+        self.answers, self.confirm, self.reason, self.consulted = dict(answers), confirm, reason, consulted
         self.report, self.ics, self.path = report, ics, path
         self.back_after, self.change, self.interrupt_at = back_after, change, interrupt_at
-        self.asked: list[str] = []
-        self.messages: list[str] = []
+        self.asked: list[str] = []  # every question asked, in order
+        self.refined: list[str] = []  # those asked after the confirmation
+        self.keys: list[str] = []
         self.reviews = 0
+        self.confirms = 0
         self.confirm_options = None
         self.out = None  # the session's stdout, to see what was on screen before each question
         self.shown_before: dict[str, int] = {}
 
-    def _qid(self, message: str):
-        return self.by_text.get(message.split("\n")[0].replace("\n  ", " ")) or next(
-            (q for t, q in self.by_text.items() if message.replace("\n  ", " ").startswith(t)), None)
-
-    def _question(self, message: str):
-        qid = self._qid(message)
-        if qid is not None and self.out is not None:
-            self.shown_before.setdefault(qid, len(self.out.getvalue()))
-        if qid is not None and qid == self.interrupt_at:
+    def _question(self, key: str):
+        self.keys.append(key)
+        if self.out is not None:
+            self.shown_before.setdefault(key, len(self.out.getvalue()))
+        kind, _, qid = key.partition(":")
+        if kind not in ("question", "refine"):
+            return None, None
+        if qid == self.interrupt_at:
             raise KeyboardInterrupt
-        if qid is not None:
-            self.asked.append(qid)
-            if self.back_after == qid and self.asked.count(qid) == 1:
-                return qid, BACK
+        self.asked.append(qid)
+        if kind == "refine":
+            self.refined.append(qid)
+        if self.back_after == qid and self.asked.count(qid) == 1:
+            return qid, BACK
         return qid, None
 
-    def choice(self, message, options, default=None, help=None, back=False):
-        self.messages.append(message)
-        qid, forced = self._question(message)
+    def choice(self, message, options, default=None, help=None, back=False, key=None):
+        qid, forced = self._question(key)
         if forced is not None:
             return forced
         if qid is not None:
             return self.answers.get(qid, "unknown")
-        values = [v for v, _ in options]
-        if "__ok__" in values:  # the review
+        if key == "review":
             self.reviews += 1
             if self.change and self.reviews == 1:
-                return self.change[0]
+                qid, value = self.change
+                self.answers[qid] = value
+                return qid
             return "__ok__"
-        if "md" in values:  # the report offer
+        if key == "files:report":
             return self.report
-        if True in values:  # the calendar offer
-            return self.ics
-        self.confirm_options = values  # the confirmation
-        return self.confirm if self.confirm is not None else values[0]
+        if key == "confirm":
+            self.confirms += 1
+            self.confirm_options = [v for v, _ in options]
+            return self.confirm if self.confirm in self.confirm_options else self.confirm_options[0]
+        raise AssertionError(f"unexpected screen {key}")
 
-    def yes_no(self, message, default=True):
-        return self.choice(message, [(True, "Ja"), (False, "Nee")], default)
+    def yes_no(self, message, default=True, key=None):
+        assert key == "files:ics"
+        return self.ics
 
-    def number(self, message, low, high, help=None, default=None, back=False, accept=None, instruction=None):
-        self.messages.append(message)
-        qid, forced = self._question(message)
+    def number(self, message, low, high, help=None, default=None, back=False, accept=None, instruction=None, key=None):
+        qid, forced = self._question(key)
         if forced is not None:
             return forced
         if qid is None:
@@ -85,15 +87,10 @@ class Script:
         value = self.answers.get(qid)
         return None if value in (None, "unknown") else value
 
-    def text(self, message, default="", help=None, required=False):
-        self.messages.append(message)
-        if "Waarom" in message:
-            return self.reason
-        if "overlegd" in message:
-            return self.consulted
-        if "Bestandsnaam" in message:
-            return self.path or default
-        return default
+    def text(self, message, default="", help=None, required=False, key=None):
+        self.keys.append(key)
+        return {"confirm:reason": self.reason, "confirm:consulted": self.consulted,
+                "files:path": self.path or default}.get(key, default)
 
 
 @pytest.fixture
@@ -136,16 +133,16 @@ def test_the_session_asks_what_the_engine_would_ask(state, engine):
 
 def test_an_urgent_answer_shows_its_action_before_the_next_question(state, engine):
     _, asker, out, _ = session(state, engine, {**CLEAR, "self_harm_concern": "yes"})
-    banner = out.index("SUÏCIDALE GEDACHTEN")
+    banner = out.index("Suïcidale gedachten:")
     assert "113" in out[banner:banner + 300]
     # shown at once: on screen before the next question is asked
-    assert asker.shown_before["self_harm_concern"] <= banner < asker.shown_before["sexual_violence_recent"]
+    assert asker.shown_before["question:self_harm_concern"] <= banner < asker.shown_before["question:sexual_violence_recent"]
 
 
-def test_urgent_banner_stands_before_the_proposal_on_the_decision_screen(state, engine):
+def test_the_first_actions_stand_before_the_proposal_on_the_decision_screen(state, engine):
     _, _, out, _ = session(state, engine, {**CLEAR, "immediate_danger": "yes"})
-    decision = out[out.index("ACUUT GEVAAR", out.index("ACUUT GEVAAR") + 1):]
-    assert decision.index("ACUUT GEVAAR") < decision.index("VOORSTEL")
+    decision = out[out.index("EERST DOEN (nu)"):]
+    assert decision.index("bel nu 112") < decision.index("VOORSTEL")
 
 
 def test_going_back_asks_the_previous_question_again(state, engine):
@@ -154,18 +151,8 @@ def test_going_back_asks_the_previous_question_again(state, engine):
 
 
 def test_review_can_change_an_answer(state, engine):
-    asker = Script(engine, dict(CLEAR), change=("impact",))
-    asker.answers_after = None
-    original = asker.choice
-
-    def choice(message, options, default=None, help=None, back=False):
-        if asker.reviews == 1 and asker._qid(message) == "impact":
-            asker.answers["impact"] = "serious"
-        return original(message, options, default, help, back)
-
-    asker.choice = choice
-    assert run(state, Options(), asker=asker) == 0
-    out = state.env.stdout.getvalue()
+    code, asker, out, _ = session(state, engine, CLEAR, change=("impact", "serious"))
+    assert code == 0 and asker.asked.count("impact") == 2
     assert "VOORSTEL: ROOD" in out  # impact serious rates zelfrespect red
 
 
@@ -216,11 +203,20 @@ def test_interrupt_writes_nothing_and_returns_130(state, engine, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_adult_in_the_images_ends_the_session(state, engine):
+def test_an_adult_in_the_images_with_another_adult_ends_the_session(state, engine):
     with pytest.raises(UserError) as e:
-        session(state, engine, {**CLEAR, "adult_involved": "yes", "age_depicted": 19})
+        session(state, engine, {**CLEAR, "adult_involved": "yes", "age_depicted": 19, "age_other": 25})
     assert e.value.exit_code == 2
     assert "0900-8844" in state.env.stdout.getvalue()
+
+
+def test_an_adult_showing_images_of_themselves_to_a_child_is_in_scope(state, engine):
+    """age_depicted 18 or over brings the other person's age at once; under 18 it is a case."""
+    code, asker, out, _ = session(state, engine, {**CLEAR, "adult_involved": "yes", "age_depicted": 30,
+                                                  "age_other": 14})
+    assert code == 0
+    assert asker.asked[asker.asked.index("age_depicted") + 1] == "age_other"
+    assert "VOORSTEL: ZWART" in out
 
 
 def test_an_answers_file_in_a_terminal_asks_only_what_it_leaves_open(state, engine, tmp_path):
@@ -297,28 +293,28 @@ def test_whole_session_through_pipe_input(state, tmp_path):
     messages = []
 
     class Keys(Asker):
-        def choice(self, message, options, default=None, help=None, back=False):
+        def choice(self, message, options, default=None, help=None, back=False, key=None):
             messages.append(message)
             values = [v for v, _ in options]
             first = not messages[:-1]
             pipe.send_text(DOWN * 3 + ENTER if "md" in values else DOWN + ENTER if True in values or first else ENTER)
-            return super().choice(message, options, default, help, back)
+            return super().choice(message, options, default, help, back, key)
 
         def number(self, message, *args, **kw):
             messages.append(message)
             pipe.send_text("14" + ENTER)
             return super().number(message, *args, **kw)
 
-        def text(self, message, default="", help=None, required=False):
+        def text(self, message, default="", help=None, required=False, key=None):
             pipe.send_text("x" + ENTER)
-            return super().text(message, default, help, required)
+            return super().text(message, default, help, required, key)
 
     with create_pipe_input() as pipe:
         asker = Keys(lambda k: state.bundle().t(k, "nl"), input=pipe, output=DummyOutput())
         code = run(state, Options(), asker=asker)
     assert code == 0
     out = state.env.stdout.getvalue()
-    assert "SUÏCIDALE GEDACHTEN" in out  # "Ja" to the second question showed its action
+    assert "Suïcidale gedachten:" in out  # "Ja" to the second question showed its action
     assert "VOORSTEL: ZWART" in out  # recent sexual violence "Ja": black
     assert messages[0].startswith("Is iemand op dit moment in acuut gevaar")
     assert list(tmp_path.iterdir()) == []  # no report, no calendar
@@ -328,8 +324,59 @@ def test_interrupt_after_a_saved_report_names_what_was_saved(state, engine, tmp_
     """Ctrl-C at the calendar question, after the report was written: not 'nothing saved'."""
     os.chdir(tmp_path)
     asker = Script(engine, CLEAR, report="md")
-    asker.yes_no = lambda message, default=True: (_ for _ in ()).throw(KeyboardInterrupt)
+    asker.yes_no = lambda message, default=True, key=None: (_ for _ in ()).throw(KeyboardInterrupt)
     assert run(state, Options(), asker=asker) == 130
     err = state.env.stderr.getvalue()
     assert "niets opgeslagen" not in err
     assert f"sexting-verslag-{TODAY.isoformat()}.md" in err
+
+
+# --- after the confirmation: the questions that sharpen the plan -------------------------------
+
+FORWARDED = {**CLEAR, "age_depicted": 16, "age_other": 16, "shared_further": "group", "spread_to_hurt": "yes",
+             "still_spreading": "yes", "power_difference": "slight", "context_ok": "no", "impact": "serious"}
+
+
+def test_impact_is_asked_after_the_confirmation_when_it_can_add_care(state, engine, tmp_path):
+    """A revenge forward is black before anyone asks how she is: the session still asks it,
+    after the confirmation, and the plan then holds care for her."""
+    path = tmp_path / "v.json"
+    code, asker, _, _ = session(state, engine, FORWARDED, report="json", path=str(path))
+    assert code == 0
+    assert "impact" in asker.refined and "impact" not in asker.asked[: asker.asked.index(asker.refined[0])]
+    import json
+
+    saved = json.loads(path.read_text())
+    ids = {i["id"] for s in saved["plan"] for i in s["items"]}
+    assert "care_for_young_person" in ids
+    assert saved["answers"]["impact"] == "serious"
+
+
+def test_an_answer_after_the_confirmation_that_raises_the_limit_asks_it_again(state, engine):
+    """11 and 17: black on the age gap alone, so it may be confirmed green; when it then turns
+    out the picture was shown to others, green is no longer allowed: confirm again."""
+    answers = {**CLEAR, "age_depicted": 11, "age_other": 17, "shared_further": "few"}
+    code, asker, out, _ = session(state, engine, answers, confirm="green", reason="leeftijdgenoten", consulted="ZAT")
+    assert code == 0
+    assert "shared_further" in asker.refined
+    assert asker.confirms == 2 and "green" not in asker.confirm_options
+    assert "bevestig de vlag opnieuw" in out
+
+
+def test_the_record_marks_what_was_never_asked(state, engine, tmp_path):
+    path = tmp_path / "v.md"
+    answers = {"immediate_danger": "no", "self_harm_concern": "no", "sexual_violence_recent": "no",
+               "adult_involved": "yes", "age_depicted": 14, "other_person": "adult_outside", "home_risk": "no"}
+    session(state, engine, answers, report="md", path=str(path))
+    text = path.read_text()
+    assert "niet gevraagd" in text
+    row = next(line for line in text.splitlines() if "Waren het beelden" in line or "vrijwillig gemaakt" in line)
+    assert "niet gevraagd" in row or "weet ik niet" in row
+
+
+def test_the_first_actions_with_their_numbers_stand_beside_the_confirmation(state, engine):
+    _, asker, out, _ = session(state, engine, FORWARDED)
+    before = out[: asker.shown_before["confirm"]]
+    beside = before[before.rindex("EERST DOEN"):]
+    assert "0900-8844" in beside and "VOORSTEL: ZWART" in beside
+    assert len(beside.splitlines()) <= 12  # with the question it fits a screen of 24 rows

@@ -199,7 +199,7 @@ def compare_blocks(view: DecisionView, r: Round) -> list[Block]:
 
 def advice_blocks(view: DecisionView, d: Decision) -> list[Block]:
     """The leaflet's do's and don'ts that the decision's plan refers to."""
-    ids = {a for step in d.plan for item in step["items"] for a in item.get("advice", [])}
+    ids = {a for step in d.plan for item in step.items for a in item.advice}
     dos = [a for a in view.p.dos if a.id in ids]
     donts = [a for a in view.p.donts if a.id in ids]
     blocks: list[Block] = [Heading(view.t("practice_advice_title"), 2)] if dos or donts else []
