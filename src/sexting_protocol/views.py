@@ -256,6 +256,10 @@ class DecisionView(View):
     def flag_name(self, flag: str) -> str:
         return self.tx(self.flags[flag].name) if flag in self.flags else flag
 
+    def flag_word(self, flag: str) -> str:
+        """A flag inside a sentence: "rood", not "ROOD"."""
+        return self.flag_name(flag).lower()
+
     def rating_name(self, rating: str) -> str:
         return self.t("not_rated") if rating == UNKNOWN else self.flag_name(rating)
 
@@ -287,17 +291,18 @@ class DecisionView(View):
         rule = next(x for x in table if x.id == r.rule)
         return self.tx(rule.text if r.kind == "warning" else rule.because)
 
-    def sentence(self, r) -> str:
-        """One rule that fired, as a sentence: what it set and on which answers."""
+    def sentence(self, r, named: bool = True) -> str:
+        """One rule that fired, as a sentence: what it set and on which answers. A criterion's
+        rule names the criterion unless `named` is false (beside the criterion's own name)."""
         because, said = self._because(r), self.said(r)
         if r.kind == "criterion":
-            name = self.tx(next(c.name for c in self.p.criteria if c.id == r.id))
-            if not because:  # a rating straight from an answer
-                return self.t("reason_answer", criterion=name, rating=self.flag_name(r.flag), said=said.strip(" ()"))
-            key = "reason_criterion_at_least" if r.at_least else "reason_criterion"
-            return self.t(key, criterion=name, rating=self.flag_name(r.flag), because=because, said=said)
+            name = self.t("criterion_is", name=self.tx(next(c.name for c in self.p.criteria if c.id == r.id))) if named else ""
+            key = "reason_answer" if not because else "reason_criterion_at_least" if r.at_least else "reason_criterion"
+            text = self.t(key, criterion=name, rating=self.flag_word(r.flag), because=because,
+                          said=said.strip(" ()") if not because else said).strip()
+            return text[0].upper() + text[1:]
         if r.kind in ("floor", "escalation", "lowest"):
-            return self.t(f"reason_{r.kind}", flag=self.flag_name(r.flag), because=because, said=said)
+            return self.t(f"reason_{r.kind}", flag=self.flag_word(r.flag), because=because, said=said)
         if r.kind == "route":
             name = self.tx(self.e.routes[r.id].name)
             return self.t("reason_route_removed" if r.removed else "reason_route", route=name, because=because, said=said)
@@ -413,7 +418,7 @@ class DecisionView(View):
         rows = []
         for crit in self.p.criteria:
             rating = d.assessment.criteria[crit.id]
-            why = [self.sentence(r) for r in d.reasons if r.kind == "criterion" and r.id == crit.id]
+            why = [self.sentence(r, named=False) for r in d.reasons if r.kind == "criterion" and r.id == crit.id]
             if rating == UNKNOWN:
                 why.append(self.t("criterion_unknown"))
             rows.append([self.tx(crit.name), self.rating_name(rating), "\n".join(why)])
