@@ -310,7 +310,7 @@ class DecisionView(View):
             c = self.b.contact(r.id)
             return self.t("reason_contact", contact=c.name if c else r.id, because=because, said=said)
         if r.kind == "priority":
-            return self.t("reason_priority", priority=self.tx(self.priorities[r.id].name), because=because)
+            return self.t("reason_priority", priority=self.tx(self.priorities[r.id].name), because=because, said=said)
         return because + said
 
     # --- JSON ----------------------------------------------------------------------------------
@@ -408,10 +408,8 @@ class DecisionView(View):
 
     def summary_blocks(self, d) -> list[Block]:
         """How soon, and how low the flag may be confirmed."""
-        pr = self.priorities[d.priority]
-        said = next((self.said(r) for r in d.reasons if r.kind == "priority"), "")
-        lines = [self.t("priority_line", priority=self.tx(pr.name), because=self.tx(pr.because), said=said)]
-        lines += [self.sentence(r) for r in d.reasons if r.kind == "lowest" and r.flag == d.lowest]
+        lines = [self.sentence(r) for r in d.reasons
+                 if r.kind == "priority" or (r.kind == "lowest" and r.flag == d.lowest)]
         return [Items(lines)]
 
     def why_blocks(self, d) -> list[Block]:
