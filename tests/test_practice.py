@@ -70,9 +70,13 @@ def test_list_shows_every_practised_case_without_a_terminal():
 
 
 def test_list_in_english_and_as_json():
+    """One object, like every other --json (issue 10)."""
     rc, out, _ = cli("--lang", "en", "practice", "--list", "--json")
     assert rc == 0
-    assert json.loads(out)[0] == {"id": PRACTISED[0]["id"], "title": PRACTISED[0]["title"]["en"]}
+    listed = json.loads(out)
+    assert list(listed) == ["cases"]
+    assert listed["cases"][0] == {"id": PRACTISED[0]["id"], "title": PRACTISED[0]["title"]["en"]}
+    assert len(listed["cases"]) == len(PRACTISED)
 
 
 def test_json_case_prints_case_and_decision():

@@ -55,7 +55,7 @@ class State:
     def json(self, obj: Any) -> None:
         from .render import to_json
 
-        self.env.out(to_json(obj))
+        self.env.out(to_json(obj, ascii=not self.env.utf8))
 
     def t(self, key: str, **kw: Any) -> str:
         return self.bundle().t(key, self.lang, **kw)

@@ -1,15 +1,53 @@
 """One object owns the streams, whether they are terminals, colour, language and today's date,
-so that tests can swap any of them (the httpie way)."""
+so that tests can swap any of them (the httpie way).
+
+Everything printed goes through `out` and `err`: control characters are made visible there
+(`render.clean`), and a stream whose encoding cannot show a character (ascii, latin-1, cp1252 on
+a Windows console) gets a plain stand-in for it (☐ → [ ], → → ->, “ → ", é → e) instead of an
+error."""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from typing import IO, Optional
 
+from .render import clean
+
 LANGS = ("nl", "en")
+
+# Stand-ins for what a narrow encoding cannot show; letters lose their accents (é → e), and
+# anything else becomes "?".
+_PLAIN = {"☐": "[ ]", "☑": "[x]", "☒": "[x]", "→": "->", "←": "<-", "↑": "^", "↓": "v", "“": '"', "”": '"',
+          "„": '"', "‘": "'", "’": "'", "‚": ",", "«": '"', "»": '"', "–": "-", "—": "-", "•": "-",
+          "…": "...", "✓": "v", "✔": "v", "✗": "x", "✘": "x", "≥": ">=", "≤": "<=", "×": "x", "\u00a0": " "}
+FALLBACK = "sexting_protocol"
+
+
+def plain_char(ch: str) -> str:
+    """An ASCII stand-in for a character."""
+    if ch in _PLAIN:
+        return _PLAIN[ch]
+    bare = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return bare if bare and bare.isascii() else "?"
+
+
+def _fallback(error: UnicodeError):
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return "".join(plain_char(ch) for ch in error.object[error.start:error.end]), error.end
+
+
+codecs.register_error(FALLBACK, _fallback)
+
+
+def fit(text: str, encoding: str) -> str:
+    """Text with a stand-in for every character the encoding cannot show."""
+    return text.encode(encoding, FALLBACK).decode(encoding)
 
 
 def _isatty(stream) -> bool:
@@ -17,6 +55,21 @@ def _isatty(stream) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+def _is_utf(encoding: Optional[str]) -> bool:
+    return codecs.lookup(encoding or "utf-8").name.startswith("utf")
+
+
+def _tolerant(stream) -> None:
+    """Let a stream in a narrow encoding write stand-ins instead of failing (the tool's own
+    output, the help and the prompts alike)."""
+    encoding = getattr(stream, "encoding", None)
+    if encoding and not _is_utf(encoding) and hasattr(stream, "reconfigure"):
+        try:
+            stream.reconfigure(errors=FALLBACK)
+        except (ValueError, OSError):  # a closed or detached stream
+            pass
 
 
 @dataclass
@@ -38,6 +91,8 @@ class Env:
             self.stdout_isatty = _isatty(self.stdout)
         if self.no_color is None:
             self.no_color = "NO_COLOR" in self.environ or self.environ.get("TERM") == "dumb"
+        for stream in (self.stdout, self.stderr):
+            _tolerant(stream)
 
     @property
     def color(self) -> bool:
@@ -48,9 +103,26 @@ class Env:
     def interactive(self) -> bool:
         return bool(self.stdin_isatty and self.stdout_isatty)
 
+    @property
+    def utf8(self) -> bool:
+        """Whether standard output can show every character."""
+        return _is_utf(getattr(self.stdout, "encoding", None))
+
+    @property
+    def columns(self) -> int:
+        """The terminal's width (COLUMNS first, as the shell sets it)."""
+        try:
+            return max(20, int(self.environ.get("COLUMNS", "")))
+        except ValueError:
+            pass
+        try:
+            return os.get_terminal_size(self.stdout.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            return 80
+
     def out(self, text: str = "") -> None:
-        self.stdout.write(text if text.endswith("\n") else text + "\n")
+        self.stdout.write(clean(text if text.endswith("\n") else text + "\n"))
 
     def err(self, text: str) -> None:
-        self.stderr.write(text if text.endswith("\n") else text + "\n")
+        self.stderr.write(clean(text if text.endswith("\n") else text + "\n"))
         self.stderr.flush()

@@ -139,7 +139,7 @@ def as_json(view: DecisionView, c: Scenario, d: Decision) -> dict[str, Any]:
 
 def _list(state, view: DecisionView, cases: list[Scenario], as_json: bool) -> int:
     if as_json:
-        state.json([{"id": c.case.id, "title": view.tx(c.case.title)} for c in cases])
+        state.json({"cases": [{"id": c.case.id, "title": view.tx(c.case.title)} for c in cases]})
         return 0
     width = max((len(c.case.id) for c in cases), default=0)
     for c in cases:

@@ -7,6 +7,7 @@ The views build blocks from the data; they never know which renderer shows them.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
@@ -50,50 +51,73 @@ class Banner:
 Block = Union[Heading, Para, Items, Table, Banner]
 
 
-def to_json(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2)
+def to_json(obj: Any, ascii: bool = False) -> str:
+    """JSON; `ascii` writes every other character as an escape (for a stream that is not UTF-8)."""
+    return json.dumps(obj, ensure_ascii=ascii, indent=2)
+
+
+# Control characters other than newline and tab: escape sequences (ESC, CSI, OSC that sets a
+# window title or writes the clipboard), BEL, DEL, the C1 controls, and the bidi overrides and
+# isolates that reorder what a reader sees.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Text as it may reach a terminal or a file: every control character but newline and tab
+    made visible as `\\uXXXX` (inert on a terminal, and the same character again inside JSON)."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # --- plain text ------------------------------------------------------------------------------
 
-WIDTH = 88
+WIDTH = 88  # the widest a terminal display is wrapped
 
 
-def _wrap(text: str, indent: str = "", first: str = "") -> str:
-    return "\n".join(
-        textwrap.fill(line, WIDTH, initial_indent=first or indent, subsequent_indent=indent,
-                      break_long_words=False, break_on_hyphens=False) if line else ""
-        for line in text.split("\n")
-    )
+def _wrap(text: str, width: Optional[int], indent: str = "", first: str = "") -> str:
+    """Each line of text after `first` (its first line) or `indent` (the others); wrapped to
+    width on a terminal, never in a file (a pupil file's editor wraps paragraphs itself)."""
+    out = []
+    for i, line in enumerate(clean(text).split("\n")):
+        lead = (first or indent) if i == 0 else indent
+        if not line:
+            out.append("")
+        elif width:
+            out.append(textwrap.fill(line, width, initial_indent=lead, subsequent_indent=indent,
+                                     break_long_words=False, break_on_hyphens=False))
+        else:
+            out.append(lead + line)
+    return "\n".join(out)
 
 
-def plain(blocks: list[Block]) -> str:
+def plain(blocks: list[Block], width: Optional[int] = None) -> str:
+    """Plain text: wrapped to width when given (a terminal), else one line a paragraph."""
     out: list[str] = []
     for b in blocks:
         if isinstance(b, Heading):
+            text = clean(b.text)
             rule = "=" if b.level == 1 else "-"
-            out += ["", b.text, rule * min(len(b.text), WIDTH)] if b.level <= 2 else ["", b.text]
+            out += ["", text, rule * min(len(text), width or WIDTH)] if b.level <= 2 else ["", text]
         elif isinstance(b, Para):
-            out.append(_wrap(b.text))
+            out.append(_wrap(b.text, width))
         elif isinstance(b, Items):
             mark = "[ ] " if b.check else "- "
-            out += [_wrap(i, " " * len(mark), mark) for i in b.items]
+            out += [_wrap(i, width, " " * len(mark), mark) for i in b.items]
         elif isinstance(b, Table):
-            out.append(_plain_table(b))
+            out.append(_plain_table(b, width))
         elif isinstance(b, Banner):
-            out += ["", f"!! {b.text}"] + [_wrap(line, "   ", "   ") for line in b.lines] + [""]
+            out += ["", f"!! {clean(b.text)}"] + [_wrap(line, width, "   ", "   ") for line in b.lines] + [""]
     # a leading blank line is kept: it parts this screen from what was shown before
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _plain_table(t: Table) -> str:
+def _plain_table(t: Table, width: Optional[int]) -> str:
     """One record per row, `header: value` lines: pastes cleanly into a pupil file. A table of
     two columns (item and value, question and answer) is one line a row."""
     lines = []
     if len(t.headers) == 2:
         for a, b in t.rows:
             b = b.replace("\n", "; ")
-            lines.append(_wrap(f"{a} {b}" if a.endswith("?") else f"{a}: {b}", "    ", "  - "))
+            lines.append(_wrap(f"{a} {b}" if a.endswith("?") else f"{a}: {b}", width, "    ", "  - "))
         return "\n".join(lines)
     for row in t.rows:
         first = True
@@ -101,7 +125,7 @@ def _plain_table(t: Table) -> str:
             if not v:
                 continue
             value = v.replace("\n", "; ")
-            lines.append(_wrap(f"{h}: {value}", "    ", "  - " if first else "    "))
+            lines.append(_wrap(f"{h}: {value}", width, "    ", "  - " if first else "    "))
             first = False
     return "\n".join(lines)
 
@@ -109,21 +133,37 @@ def _plain_table(t: Table) -> str:
 # --- Markdown --------------------------------------------------------------------------------
 
 
+_MD_PUNCT = re.compile(r"([\\`*_\[\]|~])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_BLOCK_START = re.compile(r"^([#+=-]|\d+[.)])")
+
+
+def md(text: str, breaks: bool = False) -> str:
+    """Free text as Markdown that shows it literally: no heading, list, link, emphasis, table cell
+    or raw HTML can come from it. Line breaks become hard breaks with `breaks`, else spaces."""
+    lines = []
+    for line in clean(text).split("\n"):
+        line = _MD_PUNCT.sub(r"\\\1", line.strip())
+        line = _MD_ENTITY.sub("&amp;", line).replace("<", "&lt;").replace(">", "&gt;")
+        if line:
+            lines.append(_MD_BLOCK_START.sub(r"\\\1", line))
+    return ("\\\n" if breaks else " ").join(lines)
+
+
 def markdown(blocks: list[Block]) -> str:
     out: list[str] = []
     for b in blocks:
         if isinstance(b, Heading):
-            out += ["", "#" * b.level + " " + b.text, ""]
+            out += ["", "#" * b.level + " " + md(b.text), ""]
         elif isinstance(b, Para):
-            out += [b.text, ""]
+            out += [md(b.text, breaks=True), ""]
         elif isinstance(b, Items):
-            out += [("- [ ] " if b.check else "- ") + i.replace("\n", " ") for i in b.items] + [""]
+            out += [("- [ ] " if b.check else "- ") + md(i) for i in b.items] + [""]
         elif isinstance(b, Table):
-            esc = [[c.replace("|", "\\|").replace("\n", " ") for c in row] for row in [t for t in b.rows]]
-            out += ["| " + " | ".join(b.headers) + " |", "|" + "---|" * len(b.headers)]
-            out += ["| " + " | ".join(row) + " |" for row in esc] + [""]
+            out += ["| " + " | ".join(md(h) for h in b.headers) + " |", "|" + "---|" * len(b.headers)]
+            out += ["| " + " | ".join(md(c) for c in row) + " |" for row in b.rows] + [""]
         elif isinstance(b, Banner):
-            out += [f"> **{b.text}**"] + [f"> {line}" for line in b.lines] + [""]
+            out += [f"> **{md(b.text)}**"] + [f"> {md(line, breaks=True)}" for line in b.lines] + [""]
     return "\n".join(out).strip("\n") + "\n"
 
 
@@ -150,7 +190,10 @@ footer { margin-top: 4pt; color: #444; }
 
 def html(blocks: list[Block], title: str, lang: str, intro: str = "", footer: str = "") -> str:
     """A self-contained page: inline style, no scripts, no outside resources."""
-    from html import escape as e
+    from html import escape
+
+    def e(text: str) -> str:
+        return escape(clean(text))
 
     def lines(text: str) -> str:
         return "<br>".join(e(x) for x in text.split("\n"))
@@ -188,9 +231,12 @@ def show_rich(blocks: list[Block], stream) -> None:
     """Colour on a terminal (the Env decided that). rich is imported here only: pipes never
     pay for it."""
     from rich.console import Console
-    from rich.markup import escape
+    from rich.markup import escape as markup
     from rich.panel import Panel
     from rich.table import Table as RTable
+
+    def escape(text: str) -> str:
+        return markup(clean(text))
 
     console = Console(file=stream, highlight=False, force_terminal=True)
     for b in blocks:
@@ -205,7 +251,7 @@ def show_rich(blocks: list[Block], stream) -> None:
             for i in b.items:
                 console.print(mark + escape(i), style=b.style or "")
         elif isinstance(b, Table):
-            t = RTable(*b.headers, show_lines=False, expand=False)
+            t = RTable(*(escape(h) for h in b.headers), show_lines=False, expand=False)
             for row in b.rows:
                 t.add_row(*(escape(c) for c in row))
             console.print(t)
@@ -218,4 +264,4 @@ def show(blocks: list[Block], env) -> None:
     if env.color:
         show_rich(blocks, env.stdout)
     else:
-        env.stdout.write(plain(blocks))
+        env.out(plain(blocks, min(env.columns, WIDTH) if env.stdout_isatty else None))

@@ -4,13 +4,18 @@ follow-up as an iCalendar event. Built from the decision; written by `files.writ
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from . import __version__
-from .render import Block, Heading, Items, Para, Table, markdown, plain, to_json
+from .env import fit
+from .render import Block, Heading, Items, Para, Table, clean, markdown, plain, to_json
 from .views import DecisionView
+
+# What a pupil file's system is sure to show: a .txt report keeps to it (☐ → [ ], → → ->).
+TXT_CHARSET = "cp1252"
 
 
 @dataclass
@@ -19,6 +24,10 @@ class Meta:
     role: Optional[str] = None
     signal_date: Optional[dt.date] = None
     report_date: Optional[dt.date] = None
+    # the record the plan asks for, when given (the browser front offers them as fields)
+    said: Optional[str] = None  # what was said, literally, with the date
+    done: Optional[str] = None  # what was done
+    told: Optional[str] = None  # who was told, and when
 
 
 def kind_of(path: str) -> str:
@@ -32,12 +41,16 @@ def meta_json(meta: Meta) -> dict[str, Any]:
         "role": meta.role or None,
         "signal_date": meta.signal_date.isoformat() if meta.signal_date else None,
         "report_date": meta.report_date.isoformat() if meta.report_date else None,
+        "said": meta.said or None,
+        "done": meta.done or None,
+        "told": meta.told or None,
         "tool": f"sexting-protocol {__version__}",
     }
 
 
 def blocks(view: DecisionView, d, meta: Meta) -> list[Block]:
-    """The record: its details, what to do first, the weighing and the plan, then the facts."""
+    """The record: its details, what to do first, what was said, done and told (to fill in),
+    the weighing and the plan, then the facts."""
     t = view.t
     dash = "—"
     out: list[Block] = [Heading(t("report_title")), Table(
@@ -48,6 +61,8 @@ def blocks(view: DecisionView, d, meta: Meta) -> list[Block]:
          [t("report_date"), meta.report_date.isoformat() if meta.report_date else dash],
          [t("report_tool"), f"sexting-protocol {__version__}"]])]
     out += view.first_blocks(d)
+    for key, text in (("said", meta.said), ("done", meta.done), ("told", meta.told)):
+        out += [Heading(t(f"report_{key}"), 2), Para(t(f"report_{key}_hint"), "dim"), Para(text or t("report_fill"))]
     out += [Heading(t("report_assessment"), 2), view.flag_banner(d), *view.summary_blocks(d)]
     c = d.confirmed
     out.append(Items([t("report_proposed", flag=view.flag_name(d.flag)),
@@ -68,12 +83,28 @@ def render(view: DecisionView, d, meta: Meta, kind: str) -> str:
     if kind == "json":
         return to_json({**view.as_json(d), "report": meta_json(meta)}) + "\n"
     b = blocks(view, d, meta)
-    return markdown(b) if kind == "md" else plain(b)
+    return markdown(b) if kind == "md" else fit(plain(b), TXT_CHARSET)
 
 
-def calendar(view: DecisionView, when: dt.date, now: Optional[dt.datetime] = None) -> str:
-    """The follow-up as an all-day event: "Hoe gaat het nu?", without names or case details."""
-    from icalendar import Calendar, Event
+def free_name(folder: str, stem: str, suffix: str) -> str:
+    """The first of `stem+suffix`, `stem-2+suffix`, ... that is free in folder (the name to
+    offer for a second report on the same day)."""
+    name, n = stem + suffix, 1
+    while os.path.lexists(os.path.join(folder, name)):
+        n += 1
+        name = f"{stem}-{n}{suffix}"
+    return name
+
+
+# the reminder of the follow-up: at 08:00 on its day (the event lasts the whole day)
+REMINDER = dt.timedelta(hours=8)
+
+
+def calendar(view: DecisionView, when: dt.date, now: Optional[dt.datetime] = None,
+             case_ref: Optional[str] = None) -> str:
+    """The follow-up as an all-day event with a reminder that morning: the case reference (never
+    a name) in its title, the follow-up's questions first in its description, no case details."""
+    from icalendar import Alarm, Calendar, Event
 
     cal = Calendar()
     cal.add("prodid", "-//sexting-protocol//follow-up//NL")
@@ -83,8 +114,14 @@ def calendar(view: DecisionView, when: dt.date, now: Optional[dt.datetime] = Non
     ev.add("dtstamp", now or dt.datetime.now(dt.timezone.utc))
     ev.add("dtstart", when)
     ev.add("dtend", when + dt.timedelta(days=1))
-    ev.add("summary", view.t("ics_summary"))
-    ev.add("description", "\n".join(view.tx(i.text) for i in view.p.followup.checklist))
+    summary = view.t("ics_summary_ref", ref=clean(case_ref)) if case_ref else view.t("ics_summary")
+    ev.add("summary", summary)
+    ev.add("description", "\n".join([view.t("ics_questions"), ""] + [view.tx(i.text) for i in view.p.followup.checklist]))
     ev.add("transp", "TRANSPARENT")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", REMINDER)
+    ev.add_component(alarm)
     cal.add_component(ev)
     return cal.to_ical().decode("utf-8")
