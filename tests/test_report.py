@@ -74,8 +74,9 @@ def test_the_record_sections_to_fill_in(view, decision, kind):
     assert view.t("report_fill") not in given
     for text in ("2026-02-27, Sam: “het ging rond”", "2026-02-28: ouders gebeld", "zorgcoördinator, 2026-02-28"):
         assert text in given.replace("\\", "") if kind == "md" else text in given
-    # the sections come after the facts and before the assessment
-    assert given.index(view.t("report_facts")) < given.index(view.t("report_said")) < given.index(view.t("report_assessment"))
+    # the record starts with the first actions; the sections come next, before the assessment
+    first = given.index("EERST DOEN")
+    assert first < given.index(view.t("report_said")) < given.index(view.t("report_assessment"))
 
 
 def test_the_record_is_escaped_for_markdown(view, decision):
