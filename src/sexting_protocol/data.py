@@ -87,8 +87,12 @@ class Source:
         return self._lines.line(list(parts))
 
     def problem(self, parts, message: str) -> Problem:
-        shown = [p[:39] + "…" if isinstance(p, str) and len(p) > 40 else p for p in parts]  # never echo a huge key
-        return Problem(self.path, self.line(parts), model.join_path(shown), message)
+        from .messages import show
+
+        shown = model.join_path([show(p) if isinstance(p, str) else p for p in parts])  # never echo a huge key
+        if len(parts) > 8:  # a path down data nested too deep: its start and its end
+            shown = f"{model.join_path(parts[:4])}…{model.join_path(['', *parts[-2:]])}"
+        return Problem(self.path, self.line(parts), shown, message)
 
 
 def read(path: str) -> Source:
