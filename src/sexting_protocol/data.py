@@ -90,7 +90,7 @@ class Source:
         from .messages import show
 
         shown = model.join_path([show(p) if isinstance(p, str) else p for p in parts])  # never echo a huge key
-        if len(parts) > 8:  # a path down data nested too deep: its start and its end
+        if len(parts) > 12:  # a path down data nested too deep: its start and its end
             shown = f"{model.join_path(parts[:4])}…{model.join_path(['', *parts[-2:]])}"
         return Problem(self.path, self.line(parts), shown, message)
 
