@@ -201,16 +201,19 @@ def test_the_red_teams_phone_never_reaches_the_terminal(org):
 @pytest.mark.parametrize("kind", ["dangling-link", "link-loop", "fifo", "folder"])
 def test_a_layer_that_is_not_a_readable_file_is_said_so(org, kind):
     path = org.home / "contacts.yaml"
-    if kind == "dangling-link":  # an unmounted share
-        path.symlink_to(org.tmp / "share" / "contacts.yaml")
-    elif kind == "link-loop":
-        (org.home / "other.yaml").symlink_to(path)
-        path.symlink_to(org.home / "other.yaml")
-    elif kind == "fifo":
+    try:
+        if kind == "dangling-link":  # an unmounted share
+            path.symlink_to(org.tmp / "share" / "contacts.yaml")
+        elif kind == "link-loop":
+            (org.home / "other.yaml").symlink_to(path)
+            path.symlink_to(org.home / "other.yaml")
+    except OSError:  # Windows without the right to make links
+        pytest.skip("no symbolic links here")
+    if kind == "fifo":
         if not hasattr(os, "mkfifo"):
             pytest.skip("no FIFOs here")
         os.mkfifo(path)
-    else:
+    elif kind == "folder":
         path.mkdir()
     code = {"dangling-link": "SP209", "link-loop": "SP210", "fifo": "SP211", "folder": "SP211"}[kind]
     results = {}

@@ -36,7 +36,13 @@ class Problem:
         where = f"{self.file}:{self.line}" if self.line else self.file
         at = f" {self.path}:" if self.path else ""
         code = f" [{self.code}]" if self.code else ""
-        return f"{where}:{at}{code} {self.message}"
+        return printable(f"{where}:{at}{code} {self.message}")
 
     def __repr__(self) -> str:
         return f"Problem({self})"
+
+
+def printable(text: str) -> str:
+    """The text with every character that is not printable (a control character, a line
+    break) escaped as Python writes it: what a file says never drives the terminal."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

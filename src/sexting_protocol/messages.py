@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 import msgspec
 
 from . import model
-from .errors import Problem
+from .errors import Problem, printable
 
 _CATALOGUE: Optional[model.Messages] = None
 
@@ -38,8 +38,7 @@ def show(value: Any, limit: int = 40) -> str:
         return ", ".join(show(v) for v in value[:8]) + (", …" if len(value) > 8 else "")
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = value if isinstance(value, str) else repr(value)
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    text = printable(value if isinstance(value, str) else repr(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
