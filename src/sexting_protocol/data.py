@@ -118,13 +118,20 @@ def _not_a_file(path: str) -> Optional[str]:
     return None if os.access(path, os.R_OK) else "SP212"
 
 
+def _unreadable(path: str, lang: str) -> Optional[Problem]:
+    code = _not_a_file(path)
+    if code is None:
+        return None
+    from . import messages
+
+    return messages.problem(messages.in_file(path), [], code, {}, lang)
+
+
 def read_layer(path: str, lang: str = "nl") -> Source:
     """A layer file, read only if it is a regular file; DataError names what is wrong."""
-    code = _not_a_file(path)
-    if code:
-        from . import messages
-
-        raise DataError([messages.problem(messages.in_file(path), [], code, {}, lang)])
+    problem = _unreadable(path, lang)
+    if problem:
+        raise DataError([problem])
     return read(path)
 
 
@@ -433,8 +440,6 @@ def load(protocol: str | None = None, contacts: str | None = None, layers: bool 
     with the file in `skipped` and its problems in `layer_problems` (shown by `layer_notice`).
     A layer that fails only together with the other is left out too (the protocol's first: it
     is the one that refers to the other). A failed try is never cached."""
-    from . import messages
-
     environ = env.environ if env is not None else os.environ
     lang = env.lang if env is not None else "nl"
     found = dict(zip(("protocol", "contacts"), layer_paths(environ))) if layers else {}
@@ -442,10 +447,10 @@ def load(protocol: str | None = None, contacts: str | None = None, layers: bool 
     skipped: list[str] = []
     problems: list[Problem] = []
     for name, path in list(active.items()):  # before the cache reads it: a FIFO would block
-        code = _not_a_file(path)
-        if code:
+        problem = _unreadable(path, lang)
+        if problem:
             skipped.append(active.pop(name))
-            problems.append(messages.problem(messages.in_file(path), [], code, {}, lang))
+            problems.append(problem)
     while True:
         try:
             bundle = _bundle(protocol, contacts, active, lang, environ, cache)
