@@ -6,7 +6,6 @@ into these msgspec structs (unknown keys, missing fields and wrong types are err
 that resolve, and conditions that name a real question and option.
 """
 
-import re
 from typing import Literal, Optional, Union
 
 from msgspec import Struct, field
@@ -370,7 +369,7 @@ Found = list  # [(Path, code, values)]
 
 # deeper than this, plain data is refused before it is converted (the shipped files need 10)
 MAX_DEPTH = 32
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but newline and tab
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # every control character but newline and tab
 
 
 def suggest(value, known) -> dict:
@@ -387,11 +386,14 @@ def suggest(value, known) -> dict:
 def check_plain(raw) -> Found:
     """What is wrong in a file's plain data before any type: a control character in a text or a
     key (it could drive the terminal), or nesting deeper than MAX_DEPTH."""
+    import re
+
+    control = re.compile(_CONTROL)
     found: Found = []
     walked: dict[int, int] = {}  # id of a list or mapping → depth walked (an alias is walked once)
 
     def text(s: str, path: Path) -> None:
-        m = _CONTROL.search(s)
+        m = control.search(s)
         if m:
             found.append((path, "SP105", {"char": f"\\x{ord(m.group()):02x}"}))
 
