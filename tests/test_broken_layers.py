@@ -155,6 +155,8 @@ BROKEN = {
     "remove-1": ("contacts.yaml", "contacts:\n  - id: fier\n    remove: 1\n", "SP206", "remove:"),
     "remove-unknown": ("contacts.yaml", "contacts:\n  - id: fiér\n    remove: true\n", "SP205", "- id:"),
     "remove-referenced": ("contacts.yaml", "contacts:\n  - id: we_can_young\n    remove: true\n", "SP207", "- id:"),
+    "remove-a-referenced-route": ("protocol.yaml", "triage:\n  routes:\n    - id: zvh\n      remove: true\n", "SP207",
+                                  "- id: zvh"),
     "historical-routed": ("contacts.yaml", "contacts:\n  - id: politie\n    historical: true\n", "SP208", "historical:"),
     "escape-in-phone": ("contacts.yaml", "contacts:\n  - id: politie\n    phone: " + json.dumps(ESCAPES) + "\n",
                         "SP105", "phone:"),

@@ -383,6 +383,9 @@ def _layered(base: Source, layer_path: Optional[str], stamp: Optional[str], lang
     return m.raw, m.locate, m
 
 
+_UNKNOWN_REFS = frozenset(f"SP30{n}" for n in range(1, 10))  # an unknown question, option, contact, ...
+
+
 def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, str], lang: str, environ) -> Bundle:
     """The files in use, merged and checked; DataError names every problem of the checks."""
     from . import messages
@@ -390,7 +393,7 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, st
     ppath, cpath = paths(protocol, contacts, environ)
     psrc, csrc = checked(read(ppath), lang), checked(read(cpath), lang)
     craw, clocate, cmerge = _layered(csrc, layers.get("contacts"), "contacts", lang)
-    praw, plocate, _ = _layered(psrc, layers.get("protocol"), None, lang)
+    praw, plocate, pmerge = _layered(psrc, layers.get("protocol"), None, lang)
     cons = convert(csrc, model.Contacts, craw, clocate, lang)
     proto = convert(psrc, model.Protocol, praw, plocate, lang)
     for c in cons.contacts:
@@ -404,8 +407,9 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, st
     index = {c.id: i for i, c in enumerate(cons.contacts)}
     for p, code, values in model.check_protocol(proto, cons):
         cid = values.get("value")
-        if cmerge and code == "SP303" and cid in cmerge.removed:  # the layer took it out
-            problems.append(say(cmerge.layer.problem, cmerge.removed[cid], "SP207", _routed(cid, plocate(p, ""))))
+        took = cmerge if code == "SP303" else pmerge  # the merge whose layer may have taken it out
+        if took and code in _UNKNOWN_REFS and cid in took.removed:
+            problems.append(say(took.layer.problem, took.removed[cid], "SP207", _routed(cid, plocate(p, ""))))
         elif cmerge and code == "SP312" and clocate(["contacts", index[cid], "historical"], "").file == cmerge.layer.path:
             # the layer made a routed contact historical: the problem is the layer's line
             problems.append(say(clocate, ["contacts", index[cid], "historical"], "SP208", _routed(cid, plocate(p, ""))))
