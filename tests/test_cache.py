@@ -285,3 +285,41 @@ def test_the_cache_goes_to_the_folder_the_env_names(org, user_home):
     assert files and all(f.suffix == ".msgpack" for f in files)
     assert not list(org.cache.glob("*.tmp")), "no temporary file is left behind"
     assert_no_leak(user_home)
+
+
+# --- the cache is checked, never trusted as it is (issue 11, #6) --------------------------------
+
+
+def test_an_edited_cache_file_is_rebuilt_from_the_files(org):
+    """A well-formed edit of a cached police number does not show: the cache carries a
+    checksum of its content, and is rebuilt when it does not match."""
+    real = org.run("contacts", "politie", "--json")
+    assert real.code == 0 and "0900-8844" in real.out
+    edited = 0
+    for f in org.cached():
+        content = f.read_bytes()
+        if b"0900-8844" in content:
+            f.write_bytes(content.replace(b"0900-8844", b"0900-6666"))  # same length: still well-formed msgpack
+            edited += 1
+    assert edited, "the police number is in the cache"
+    r = org.run("contacts", "politie", "--json")
+    assert r.code == 0, r.err
+    assert "0900-6666" not in r.out and r.out == real.out
+    assert not any(b"0900-6666" in f.read_bytes() for f in org.cached()), "the edited file was rebuilt"
+
+
+def test_validate_reads_the_files_never_the_cache(org, monkeypatch):
+    """(Held before; kept so.) Only the interface texts may come from the cache."""
+    org.layer(LAYER)
+    assert org.run("contacts").code == 0  # the cache is filled
+    typs = []
+    real = data._cached
+
+    def cached(files, typ, build, environ=os.environ):
+        typs.append(typ)
+        return real(files, typ, build, environ)
+
+    monkeypatch.setattr(data, "_cached", cached)
+    r = org.run("validate")
+    assert r.code == 0, r.err
+    assert all("Protocol" not in repr(t) and "Contacts" not in repr(t) for t in typs), typs

@@ -491,3 +491,32 @@ def test_every_shown_detail_carries_its_verification(run, bundle):
                 assert d.value in r.out
             else:
                 assert f"{d.value} (" in r.out, (c.id, d.value)
+
+
+# --- what a school is given to copy, and what reaches the terminal -------------------------------
+
+
+def test_the_init_file_example_phone_cannot_be_a_real_number():
+    """Issue 10: the example was "013-123 45 67", a Tilburg number someone may have."""
+    text = (data.data_dir() / "init-contacts.yaml").read_text(encoding="utf-8")
+    assert not re.search(r"\d{2,4}-\d{3} ?\d{2} ?\d{2}", text), "an example number in digits may be someone's"
+    assert "0xx-xxx xx xx" in text
+    assert "school.nl" not in text, "a real domain; school.example is reserved for examples"
+
+
+@pytest.mark.parametrize("name", ["protocol.yaml", "contacts.yaml", "ui.yaml", "cases.yaml", "messages.yaml",
+                                  "init-contacts.yaml"])
+def test_shipped_data_has_no_control_characters_and_no_deep_nesting(name):
+    assert model.check_plain(data.read(data.shipped(name)).raw) == []
+
+
+def test_a_control_character_in_a_base_file_is_refused_with_its_line(tmp_path, contacts_text):
+    from conftest import run_cli
+
+    text = alter(contacts_text, 'phone: {value: "0900-8844"', 'phone: {value: "0900-8844\\u001b[31m"')
+    path = tmp_path / "contacts.yaml"
+    path.write_text(text, encoding="utf-8")
+    r = run_cli("--contacts", str(path), "contacts")
+    assert r.code == 2 and "\x1b" not in r.err
+    line = text.count("\n", 0, text.index("0900-8844\\u001b")) + 1
+    assert f"{path}:{line}:" in r.err and "[SP105]" in r.err

@@ -40,6 +40,8 @@ class State:
             from . import data
 
             self._bundle = data.load(self.protocol, self.contacts, layers=self.layers, env=self.env)
+            for line in self._bundle.layer_notice(self.lang):  # a broken layer is left out: say so
+                self.env.err(line)
         return self._bundle
 
     def view(self):

@@ -5,16 +5,24 @@ the complete files that `--protocol` / `--contacts` (or their environment variab
 top come the organisation's layer files in the config folder (`contacts.yaml`, `protocol.yaml`):
 an entry with a known id replaces the fields it gives, a new id is added, `remove: true` takes
 an entry out. Every problem names its file, line and path (`DataError`), in whichever file it
-comes from.
+comes from, with a code of the catalogue (`messages.py`) and a text in the user's language.
+
+A layer is a hand-edited file that schools pass on, so it never locks anyone out: a layer with
+any problem (syntax, a key, a type, a reference, a control character, a link to nothing, a
+FIFO) is left out whole, the data without it is used, and the problems are on the bundle
+(`Bundle.layer_problems`, `Bundle.layer_notice`) for the command line or the browser to show.
+Nothing is guessed from a broken layer. A broken base file is an error (exit status 2).
 
 The checked result is cached in the user cache folder, keyed by the content of every file that
-went into it; the cache is never needed for correctness, and a bad or missing one is ignored.
+went into it and sealed with a checksum of its own content; the cache is never needed for
+correctness, and a bad, edited or missing one is ignored (and rebuilt).
 """
 
 from __future__ import annotations
 
+import errno
 import os
-import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,8 +87,12 @@ class Source:
         return self._lines.line(list(parts))
 
     def problem(self, parts, message: str) -> Problem:
-        shown = [p[:39] + "…" if isinstance(p, str) and len(p) > 40 else p for p in parts]  # never echo a huge key
-        return Problem(self.path, self.line(parts), model.join_path(shown), message)
+        from .messages import show
+
+        shown = model.join_path([show(p) if isinstance(p, str) else p for p in parts])  # never echo a huge key
+        if len(parts) > 12:  # a path down data nested too deep: its start and its end
+            shown = f"{model.join_path(parts[:4])}…{model.join_path(['', *parts[-2:]])}"
+        return Problem(self.path, self.line(parts), shown, message)
 
 
 def read(path: str) -> Source:
@@ -90,20 +102,62 @@ def read(path: str) -> Source:
     return Source(path, text, yamlio.parse(text, path))
 
 
-def convert(src: Source, typ: type[T], raw: Any = None, locate=None) -> T:
+def _not_a_file(path: str) -> Optional[str]:
+    """The code of why a layer path is not read: a link to nothing (an unmounted share), a loop
+    of links, a folder or a FIFO (never opened: reading it would wait for a writer)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "SP209"
+    except PermissionError:
+        return "SP212"
+    except OSError as e:
+        return "SP210" if e.errno == errno.ELOOP else None  # anything else: reading it says what
+    if not stat.S_ISREG(st.st_mode):
+        return "SP211"
+    return None if os.access(path, os.R_OK) else "SP212"
+
+
+def _unreadable(path: str, lang: str) -> Optional[Problem]:
+    code = _not_a_file(path)
+    if code is None:
+        return None
+    from . import messages
+
+    return messages.problem(messages.in_file(path), [], code, {}, lang)
+
+
+def read_layer(path: str, lang: str = "nl") -> Source:
+    """A layer file, read only if it is a regular file; DataError names what is wrong."""
+    problem = _unreadable(path, lang)
+    if problem:
+        raise DataError([problem])
+    return read(path)
+
+
+def checked(src: Source, lang: str = "nl") -> Source:
+    """The source, if its plain data holds no control character and is not nested too deep
+    (both before any conversion: deep data would exhaust the converter's recursion)."""
+    found = model.check_plain(src.raw)
+    if found:
+        from . import messages
+
+        raise DataError([messages.problem(src.problem, p, c, v, lang) for p, c, v in found])
+    return src
+
+
+def convert(src: Source, typ: type[T], raw: Any = None, locate=None, lang: str = "nl") -> T:
     """Convert plain data to the model; a type error names its file and line (via `locate`
     for merged data)."""
     try:
         return msgspec.convert(src.raw if raw is None else raw, typ)
     except msgspec.ValidationError as e:
+        from . import messages
         from .yamlio import split_path
 
         message, _, where = str(e).partition(" - at `")
-        parts = split_path(where.rstrip("`")) if where else []
-        unknown = re.match(r"Object contains unknown field `(.+)`$", message)
-        if unknown:  # point at the key itself: it may stand in a layer on top of the object
-            parts.append(unknown.group(1))
-        raise DataError([(locate or src.problem)(parts, message)]) from None
+        parts, code, values = messages.from_msgspec(message, split_path(where.rstrip("`")) if where else [], typ)
+        raise DataError([messages.problem(locate or src.problem, parts, code, values, lang)]) from None
 
 
 @dataclass
@@ -113,9 +167,12 @@ class Bundle:
     protocol: model.Protocol
     contacts: model.Contacts
     ui: model.UI
-    layered: bool = False
+    layered: bool = False  # the organisation's contacts layer is in use
     # "protocol", "contacts" → locate(path, message) -> Problem, in whichever file the path is
     locators: dict[str, Any] = field(default_factory=dict)
+    # layer files left out because of a problem, and their problems (see layer_notice)
+    skipped: list[str] = field(default_factory=list)
+    layer_problems: list[Problem] = field(default_factory=list)
 
     def contact(self, cid: str) -> model.Contact | None:
         idx = self.__dict__.get("_cidx")
@@ -129,9 +186,24 @@ class Bundle:
 
     def t(self, key: str, lang: str, **values: Any) -> str:
         """An interface text in the language, with `{name}` filled in."""
-        text = self.ui.texts.get(key)
-        s = text.get(lang) if text else key
-        return s.format(**values) if values else s
+        return text(self.ui, key, lang, **values)
+
+    def layer_notice(self, lang: str) -> list[str]:
+        """Two lines for each layer file left out: its first problem, then that the file is
+        skipped and where to see every problem. Shown on stderr by every command but validate."""
+        lines = []
+        for path in self.skipped:
+            own = [p for p in self.layer_problems if p.file == path] or self.layer_problems[:1]
+            lines += [str(own[0])] if own else []
+            lines.append(self.t("layer_skipped", lang, file=path))
+        return lines
+
+
+def text(ui_texts: model.UI, key: str, lang: str, **values: Any) -> str:
+    """An interface text of ui.yaml in the language, with `{name}` filled in."""
+    found = ui_texts.texts.get(key)
+    s = found.get(lang) if found else key
+    return s.format(**values) if values else s
 
 
 def paths(protocol: str | None = None, contacts: str | None = None, environ=os.environ) -> tuple[str, str]:
@@ -142,10 +214,11 @@ def paths(protocol: str | None = None, contacts: str | None = None, environ=os.e
 
 
 def layer_paths(environ=os.environ) -> tuple[Optional[str], Optional[str]]:
-    """The organisation's layer files that exist: (protocol, contacts)."""
+    """The organisation's layer files that are there in any form: (protocol, contacts). A link
+    to nothing or a FIFO counts too: it is a layer that cannot be read, and is said so."""
     folder = config_dir(environ)
     found = [folder / name for name in ("protocol.yaml", "contacts.yaml")]
-    return tuple(str(p) if p.is_file() else None for p in found)  # type: ignore[return-value]
+    return tuple(str(p) if os.path.lexists(p) else None for p in found)  # type: ignore[return-value]
 
 
 # --- interface texts -------------------------------------------------------------------------
@@ -171,12 +244,17 @@ def _key(entry: Any) -> Any:
     return None
 
 
+def _scalar(key: Any) -> bool:
+    """An id a merge can match: a text, or a whole number (a step's)."""
+    return isinstance(key, (str, int)) and not isinstance(key, bool)
+
+
 def _by_id(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(_key(e) is not None for e in value)
 
 
 # keys whose mapping is one whole thing (a condition, an answer → rating map, ...): a layer that
-# gives one replaces it, never merges into it
+# gives one replaces it, never merges into it; so is each named condition under `conditions`
 _WHOLE = frozenset({"when", "urgent", "map", "raise", "alert", "out_of_scope"})
 _LANGS = frozenset({"nl", "en"})
 
@@ -197,21 +275,31 @@ class Merge:
     """A base file with a layer on top, remembering where every merged piece came from.
 
     Containers are merged key by key and lists of entries by id; a Text or a condition-like
-    value (`when`, `map`, ...) that a layer gives replaces the base's whole."""
+    value (`when`, `map`, ...) that a layer gives replaces the base's whole. Every problem of
+    the layer's entries (no id, an id given twice, a `remove` that is not true or false, ...)
+    is raised together."""
 
-    def __init__(self, base: Source, layer: Source, stamp: Optional[str] = None):
-        self.base, self.layer, self.stamp = base, layer, stamp
+    def __init__(self, base: Source, layer: Source, stamp: Optional[str] = None, lang: str = "nl"):
+        self.base, self.layer, self.stamp, self.lang = base, layer, stamp, lang
         self.origins: dict[tuple, tuple[Source, tuple]] = {}
         self.removed: dict[Any, tuple] = {}  # removed id → path in the layer
+        self.problems: list[Problem] = []
         if not isinstance(layer.raw, dict):
-            raise DataError([layer.problem([], "a layer file is a mapping, like the file it changes")])
+            raise DataError([self.problem([], "SP201", {})])
         self.raw = self.mapping(base.raw, layer.raw, (), ())
+        if self.problems:
+            raise DataError(self.problems)
+
+    def problem(self, parts, code: str, values: dict) -> Problem:
+        from . import messages
+
+        return messages.problem(self.layer.problem, parts, code, values, self.lang)
 
     def mapping(self, base: dict, layer: dict, bpath: tuple, lpath: tuple, mpath: tuple = ()) -> dict:
         out = dict(base)
         for k, v in layer.items():
             here = (*mpath, k)
-            if k in out and _container(k, out[k], v):
+            if k in out and _container(k, out[k], v) and bpath[-1:] != ("conditions",):
                 out[k] = self.mapping(out[k], v, (*bpath, k), (*lpath, k), here)
             elif k in out and _by_id(out[k]) and isinstance(v, list):
                 out[k] = self.entries(out[k], v, (*bpath, k), (*lpath, k), here)
@@ -220,20 +308,41 @@ class Merge:
                 self.origins[here] = (self.layer, (*lpath, k))
         return out
 
-    def entries(self, base: list, layer: list, bpath: tuple, lpath: tuple, mpath: tuple) -> list:
-        """Entries merged by id: changed in place, added at the end, or removed."""
-        known = {_key(e): i for i, e in enumerate(base)}
+    def _changes(self, layer: list, lpath: tuple, known: dict) -> dict[Any, int]:
+        """id → index of the layer's entry that changes, adds or removes it."""
+        from .messages import kind_of
+
         changes: dict[Any, int] = {}
         for li, entry in enumerate(layer):
-            key = _key(entry)
+            key, at = _key(entry), (*lpath, li)
+            name = "id" if isinstance(entry, dict) and "id" in entry else "number"
+            remove = entry.get("remove", False) if isinstance(entry, dict) else False
             if key is None:
-                raise DataError([self.layer.problem([*lpath, li], "an entry in a layer needs its `id`")])
-            if entry.get("remove") is True:
-                if key not in known:
-                    raise DataError([self.layer.problem([*lpath, li], f"removes {key!r}, which does not exist")])
-                self.removed[key] = (*lpath, li)
-            changes[key] = li
-        order = [(i, changes.get(_key(e))) for i, e in enumerate(base) if _key(e) not in self.removed]
+                self.problems.append(self.problem(at, "SP202", {}))
+            elif not _scalar(key):
+                self.problems.append(self.problem((*at, name), "SP203", {
+                    "key": name, "expected": ["text" if name == "id" else "whole_number"], "got": [kind_of(key)]}))
+            elif key in changes:
+                first = self.layer.line([*lpath, changes[key], name])
+                self.problems.append(self.problem((*at, name), "SP204", {"id": key, "first": first}))
+            elif not isinstance(remove, bool):
+                self.problems.append(self.problem((*at, "remove"), "SP206", {"value": remove}))
+            elif remove and key not in known:
+                from .model import suggest
+
+                self.problems.append(self.problem(at, "SP205", {"id": key, **suggest(key, known)}))
+            else:
+                if remove:
+                    self.removed[key] = at
+                changes[key] = li
+        return changes
+
+    def entries(self, base: list, layer: list, bpath: tuple, lpath: tuple, mpath: tuple) -> list:
+        """Entries merged by id: changed in place, added at the end, or removed."""
+        keys = [k if _scalar(k) else None for k in map(_key, base)]  # a bad id in the base: its own error
+        known = {k: i for i, k in enumerate(keys) if k is not None}
+        changes = self._changes(layer, lpath, known)
+        order = [(i, changes.get(k)) for i, k in enumerate(keys) if k is None or k not in self.removed]
         order += [(None, li) for key, li in changes.items() if key not in known]
         out = []
         for j, (i, li) in enumerate(order):
@@ -266,65 +375,109 @@ class Merge:
         return self.base.problem(parts, message)
 
 
-def _layered(base: Source, layer_path: Optional[str], stamp: Optional[str] = None):
+def _layered(base: Source, layer_path: Optional[str], stamp: Optional[str], lang: str):
     """(raw data, locate, merge or None) of a base file with its layer, if any."""
     if not layer_path:
         return base.raw, base.problem, None
-    m = Merge(base, read(layer_path), stamp)
+    m = Merge(base, checked(read_layer(layer_path, lang), lang), stamp, lang)
     return m.raw, m.locate, m
 
 
-_UNKNOWN_REF = re.compile(r"unknown contact '([^']+)'")
+_UNKNOWN_REFS = frozenset(f"SP30{n}" for n in range(1, 10))  # an unknown question, option, contact, ...
 
 
-def _load(protocol: Optional[str], contacts: Optional[str], layers: bool, environ) -> Bundle:
+def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, str], lang: str, environ) -> Bundle:
+    """The files in use, merged and checked; DataError names every problem of the checks."""
+    from . import messages
+
     ppath, cpath = paths(protocol, contacts, environ)
-    lproto, lcontacts = layer_paths(environ) if layers else (None, None)
-    psrc, csrc = read(ppath), read(cpath)
-    craw, clocate, cmerge = _layered(csrc, lcontacts, stamp="contacts")
-    praw, plocate, _ = _layered(psrc, lproto)
-    cons = convert(csrc, model.Contacts, craw, clocate)
-    proto = convert(psrc, model.Protocol, praw, plocate)
+    psrc, csrc = checked(read(ppath), lang), checked(read(cpath), lang)
+    craw, clocate, cmerge = _layered(csrc, layers.get("contacts"), "contacts", lang)
+    praw, plocate, pmerge = _layered(psrc, layers.get("protocol"), None, lang)
+    cons = convert(csrc, model.Contacts, craw, clocate, lang)
+    proto = convert(psrc, model.Protocol, praw, plocate, lang)
     for c in cons.contacts:
         if c.source_file is None:
             c.source_file = cpath
-    problems = [clocate(p, m) for p, m in model.check_contacts(cons)]
-    for p, m in model.check_protocol(proto, cons):
-        ref = _UNKNOWN_REF.search(m)
-        if cmerge and ref and ref.group(1) in cmerge.removed:
-            problems.append(cmerge.layer.problem(cmerge.removed[ref.group(1)],
-                                                 f"removes contact {ref.group(1)!r}, but the protocol refers to it "
-                                                 f"({psrc.path}:{psrc.line(p)} at {model.join_path(p)})"))
+
+    def say(locate, parts, code: str, values: dict) -> Problem:
+        return messages.problem(locate, parts, code, values, lang)
+
+    problems = [say(clocate, p, c, v) for p, c, v in model.check_contacts(cons)]
+    index = {c.id: i for i, c in enumerate(cons.contacts)}
+    for p, code, values in model.check_protocol(proto, cons):
+        cid = values.get("value")
+        took = cmerge if code == "SP303" else pmerge  # the merge whose layer may have taken it out
+        if took and code in _UNKNOWN_REFS and cid in took.removed:
+            problems.append(say(took.layer.problem, took.removed[cid], "SP207", _routed(cid, plocate(p, ""))))
+        elif cmerge and code == "SP312" and clocate(["contacts", index[cid], "historical"], "").file == cmerge.layer.path:
+            # the layer made a routed contact historical: the problem is the layer's line
+            problems.append(say(clocate, ["contacts", index[cid], "historical"], "SP208", _routed(cid, plocate(p, ""))))
         else:
-            problems.append(plocate(p, m))
+            problems.append(say(plocate, p, code, values))
     if problems:
         raise DataError(problems)
-    return Bundle(proto, cons, ui(environ), layered=bool(lcontacts), locators={"protocol": plocate, "contacts": clocate})
+    return Bundle(proto, cons, ui(environ), layered="contacts" in layers,
+                  locators={"protocol": plocate, "contacts": clocate})
 
 
-def load(protocol: str | None = None, contacts: str | None = None, layers: bool = True, env=None,
-         cache: bool = True) -> Bundle:
-    """Load and check the files in use; raise DataError naming every problem found."""
-    environ = env.environ if env is not None else os.environ
+def _routed(cid: str, ref: Problem) -> dict:
+    return {"id": cid, "where": f"{ref.file}:{ref.line}" if ref.line else ref.file}
+
+
+def _bundle(protocol, contacts, layers: dict[str, str], lang: str, environ, cache: bool) -> Bundle:
     if not cache:
-        return _load(protocol, contacts, layers, environ)
+        return _load(protocol, contacts, layers, lang, environ)
     ppath, cpath = paths(protocol, contacts, environ)
-    lproto, lcontacts = layer_paths(environ) if layers else (None, None)
-    files = [ppath, cpath, lproto or "", lcontacts or ""]
+    files = [ppath, cpath, layers.get("protocol", ""), layers.get("contacts", "")]
     proto, cons, layered = _cached(
         files, tuple[model.Protocol, model.Contacts, bool],
-        lambda: (lambda b: (b.protocol, b.contacts, b.layered))(_load(protocol, contacts, layers, environ)),
+        lambda: (lambda b: (b.protocol, b.contacts, b.layered))(_load(protocol, contacts, layers, lang, environ)),
         environ)
     return Bundle(proto, cons, ui(environ), layered=layered)
 
 
-def missing_english(bundle: Bundle) -> list[Problem]:
+def load(protocol: str | None = None, contacts: str | None = None, layers: bool = True, env=None,
+         cache: bool = True) -> Bundle:
+    """Load and check the files in use; a problem in a base file raises DataError naming every
+    problem found. A layer file with a problem is left out: the bundle holds the data without it,
+    with the file in `skipped` and its problems in `layer_problems` (shown by `layer_notice`).
+    A layer that fails only together with the other is left out too (the protocol's first: it
+    is the one that refers to the other). A failed try is never cached."""
+    environ = env.environ if env is not None else os.environ
+    lang = env.lang if env is not None else "nl"
+    found = dict(zip(("protocol", "contacts"), layer_paths(environ))) if layers else {}
+    active = {name: path for name, path in found.items() if path}
+    skipped: list[str] = []
+    problems: list[Problem] = []
+    for name, path in list(active.items()):  # before the cache reads it: a FIFO would block
+        problem = _unreadable(path, lang)
+        if problem:
+            skipped.append(active.pop(name))
+            problems.append(problem)
+    while True:
+        try:
+            bundle = _bundle(protocol, contacts, active, lang, environ, cache)
+        except DataError as e:
+            if not active:
+                raise
+            blamed = [n for n, p in active.items() if any(x.file == p for x in e.problems)] or [next(iter(active))]
+            skipped += [active.pop(n) for n in blamed]
+            problems += e.problems
+            continue
+        bundle.skipped, bundle.layer_problems = skipped, problems
+        return bundle
+
+
+def missing_english(bundle: Bundle, lang: str = "nl") -> list[Problem]:
     """Warnings: texts without English (Dutch is shown instead)."""
+    from . import messages
+
     out = []
     for name, obj in (("protocol", bundle.protocol), ("contacts", bundle.contacts)):
         locate = bundle.locators.get(name)
         if locate is not None:
-            out += [locate(p, m) for p, m in model.missing_english(obj)]
+            out += [messages.problem(locate, p, c, v, lang) for p, c, v in model.missing_english(obj)]
     return out
 
 
@@ -335,6 +488,21 @@ try:  # the builtin module: hashlib would load OpenSSL first, a few ms of every 
     from _blake2 import blake2b as _blake2b
 except ImportError:  # pragma: no cover - other Python implementations
     from hashlib import blake2b as _blake2b
+
+
+_SEAL = 32  # bytes of the checksum before a cache file's content
+
+
+def _sealed(payload: bytes) -> bytes:
+    return _blake2b(payload, digest_size=_SEAL).digest() + payload
+
+
+def _unsealed(blob: bytes) -> bytes:
+    """The content of a cache file whose checksum matches; ValueError for an edited one."""
+    payload = blob[_SEAL:]
+    if len(blob) < _SEAL or _blake2b(payload, digest_size=_SEAL).digest() != blob[:_SEAL]:
+        raise ValueError("the cache file does not match its checksum")
+    return payload
 
 
 def _cached(files: list[str], typ: Any, build, environ=os.environ):
@@ -354,8 +522,8 @@ def _cached(files: list[str], typ: Any, build, environ=os.environ):
         return build()  # no model file to key on, or a data file the normal path reports
     path = folder / f"{h.hexdigest()[:32]}.msgpack"
     try:
-        return msgspec.msgpack.decode(path.read_bytes(), type=typ)
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return msgspec.msgpack.decode(_unsealed(path.read_bytes()), type=typ)
+    except (OSError, ValueError, msgspec.DecodeError, msgspec.ValidationError):
         pass
     value = build()
     tmp = None
@@ -365,7 +533,7 @@ def _cached(files: list[str], typ: Any, build, environ=os.environ):
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
-            f.write(msgspec.msgpack.encode(value))
+            f.write(_sealed(msgspec.msgpack.encode(value)))
         os.replace(tmp, path)
         tmp = None
     except OSError:

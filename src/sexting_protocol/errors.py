@@ -24,15 +24,25 @@ class DataError(UserError):
 
 
 class Problem:
-    __slots__ = ("file", "line", "path", "message")
+    """What is wrong where: file, line, the path inside the file, the message, and the message's
+    code in the catalogue (data/messages.yaml) where it has one."""
 
-    def __init__(self, file: str, line: int | None, path: str, message: str):
-        self.file, self.line, self.path, self.message = file, line, path, message
+    __slots__ = ("file", "line", "path", "message", "code")
+
+    def __init__(self, file: str, line: int | None, path: str, message: str, code: str | None = None):
+        self.file, self.line, self.path, self.message, self.code = file, line, path, message, code
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         at = f" {self.path}:" if self.path else ""
-        return f"{where}:{at} {self.message}"
+        code = f" [{self.code}]" if self.code else ""
+        return printable(f"{where}:{at}{code} {self.message}")
 
     def __repr__(self) -> str:
         return f"Problem({self})"
+
+
+def printable(text: str) -> str:
+    """The text with every character that is not printable (a control character, a line
+    break) escaped as Python writes it: what a file says never drives the terminal."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

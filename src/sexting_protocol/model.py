@@ -392,10 +392,82 @@ class Case(_S, kw_only=True):
 Cases = list[Case]
 
 
+# --- the catalogue of messages -----------------------------------------------------------------
+
+
+class Message(_S, kw_only=True):
+    """A coded message of `data/messages.yaml`: a short stable name and its text in both languages."""
+
+    name: str
+    nl: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.nl
+
+
+class Messages(_S, kw_only=True):
+    # code (SP101) → the message; `{name}` is filled in by the program
+    messages: dict[str, Message]
+    # the parts that messages share: "did you mean", type names
+    words: dict[str, Text]
+
+
 # --- checks that a type cannot express ------------------------------------------------------
+#
+# Each check returns what it found as (path, code, values): the path inside the file, a code of
+# the catalogue (data/messages.yaml) and the values its text names. `values` may hold `nearest`
+# (the closest known name) or `known` (all of a few), which the text adds as a suggestion.
 
 Path = tuple  # a path inside a file: ("triage", "plan", 3, "contacts", 0)
-Found = list  # [(Path, message)]
+Found = list  # [(Path, code, values)]
+
+# deeper than this, plain data is refused before it is converted (the shipped files need 10)
+MAX_DEPTH = 32
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # every control character but newline and tab
+
+
+def suggest(value, known) -> dict:
+    """{"nearest": name} for a misspelt name, else {"known": names} when they are few."""
+    import difflib
+
+    names = sorted({str(k) for k in known})
+    near = difflib.get_close_matches(str(value), names, n=1, cutoff=0.6)
+    if near:
+        return {"nearest": near[0]}
+    return {"known": names} if len(names) <= 6 else {}
+
+
+def check_plain(raw) -> Found:
+    """What is wrong in a file's plain data before any type: a control character in a text or a
+    key (it could drive the terminal), or nesting deeper than MAX_DEPTH."""
+    import re
+
+    control = re.compile(_CONTROL)
+    found: Found = []
+    walked: dict[int, int] = {}  # id of a list or mapping → depth walked (an alias is walked once)
+
+    def text(s: str, path: Path) -> None:
+        m = control.search(s)
+        if m:
+            found.append((path, "SP105", {"char": f"\\x{ord(m.group()):02x}"}))
+
+    def walk(x, path: Path) -> None:
+        if isinstance(x, str):
+            return text(x, path)
+        if not isinstance(x, (dict, list)) or walked.get(id(x), -1) >= len(path):
+            return
+        walked[id(x)] = len(path)
+        if len(path) >= MAX_DEPTH:
+            found.append((path, "SP106", {"max": MAX_DEPTH}))
+            return
+        for k, v in (x.items() if isinstance(x, dict) else enumerate(x)):
+            if isinstance(k, str) and isinstance(x, dict):
+                text(k, (*path, k))
+            walk(v, (*path, k))
+
+    walk(raw, ())
+    return found
 
 
 def _dupes(items, key: str, path: Path, found: Found, seen: dict | None = None) -> dict:
@@ -403,9 +475,9 @@ def _dupes(items, key: str, path: Path, found: Found, seen: dict | None = None) 
     for i, item in enumerate(items):
         value = getattr(item, key)
         if value in seen:
-            found.append(((*path, i, key), f"{key} {value!r} is used twice (first at {seen[value]})"))
+            found.append(((*path, i, key), "SP310", {"key": key, "value": value, "first": seen[value]}))
         else:
-            seen[value] = join_path((*path, i))
+            seen[value] = (*path, i)
     return seen
 
 
@@ -417,10 +489,9 @@ def join_path(parts) -> str:
     return out
 
 
-def _ref(value, known, what: str, path: Path, found: Found) -> None:
+def _ref(value, known, code: str, path: Path, found: Found, **values) -> None:
     if value not in known:
-        allowed = ", ".join(sorted(map(str, known)))
-        found.append((path, f"unknown {what} {value!r}; known: {allowed}"))
+        found.append((path, code, {"value": value, **values, **suggest(value, known)}))
 
 
 class _Refs:
@@ -437,69 +508,71 @@ class _Refs:
         self.conditions: set[str] = set()  # the named conditions defined so far
 
 
+_HEADS = ("q", "gap", "younger", "criterion", "flag", "route", "holds", "all_", "any_", "not_")
+_TESTS = ("is_", "in_", "lt", "gte")
+_NAMES = {"all_": "all", "any_": "any", "not_": "not", "is_": "is", "in_": "in"}
+
+
 def _check_cond(c: Cond, refs: _Refs, path: Path, found: Found) -> None:
-    heads = [n for n in ("q", "gap", "younger", "criterion", "flag", "route", "holds", "all_", "any_", "not_")
-             if getattr(c, n) is not None]
-    tests = [n for n in ("is_", "in_", "lt", "gte") if getattr(c, n) is not None]
-    names = {"all_": "all", "any_": "any", "not_": "not", "is_": "is", "in_": "in"}
+    heads = [n for n in _HEADS if getattr(c, n) is not None]
+    tests = [n for n in _TESTS if getattr(c, n) is not None]
     if len(heads) != 1:
-        found.append((path, "a condition needs exactly one of q, gap, younger, criterion, flag, route, holds, all, any, not"
-                      + (f"; it has {', '.join(names.get(h, h) for h in heads)}" if heads else "")))
+        found.append((path, "SP402", {"heads": [_NAMES.get(h, h) for h in heads]}) if heads else (path, "SP401", {}))
         return
     head = heads[0]
     needs_test = head in ("q", "gap", "younger", "criterion")
     if needs_test and len(tests) != 1:
-        found.append((path, f"`{head}` needs exactly one test: is, in, lt or gte"))
+        found.append((path, "SP403", {"head": head}))
         return
     if not needs_test and tests:
-        found.append((path, f"`{names.get(head, head)}` takes no test ({', '.join(names.get(t, t) for t in tests)})"))
+        found.append((path, "SP404", {"head": _NAMES.get(head, head), "tests": [_NAMES.get(t, t) for t in tests]}))
         return
     test = tests[0] if tests else None
     if head in ("all_", "any_"):
         for i, sub in enumerate(getattr(c, head)):
-            _check_cond(sub, refs, (*path, names[head], i), found)
+            _check_cond(sub, refs, (*path, _NAMES[head], i), found)
     elif head == "not_":
         _check_cond(c.not_, refs, (*path, "not"), found)
     elif head == "flag":
         for i, f in enumerate(c.flag):
-            _ref(f, refs.flags, "flag", (*path, "flag", i), found)
+            _ref(f, refs.flags, "SP305", (*path, "flag", i), found)
     elif head == "route":
-        _ref(c.route, refs.routes, "route", (*path, "route"), found)
+        _ref(c.route, refs.routes, "SP304", (*path, "route"), found)
     elif head == "holds":
-        _ref(c.holds, refs.conditions, "named condition (defined before this one)", (*path, "holds"), found)
+        _ref(c.holds, refs.conditions, "SP313", (*path, "holds"), found)
     elif head == "criterion":
-        _ref(c.criterion, refs.criteria, "criterion", (*path, "criterion"), found)
+        _ref(c.criterion, refs.criteria, "SP306", (*path, "criterion"), found)
         values = [c.is_] if test == "is_" else (c.in_ or [])
         if test in ("lt", "gte"):
-            found.append((path, "a criterion is tested with `is` or `in`"))
+            found.append((path, "SP405", {}))
         for v in values:
-            _ref(v, [*refs.flags, UNKNOWN], "rating", (*path, names[test]), found)
+            _ref(v, [*refs.flags, UNKNOWN], "SP307", (*path, _NAMES[test]), found)
     elif head in ("gap", "younger"):
         pair = getattr(c, head)
         if len(pair) != 2:
-            found.append(((*path, head), "names exactly two number questions"))
+            found.append(((*path, head), "SP406", {}))
         for i, qid in enumerate(pair):
-            _ref(qid, refs.questions, "question", (*path, head, i), found)
+            _ref(qid, refs.questions, "SP301", (*path, head, i), found)
             if qid in refs.questions and refs.questions[qid].type != "number":
-                found.append(((*path, head, i), f"question {qid!r} is not a number question"))
+                found.append(((*path, head, i), "SP407", {"q": qid}))
         if test not in ("lt", "gte"):
-            found.append((path, f"`{head}` is tested with `lt` or `gte`"))
+            found.append((path, "SP408", {"head": head}))
     else:  # q
         q = refs.questions.get(c.q)
         if q is None:
-            _ref(c.q, refs.questions, "question", (*path, "q"), found)
+            _ref(c.q, refs.questions, "SP301", (*path, "q"), found)
             return
         if test in ("lt", "gte"):
             if q.type != "number":
-                found.append((path, f"`{test}` needs a number question; {q.id!r} is a choice"))
+                found.append((path, "SP409", {"test": test, "q": q.id}))
             return
         values = [c.is_] if test == "is_" else (c.in_ or [])
         for v in values:
             if q.type == "number":
                 if v != UNKNOWN and not isinstance(v, int):
-                    found.append(((*path, names[test]), f"{q.id!r} takes a whole number or 'unknown', not {v!r}"))
+                    found.append(((*path, _NAMES[test]), "SP410", {"q": q.id, "value": v}))
             else:
-                _ref(v, [o.value for o in q.options] + [UNKNOWN], f"option of {q.id!r}", (*path, names[test]), found)
+                _ref(v, [o.value for o in q.options] + [UNKNOWN], "SP302", (*path, _NAMES[test]), found, q=q.id)
 
 
 def check_protocol(p: Protocol, contacts: Contacts) -> Found:
@@ -515,12 +588,12 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
 
     def contacts(ids, path, routed: bool = False):
         for i, cid in enumerate(ids):
-            _ref(cid, refs.contacts, "contact", (*path, i), found)
+            _ref(cid, refs.contacts, "SP303", (*path, i), found)
             if routed and cid in historical:
-                found.append(((*path, i), f"historical contact {cid!r} is never routed to"))
+                found.append(((*path, i), "SP312", {"value": cid}))
 
     def flag(value, path):
-        _ref(value, refs.flags, "flag", path, found)
+        _ref(value, refs.flags, "SP305", path, found)
 
     # ids
     _dupes(p.steps, "number", ("steps",), found)
@@ -542,7 +615,7 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
     for name in ("escalations", "contact_rules", "warnings"):
         _dupes(getattr(p.triage, name), "id", ("triage", name), found)
     if sorted(refs.steps) != list(range(1, len(p.steps) + 1)):
-        found.append((("steps",), "steps must be numbered 1, 2, 3, ... without gaps"))
+        found.append((("steps",), "SP311", {}))
 
     # the leaflet
     for si, s in enumerate(p.steps):
@@ -557,7 +630,7 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
     for name in ("dos", "donts"):
         for ai, a in enumerate(getattr(p, name)):
             for i, n in enumerate(a.steps):
-                _ref(n, refs.steps, "step", (name, ai, "steps", i), found)
+                _ref(n, refs.steps, "SP308", (name, ai, "steps", i), found)
 
     # questions
     for qi, q in enumerate(p.questions):
@@ -565,24 +638,24 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
         values = [o.value for o in q.options]
         if q.type == "choice":
             if not q.options:
-                found.append((path, f"choice question {q.id!r} needs options"))
+                found.append((path, "SP501", {"q": q.id}))
             if q.min is not None or q.max is not None or q.out_of_scope is not None:
-                found.append((path, "min, max and out_of_scope are for number questions"))
+                found.append((path, "SP502", {}))
         else:
             if q.options or q.risk:
-                found.append((path, "a number question has no options or risk"))
+                found.append((path, "SP503", {}))
             if q.min is None or q.max is None or q.min > q.max:
-                found.append((path, f"number question {q.id!r} needs min <= max"))
+                found.append((path, "SP504", {"q": q.id}))
         if len(set(values)) != len(values):
-            found.append(((*path, "options"), "an option value is used twice"))
+            found.append(((*path, "options"), "SP505", {}))
         if UNKNOWN in values:
-            found.append(((*path, "options"), "'unknown' is added to every question; do not list it"))
+            found.append(((*path, "options"), "SP506", {}))
         if q.risk is not None and sorted(q.risk) != sorted(values):
-            found.append(((*path, "risk"), "risk must list every option exactly once, safest first"))
+            found.append(((*path, "risk"), "SP507", {}))
         if q.alert:
-            _ref(q.alert.route, refs.routes, "route", (*path, "alert", "route"), found)
+            _ref(q.alert.route, refs.routes, "SP304", (*path, "alert", "route"), found)
             for i, v in enumerate(q.alert.answers):
-                _ref(v, values, f"option of {q.id!r}", (*path, "alert", "answers", i), found)
+                _ref(v, values, "SP302", (*path, "alert", "answers", i), found, q=q.id)
         if q.out_of_scope:
             contacts(q.out_of_scope.contacts, (*path, "out_of_scope", "contacts"))
 
@@ -595,25 +668,25 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
         if q.out_of_scope and q.out_of_scope.unless:
             _check_cond(q.out_of_scope.unless, refs, ("questions", qi, "out_of_scope", "unless"), found)
     for cid, rules in t.ratings.items():
-        _ref(cid, refs.criteria, "criterion", ("triage", "ratings", cid), found)
+        _ref(cid, refs.criteria, "SP306", ("triage", "ratings", cid), found)
         for ri, r in enumerate(rules):
             path = ("triage", "ratings", cid, ri)
             if (r.q is None) == (r.when is None) or (r.q is None) != (r.map is None) or (r.when is None) != (r.rating is None):
-                found.append((path, "a rating rule has either `q` with `map`, or `when` with `rating`"))
+                found.append((path, "SP601", {}))
                 continue
             if r.q is not None:
                 q = refs.questions.get(r.q)
                 if q is None:
-                    _ref(r.q, refs.questions, "question", (*path, "q"), found)
+                    _ref(r.q, refs.questions, "SP301", (*path, "q"), found)
                     continue
                 for value, rating in r.map.items():
-                    _ref(value, [o.value for o in q.options], f"option of {q.id!r}", (*path, "map", value), found)
+                    _ref(value, [o.value for o in q.options], "SP302", (*path, "map", value), found, q=q.id)
                     flag(rating, (*path, "map", value))
             else:
                 _check_cond(r.when, refs, (*path, "when"), found)
                 flag(r.rating, (*path, "rating"))
                 if r.because is None:
-                    found.append((path, "a `when` rule needs `because`"))
+                    found.append((path, "SP602", {}))
     for i, e in enumerate(t.escalations):
         _check_cond(e.when, refs, ("triage", "escalations", i, "when"), found)
         for k, v in e.raise_.items():
@@ -630,25 +703,25 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
         if pr.when is not None:
             _check_cond(pr.when, refs, ("triage", "priority", i, "when"), found)
     if not t.priority or t.priority[-1].when is not None:
-        found.append((("triage", "priority"), "the last priority has no `when`: it holds when no other does"))
+        found.append((("triage", "priority"), "SP604", {}))
     firsts = {*t.first.routes, *t.first.otherwise}
     for i, r in enumerate(t.routes):
         contacts(r.contacts, ("triage", "routes", i, "contacts"), routed=True)
         if (r.urgent or r.id in firsts) and r.action is None:
-            found.append((("triage", "routes", i), f"route {r.id!r} can be a first action and needs an `action`"))
+            found.append((("triage", "routes", i), "SP603", {"id": r.id}))
     for key in ("routes", "otherwise"):
         for j, rid in enumerate(getattr(t.first, key)):
-            _ref(rid, refs.routes, "route", ("triage", "first", key, j), found)
+            _ref(rid, refs.routes, "SP304", ("triage", "first", key, j), found)
     for j, pid in enumerate(t.first.priorities):
-        _ref(pid, [x.id for x in t.priority], "priority", ("triage", "first", "priorities", j), found)
+        _ref(pid, [x.id for x in t.priority], "SP314", ("triage", "first", "priorities", j), found)
     for i, rr in enumerate(t.route_rules):
         path = ("triage", "route_rules", i)
         _check_cond(rr.when, refs, (*path, "when"), found)
         for key in ("add", "remove"):
             for j, rid in enumerate(getattr(rr, key)):
-                _ref(rid, refs.routes, "route", (*path, key, j), found)
+                _ref(rid, refs.routes, "SP304", (*path, key, j), found)
     for j, rid in enumerate(t.keep_when_lowered):
-        _ref(rid, refs.routes, "route", ("triage", "keep_when_lowered", j), found)
+        _ref(rid, refs.routes, "SP304", ("triage", "keep_when_lowered", j), found)
     for i, cr in enumerate(t.contact_rules):
         _check_cond(cr.when, refs, ("triage", "contact_rules", i, "when"), found)
         contacts(cr.add, ("triage", "contact_rules", i, "add"), routed=True)
@@ -656,14 +729,14 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
         _check_cond(w.when, refs, ("triage", "warnings", i, "when"), found)
     for i, item in enumerate(t.plan):
         path = ("triage", "plan", i)
-        _ref(item.step, refs.steps, "step", (*path, "step"), found)
+        _ref(item.step, refs.steps, "SP308", (*path, "step"), found)
         if item.when is not None:
             _check_cond(item.when, refs, (*path, "when"), found)
         for j, v in enumerate(item.variants):
             _check_cond(v.when, refs, (*path, "variants", j, "when"), found)
         contacts(item.contacts, (*path, "contacts"))
         for j, a in enumerate(item.advice):
-            _ref(a, refs.advice, "do or don't", (*path, "advice", j), found)
+            _ref(a, refs.advice, "SP309", (*path, "advice", j), found)
     return found
 
 
@@ -672,7 +745,7 @@ def missing_english(obj, path: Path = ()) -> Found:
     out: Found = []
     if isinstance(obj, Text):
         if not obj.en:
-            out.append((path, "no English text; Dutch is shown"))
+            out.append((path, "SP901", {}))
     elif isinstance(obj, Struct):
         for name in obj.__struct_fields__:
             enc = obj.__struct_encode_fields__[obj.__struct_fields__.index(name)]

@@ -1,60 +1,76 @@
-"""`sexting-protocol validate`: every problem in the files in use, not only the first.
+"""`sexting-protocol validate`: every problem of every file in use, not only the first, each on
+one line with its file, line and code, in the user's language.
 
-The fast path (loading for a command) stops at the first type error; here the files are also
-checked against the JSON Schema of the model, which lists all of them, each with its line.
+It reads the files themselves, never the cache. Each file is first checked on its own (control
+characters and depth, then the JSON Schema of the model, which lists every type problem); then
+the files are loaded together as every command loads them, which adds the checks of ids and
+references. A layer that commands leave out fails here (exit status 2).
 """
 
 from __future__ import annotations
 
-from . import data, schema
+from . import data, messages, schema
 from .errors import DataError, Problem
 
 
-def problems_in(src: data.Source, schema: dict) -> list[Problem]:
+def problems_in(src: data.Source, file_schema: dict, lang: str = "nl") -> list[Problem]:
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.Draft202012Validator(file_schema)
     out = []
     for err in sorted(validator.iter_errors(src.raw), key=lambda e: list(map(str, e.absolute_path))):
-        parts = list(err.absolute_path)
-        message = err.message if len(err.message) < 200 else err.message[:200] + "…"
-        out.append(src.problem(parts, message))
+        for parts, code, values in messages.from_jsonschema(err, file_schema):
+            out.append(messages.problem(src.problem, parts, code, values, lang))
     return out
 
 
+def _own_problems(path: str, name: str, layer: bool, lang: str) -> list[Problem]:
+    """The problems a file has on its own."""
+    try:
+        src = data.read_layer(path, lang) if layer else data.read(path)
+        data.checked(src, lang)
+    except DataError as e:
+        return e.problems
+    return problems_in(src, schema.layer(name) if layer else schema.full(name), lang)
+
+
 def run(state, as_json: bool = False) -> int:
-    env = state.env
+    env, lang = state.env, state.lang
     ppath, cpath = data.paths(state.protocol, state.contacts, env.environ)
     lproto, lcontacts = data.layer_paths(env.environ) if state.layers else (None, None)
-    checks = [(ppath, schema.full("protocol")), (cpath, schema.full("contacts"))]
-    checks += [(p, schema.layer(n)) for p, n in ((lproto, "protocol"), (lcontacts, "contacts")) if p]
+    checks = [(ppath, "protocol", False), (cpath, "contacts", False)]
+    checks += [(p, n, True) for p, n in ((lproto, "protocol"), (lcontacts, "contacts")) if p]
     problems: list[Problem] = []
+    broken: set[str] = set()
+    for path, name, layer in checks:
+        found = _own_problems(path, name, layer, lang)
+        problems += found
+        broken |= {path} if found else set()
     warnings: list[Problem] = []
-    for path, s in checks:
-        try:
-            problems += problems_in(data.read(path), s)
-        except DataError as e:
-            problems += e.problems
-    if not problems:
+    if not broken & {ppath, cpath}:
         try:
             bundle = data.load(state.protocol, state.contacts, state.layers, env, cache=False)
         except DataError as e:
             problems += e.problems
-        else:
-            warnings = data.missing_english(bundle)
+        else:  # what a file has on its own is listed above already
+            problems += [p for p in bundle.layer_problems if p.file not in broken]
+            warnings = data.missing_english(bundle, lang)
+    files = [p for p, _, _ in checks]
+    problems.sort(key=lambda p: files.index(p.file) if p.file in files else len(files))  # file by file
+    t = data.ui(env.environ)
     if as_json:
         def entry(p: Problem) -> dict:
-            return {"file": p.file, "line": p.line, "path": p.path, "message": p.message}
+            return {"file": p.file, "line": p.line, "path": p.path, "code": p.code, "message": p.message}
 
-        state.json({"ok": not problems, "files": [p for p, _ in checks], "problems": [entry(p) for p in problems],
+        state.json({"ok": not problems, "files": files, "problems": [entry(p) for p in problems],
                     "warnings": [entry(w) for w in warnings]})
         return 2 if problems else 0
     for w in warnings:
-        env.err(f"{w} (warning)")
+        env.err(data.text(t, "validate_warning", lang, problem=w))
     for p in problems:
         env.err(str(p))
     if problems:
-        env.err(f"{len(problems)} problem(s).")
+        env.err(data.text(t, "validate_count", lang, count=len(problems)))
         return 2
-    env.out("OK: " + ", ".join(p for p, _ in checks))
+    env.out(data.text(t, "validate_ok", lang, files=", ".join(files)))
     return 0

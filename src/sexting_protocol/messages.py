@@ -1,0 +1,186 @@
+"""The catalogue of coded messages (`data/messages.yaml`), and the type errors of msgspec and
+jsonschema translated into it.
+
+A check reports (path, code, values); `say` turns that into a short text in the user's language,
+with a suggestion for a misspelt name ("bedoel je 'phone'?"). Every value from a file is shown
+with its control characters escaped and cut at 40 characters, so an error never echoes a
+terminal escape or a huge key. Imported only when something is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Optional
+
+import msgspec
+
+from . import model
+from .errors import Problem, printable
+
+_CATALOGUE: Optional[model.Messages] = None
+
+
+def catalogue() -> model.Messages:
+    global _CATALOGUE
+    if _CATALOGUE is None:
+        from . import data, yamlio
+
+        path = data.shipped("messages.yaml")
+        _CATALOGUE = msgspec.convert(yamlio.parse(yamlio.read_text(path), path), model.Messages)
+    return _CATALOGUE
+
+
+def show(value: Any, limit: int = 40) -> str:
+    """A value from a file as a message shows it: control characters escaped, cut to `limit`."""
+    if isinstance(value, tuple):
+        return model.join_path(value)
+    if isinstance(value, list):
+        return ", ".join(show(v) for v in value[:8]) + (", …" if len(value) > 8 else "")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = printable(value if isinstance(value, str) else repr(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def say(code: str, values: dict, lang: str) -> str:
+    """The text of a coded message, with its values filled in and any suggestion added."""
+    cat = catalogue()
+
+    def word(key: str) -> str:
+        return cat.words[key].get(lang)
+
+    def shown(key: str, value: Any) -> str:
+        if key in ("expected", "got"):  # kinds of value: "een heel getal of niets"
+            return f" {word('or')} ".join(word(f"type_{kind}") for kind in value)
+        return show(value)
+
+    text = cat.messages[code].get(lang).format(**{k: shown(k, v) for k, v in values.items()})
+    if values.get("nearest") is not None:
+        text += "; " + word("did_you_mean").format(nearest=show(values["nearest"]))
+    elif values.get("known"):
+        text += "; " + word("known").format(known=show(values["known"]))
+    return text
+
+
+def problem(locate: Callable[[list, str], Problem], parts, code: str, values: dict, lang: str) -> Problem:
+    """A coded problem at `parts`, placed by `locate` (a file's, or a merge's)."""
+    p = locate(list(parts), say(code, values, lang))
+    p.code = code
+    return p
+
+
+def in_file(path: str) -> Callable[[list, str], Problem]:
+    """`locate` for a problem of a whole file, without a line."""
+    return lambda parts, message: Problem(path, None, "", message)
+
+
+def kind_of(value: Any) -> str:
+    """The kind of a plain value, as the catalogue's `type_...` words name it."""
+    if isinstance(value, bool):
+        return "boolean"
+    for types, kind in ((int, "whole_number"), (float, "number"), (str, "text"), (list, "list"), (dict, "mapping")):
+        if isinstance(value, types):
+            return kind
+    return "empty" if value is None else "text"
+
+
+# --- msgspec ---------------------------------------------------------------------------------
+
+_MSGSPEC_KINDS = {"int": "whole_number", "float": "number", "str": "text", "bool": "boolean", "null": "empty",
+                  "array": "list", "object": "mapping"}
+_UNKNOWN = re.compile(r"Object contains unknown field `(.+)`$")
+_MISSING = re.compile(r"Object missing required field `(.+)`$")
+_TYPE = re.compile(r"Expected `([^`]+)`, got `([^`]+)`$")
+_ENUM = re.compile(r"Invalid enum value '?(.*?)'?$")
+
+
+def _alternatives(node) -> tuple:
+    import msgspec.inspect as mi
+
+    return node.types if isinstance(node, mi.UnionType) else (node,)
+
+
+def _names_at(typ: Any, parts: list) -> list:
+    """The keys of the struct, or the values of the literal, that `typ` has at `parts`."""
+    import msgspec.inspect as mi
+
+    nodes = (mi.type_info(typ),)
+    for part in parts:
+        nxt = ()
+        for n in (a for node in nodes for a in _alternatives(node)):
+            if isinstance(n, mi.StructType) and isinstance(part, str):
+                nxt += tuple(f.type for f in n.fields if f.encode_name == part)
+            elif isinstance(n, mi.ListType) and isinstance(part, int):
+                nxt += (n.item_type,)
+            elif isinstance(n, mi.DictType) and isinstance(part, str):
+                nxt += (n.value_type,)
+        nodes = nxt
+    names: list = []
+    for n in (a for node in nodes for a in _alternatives(node)):
+        if isinstance(n, mi.StructType):
+            names += [f.encode_name for f in n.fields]
+        elif isinstance(n, mi.LiteralType):
+            names += list(n.values)
+    return names
+
+
+def from_msgspec(message: str, parts: list, typ: Any) -> tuple[list, str, dict]:
+    """(path, code, values) of a msgspec ValidationError's message about `parts` of a `typ`."""
+    m = _UNKNOWN.match(message)
+    if m:  # point at the key itself: it may stand in a layer on top of the object
+        return [*parts, m.group(1)], "SP101", {"key": m.group(1), **model.suggest(m.group(1), _names_at(typ, parts))}
+    m = _MISSING.match(message)
+    if m:
+        return parts, "SP102", {"key": m.group(1)}
+    m = _TYPE.match(message)
+    if m:
+        expected = [_MSGSPEC_KINDS.get(k, "text") for k in m.group(1).split(" | ")]
+        return parts, "SP103", {"expected": expected, "got": [_MSGSPEC_KINDS.get(m.group(2), "text")]}
+    m = _ENUM.match(message)
+    if m:
+        return parts, "SP104", {"value": m.group(1), **model.suggest(m.group(1), _names_at(typ, parts))}
+    return parts, "SP107", {"rule": message}
+
+
+# --- jsonschema ------------------------------------------------------------------------------
+
+_JSON_KINDS = {"string": "text", "integer": "whole_number", "number": "number", "boolean": "boolean",
+               "null": "empty", "array": "list", "object": "mapping"}
+
+
+def _kinds(schema: dict, root: dict) -> list[str]:
+    """The kinds of value a (sub)schema takes."""
+    ref = schema.get("$ref")
+    if ref:
+        schema = root.get("$defs", {}).get(ref.rsplit("/", 1)[-1], {})
+    if "anyOf" in schema:
+        return [k for s in schema["anyOf"] for k in _kinds(s, root)]
+    if "enum" in schema:
+        return list(dict.fromkeys(kind_of(v) for v in schema["enum"]))
+    kinds = schema.get("type", [])
+    return [_JSON_KINDS.get(k, "text") for k in ([kinds] if isinstance(kinds, str) else kinds)]
+
+
+def from_jsonschema(err, root: dict) -> list[tuple[list, str, dict]]:
+    """(path, code, values) of each problem a jsonschema error stands for."""
+    parts = list(err.absolute_path)
+    rule = err.validator
+    if rule == "additionalProperties":
+        known = err.schema.get("properties", {})
+        return [([*parts, k], "SP101", {"key": k, **model.suggest(k, known)}) for k in err.instance if k not in known]
+    if rule == "required":
+        return [(parts, "SP102", {"key": k}) for k in err.validator_value if k not in err.instance]
+    if rule == "enum":
+        return [(parts, "SP104", {"value": err.instance, **model.suggest(err.instance, err.validator_value)})]
+    got = [kind_of(err.instance)]
+    if rule == "type":
+        return [(parts, "SP103", {"expected": _kinds(err.schema, root), "got": got})]
+    if rule in ("anyOf", "oneOf"):
+        fitting = [i for i, s in enumerate(err.validator_value) if got[0] in _kinds(s, root)]
+        if len(fitting) == 1:  # the value is of the right kind: say what is wrong inside it
+            inner = [e for e in err.context if e.relative_schema_path[0] == fitting[0]]
+            if inner:
+                return [x for e in inner for x in from_jsonschema(e, root)]
+        expected = list(dict.fromkeys(k for s in err.validator_value for k in _kinds(s, root)))
+        return [(parts, "SP103", {"expected": expected, "got": got})]
+    return [(parts, "SP107", {"rule": rule})]
