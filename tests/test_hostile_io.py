@@ -465,3 +465,40 @@ def test_the_config_folder_is_0700_under_umask_000(tmp_path, open_umask):
     assert r.code == 0, r.err
     assert mode(home) == mode(home.parent) == mode(home.parent.parent) == 0o700
     assert mode(home / "contacts.yaml") == 0o600
+
+
+# --- issue 8: the schemas do not depend on the library's version ---------------------------------
+
+
+def test_the_schema_is_the_same_whatever_msgspec_writes(monkeypatch):
+    """msgspec 0.23 cleans docstring indentation (older versions do not; Python 3.13 does it when
+    compiling), and 0.19 puts `null` first in an anyOf: the repository's schema/ must not care."""
+    import copy
+
+    import msgspec
+
+    from sexting_protocol import schema
+
+    real = msgspec.json.schema
+    expected = schema.full("protocol")
+
+    def older(typ):
+        s = copy.deepcopy(real(typ))
+        for d in s["$defs"].values():
+            if "description" in d:
+                first, _, rest = d["description"].partition("\n")
+                d["description"] = first + "\n" + "\n".join("    " + line if line else line for line in rest.split("\n"))
+        stack = [s]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if "anyOf" in node:
+                    node["anyOf"].reverse()
+                stack += node.values()
+            elif isinstance(node, list):
+                stack += node
+        return s
+
+    monkeypatch.setattr(msgspec.json, "schema", older)
+    assert older(schema.model.Protocol) != real(schema.model.Protocol), "the variant differs"
+    assert schema.full("protocol") == expected
