@@ -20,9 +20,11 @@ from .yamlio import Texts, show
 from .yamlio import dutch as _dutch
 
 CONFIRM_KEYS = ("confirmed_flag", "confirmed_reason", "confirmed_consulted")
-# the top-level keys of the --json decision object and of a JSON report, beside their `answers`
+# the top-level keys of the --json decision object (contract versions 1 and 2) and of a JSON
+# report, beside their `answers` (a test checks that the decision holds no other)
 DECISION_KEYS = frozenset({"flag", "confirmed_flag", "urgent", "criteria", "routes", "contacts", "unknown", "asked",
-                           "plan", "reasons", "lowest_flag_allowed", "language", "report"})
+                           "refine", "priority", "first", "plan", "reasons", "lowest_flag_allowed", "language",
+                           "report"})
 
 
 class OutOfScope(UserError):
