@@ -362,3 +362,21 @@ def test_show_never_echoes_structures():
     assert answers_mod.show({"a": 1}) == "a mapping"
     assert answers_mod.show([1, 2]) == "a list"
     assert len(answers_mod.show("x" * 500)) <= 40
+
+
+def test_whole_number_is_decimal_and_bounded():
+    assert answers_mod.whole_number(" 015 ") == 15
+    assert answers_mod.whole_number("0") == 0
+    for text in ("1" * 10, "1" * 5000, "0x10", "1_5", "+1", "-1", "1.0", ""):
+        assert answers_mod.whole_number(text) is None, text
+
+
+def test_every_key_of_a_decision_and_a_report_may_stand_beside_answers(run, write, tmp_path):
+    """A decision or a JSON report given back is accepted only while DECISION_KEYS holds all of
+    their top-level keys: a key added to either must be added there too."""
+    path = write("a.yaml", {**CLEAR, "context_ok": "somewhat", "confirmed_flag": "red", "confirmed_reason": "x"})
+    decision = triage(run, path).json()
+    report = tmp_path / "r.json"
+    assert run("triage", "--answers", path, "--report", report).code == 0
+    for obj in (decision, json.loads(report.read_text(encoding="utf-8"))):
+        assert set(obj) - {"answers"} <= answers_mod.DECISION_KEYS

@@ -172,3 +172,58 @@ def test_a_file_appearing_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
         files.write_private(str(path), "inhoud")
     assert path.read_text(encoding="utf-8") == "van een ander"
     assert leftovers(tmp_path, {"v.md"}) == []
+
+
+# --- all targets checked first (issue 11 #8-#10), folders (#27) ----------------------------------
+
+
+def test_write_all_writes_nothing_when_one_target_is_bad(tmp_path):
+    with pytest.raises(UserError):
+        files.write_all([(str(tmp_path / "a.md"), "a"), (str(tmp_path / "nope" / "b.ics"), "b")])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_all_writes_every_file_and_records_each(tmp_path):
+    done: list = []
+    written = files.write_all([(str(tmp_path / "a.md"), "a"), (str(tmp_path / "b.ics"), "b")], done=done)
+    assert written == done == [str(tmp_path / "a.md"), str(tmp_path / "b.ics")]
+    assert (tmp_path / "b.ics").read_text(encoding="utf-8") == "b"
+    assert leftovers(tmp_path, {"a.md", "b.ics"}) == []
+
+
+def test_write_all_refuses_one_path_twice_even_with_force(tmp_path):
+    with pytest.raises(UserError) as e:
+        files.write_all([(str(tmp_path / "x"), "a"), (str(tmp_path / "x"), "b")], force=True)
+    assert e.value.exit_code == 2 and str(tmp_path / "x") in e.value.message
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_write_all_gives_the_mode_asked(tmp_path, open_umask):
+    files.write_all([(str(tmp_path / "s.json"), "{}")], mode=0o644)
+    assert mode(tmp_path / "s.json") == 0o644
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_private_folder_makes_every_missing_level_0700(tmp_path, open_umask):
+    files.private_folder(tmp_path / "a" / "b")
+    assert mode(tmp_path / "a") == mode(tmp_path / "a" / "b") == 0o700
+    files.private_folder(tmp_path / "a" / "b")  # an existing folder is fine
+
+
+def test_private_folder_with_a_file_in_the_way(tmp_path):
+    (tmp_path / "a").write_text("x", encoding="utf-8")
+    with pytest.raises(UserError) as e:
+        files.private_folder(tmp_path / "a" / "b")
+    assert "a" in e.value.message
+
+
+def test_announce_falls_back_to_stderr():
+    import io
+
+    class Env:
+        stdout = None
+        stderr = io.StringIO()
+
+    files.announce(Env, "Geschreven: x")
+    assert Env.stderr.getvalue() == "Geschreven: x\n"

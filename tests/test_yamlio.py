@@ -3,6 +3,7 @@ with their line, and finding the line of a path. Both as units and through the c
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -174,3 +175,60 @@ def test_protocol_that_is_not_a_mapping(run, write, content):
     assert r.code == 2
     assert path in r.err
     assert "Traceback" not in r.err
+
+
+# --- YAML 1.2-like scalars, the expansion bound, the bytes read (issue 11) -------------------------
+
+
+def test_whole_numbers_are_decimal_and_other_forms_stay_text():
+    text = "a: 020\nb: 20\nc: 0x10\nd: 1_5\ne: 1:20\nf: -3\ng: 2026-03-02\nh: " + "9" * 19 + "\ni: 0\n"
+    assert yamlio.parse(text, "f.yaml") == {"a": "020", "b": 20, "c": "0x10", "d": "1_5", "e": "1:20", "f": -3,
+                                           "g": "2026-03-02", "h": "9" * 19, "i": 0}
+
+
+def test_the_expansion_bound_counts_aliases(monkeypatch):
+    monkeypatch.setattr(yamlio, "MAX_NODES", 50)
+    plain = "[" + ", ".join(["1"] * 40) + "]\n"
+    assert len(yamlio.parse(plain, "f.yaml")) == 40
+    aliased = "a: &a [1, 2, 3, 4, 5]\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    with pytest.raises(DataError) as e:
+        yamlio.parse(aliased, "f.yaml")
+    assert e.value.problems[0].line == 2 and "50" in e.value.problems[0].message
+
+
+def test_a_shared_anchor_is_counted_per_use_not_per_definition(monkeypatch):
+    monkeypatch.setattr(yamlio, "MAX_NODES", 30)
+    assert yamlio.parse("a: &a [1, 2]\nb: [*a, *a, *a]\n", "f.yaml")["b"] == [[1, 2]] * 3
+
+
+def test_read_text_reads_no_more_than_the_limit():
+    class Endless(io.RawIOBase):
+        asked: list = []
+
+        def readable(self):
+            return True
+
+        def read(self, n=-1):
+            self.asked.append(n)
+            assert n is not None and 0 < n <= yamlio.MAX_BYTES + 1, f"asked for {n}"
+            return b"#" * n
+
+    stream = Endless()
+    with pytest.raises(DataError) as e:
+        yamlio.read_text("-", stdin=stream)
+    assert e.value.problems[0].file == "<stdin>"
+    assert stream.asked == [yamlio.MAX_BYTES + 1]
+
+
+def test_messages_are_in_the_language_asked():
+    from sexting_protocol.data import ui
+
+    def english(key, **values):
+        return ui().texts[key].en.format(**values)
+
+    with pytest.raises(DataError) as e:
+        yamlio.parse("a: 1\na: 2\n", "f.yaml", english)
+    assert "given twice" in str(e.value)
+    with pytest.raises(DataError) as e:
+        yamlio.parse("a: 1\na: 2\n", "f.yaml")
+    assert "twee keer" in str(e.value)

@@ -1,8 +1,10 @@
 """Answers: from a file (YAML or JSON) or typed in, checked the same way against the protocol.
 
 A file maps question ids to values; `unknown` (or `weet niet`, `weet ik niet`) for any
-question; booleans and ja/nee for questions with a yes/no option; whole numbers for ages. The
-`--json` decision object and a JSON report are accepted too: then only their `answers` count.
+question; booleans and ja/nee for questions with a yes/no option; whole numbers for ages, in
+decimal as typed at the prompt (`015` is 15). The `--json` decision object and a JSON report are
+accepted too: then only their `answers` count, and beside `answers:` only what such an object
+holds may stand (an answer put beside it would not count, so it is refused).
 """
 
 from __future__ import annotations
@@ -14,34 +16,32 @@ from .data import Source, ui
 from .engine import Confirmation, Engine, Value, rank
 from .errors import DataError, Problem, UserError
 from .model import FLAGS, UNKNOWN, Question, Text
+from .yamlio import Texts, show
+from .yamlio import dutch as _dutch
 
 CONFIRM_KEYS = ("confirmed_flag", "confirmed_reason", "confirmed_consulted")
-Texts = Callable[..., str]  # (key, **values) → an interface text in the chosen language
-
-
-def _dutch(key: str, **values: Any) -> str:
-    text = ui().texts[key].nl
-    return text.format(**values) if values else text
+# the top-level keys of the --json decision object (contract versions 1 and 2) and of a JSON
+# report, beside their `answers` (a test checks that the decision holds no other)
+DECISION_KEYS = frozenset({"flag", "confirmed_flag", "urgent", "criteria", "routes", "contacts", "unknown", "asked",
+                           "refine", "priority", "first", "plan", "reasons", "lowest_flag_allowed", "language",
+                           "report"})
 
 
 class OutOfScope(UserError):
     """An answer outside what the protocol covers (a young person of 18 or over)."""
 
 
-def show(value: Any, limit: int = 40) -> str:
-    """A value as it may be echoed back: short, never a nested structure."""
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def allowed(q: Question, t: Texts = _dutch) -> str:
     if q.type == "number":
         return t("err_answers_number", low=q.min, high=q.max)
     return ", ".join([o.value for o in q.options] + [UNKNOWN])
+
+
+def whole_number(text: str) -> Optional[int]:
+    """Text as a whole number, read in decimal as a person means it (`015` is 15, never octal);
+    None for anything else, more than 9 digits included (Python refuses over 4,300)."""
+    text = text.strip()
+    return int(text) if text.isdecimal() and len(text) <= 9 else None
 
 
 def normalise(q: Question, value: Any) -> Optional[Value]:
@@ -60,7 +60,7 @@ def normalise(q: Question, value: Any) -> Optional[Value]:
         if v == UNKNOWN:
             return UNKNOWN
         if q.type == "number":
-            return int(v) if v.isdecimal() else None
+            return whole_number(v)
         return v if v in values else None
     if isinstance(value, int) and q.type == "number":
         return value
@@ -81,13 +81,14 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
     """Check an answers file: every problem is named with its file, line and question."""
     raw = src.raw if src.raw is not None else {}
     prefix: list = []
-    if isinstance(raw, dict) and isinstance(raw.get("answers"), dict):
-        raw, prefix = raw["answers"], ["answers"]  # a decision object or a JSON report
+    problems: list[Problem] = []
+    if isinstance(raw, dict) and isinstance(raw.get("answers"), dict):  # a decision object or a JSON report
+        problems += [src.problem([k], t("err_answers_beside")) for k in _beside(raw)]
+        raw, prefix = raw["answers"], ["answers"]
     if not isinstance(raw, dict):
         raise DataError([src.problem([], t("err_answers_mapping"))])
     answers: dict[str, Value] = {}
     extra: dict[str, Any] = {}
-    problems: list[Problem] = []
     for key, value in raw.items():
         path = [*prefix, key]
         q = engine.questions.get(key) if isinstance(key, str) else None
@@ -127,6 +128,15 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
     return answers, confirmation, extra
 
 
+def _beside(raw: dict) -> list:
+    """The keys beside `answers:` that would not count: all but a decision's or a report's, and
+    a confirmed_flag other than the one the answers give (a decision repeats it at the top)."""
+    out = [k for k in raw if k != "answers" and k not in DECISION_KEYS]
+    if "confirmed_flag" in raw and raw["confirmed_flag"] != raw["answers"].get("confirmed_flag", raw.get("flag")):
+        out.append("confirmed_flag")
+    return out
+
+
 def confirm_problem(engine: Engine, a, c: Confirmation, t: Texts = _dutch) -> Optional[str]:
     """Why a confirmation is not within the limits, in words; or None."""
     problem = engine.confirm_problem(a, c)
@@ -137,6 +147,9 @@ def confirm_problem(engine: Engine, a, c: Confirmation, t: Texts = _dutch) -> Op
 
 
 def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] = str, t: Texts = _dutch,
-                 tx: Callable[[Text], str] = lambda text: text.nl) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
-    text = yamlio.read_text(path)
-    return from_source(Source(path, text, yamlio.parse(text, path)), engine, contact_line, t, tx)
+                 tx: Callable[[Text], str] = lambda text: text.nl, stdin=None
+                 ) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
+    """The answers in a file, or on standard input when path is `-` (bounded like a file)."""
+    text = yamlio.read_text(path, t, stdin)
+    src = Source(yamlio.display_name(path), text, yamlio.parse(text, path, t))
+    return from_source(src, engine, contact_line, t, tx)

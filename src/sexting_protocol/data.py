@@ -67,7 +67,14 @@ def cache_dir(environ=os.environ) -> Optional[Path]:
     home = environ.get("SEXTING_PROTOCOL_CACHE")
     if home == "off":
         return None
-    return Path(home) if home else _user_dir("cache", environ)
+    if home:
+        return Path(home)
+    try:
+        if not Path.home().is_dir():
+            return None  # a HOME that does not exist is never made for a cache
+    except (RuntimeError, OSError):  # no home at all
+        return None
+    return _user_dir("cache", environ)
 
 
 @dataclass
@@ -516,8 +523,8 @@ def _cached(files: list[str], typ: Any, build, environ=os.environ):
         for f in files:
             h.update(f.encode() + b"\0")
             if f:
-                with open(f, "rb") as fh:
-                    h.update(fh.read())
+                with open(f, "rb") as fh:  # bounded (/dev/zero): over yamlio.MAX_BYTES is refused anyway
+                    h.update(fh.read(1 << 21))
     except OSError:
         return build()  # no model file to key on, or a data file the normal path reports
     path = folder / f"{h.hexdigest()[:32]}.msgpack"
@@ -530,7 +537,7 @@ def _cached(files: list[str], typ: Any, build, environ=os.environ):
     try:
         import tempfile
 
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # others cannot put a cache in it
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             f.write(_sealed(msgspec.msgpack.encode(value)))

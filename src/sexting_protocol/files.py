@@ -1,22 +1,75 @@
-"""Writing the files a person asks for: readable by them alone (0600), atomically (a temp file
-beside the target, then a rename or link), and never over an existing file without --force."""
+"""Writing the files a person asks for, one writer for every front.
+
+Every target of a command is checked before any is written (a folder, the same path twice, an
+existing file without --force, a missing folder, no permission): the content goes to a temp file
+beside each target first, and only when all of them stand is each put in place, atomically (a
+hard link, which never overwrites, or a rename with --force). Files are readable by the owner
+alone (0600) where the system has POSIX modes; on Windows the folder's access rights decide, and
+the message that names a written file says so (`written_text`).
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
+from typing import Optional, Sequence
 
 from .errors import UserError
+from .yamlio import Texts, dutch
+
+POSIX_MODES = os.name != "nt"
 
 
 class Exists(UserError):
     exit_code = 1
+
+    def __init__(self, path: str, t: Texts = dutch):
+        super().__init__(t("err_exists", path=path))
+        self.path = path
 
 
 def os_error(path, e: OSError) -> UserError:
     """An OS error while writing (disk full, a folder in the way, no permission) as the user's:
     the path and the OS's reason, exit status 2."""
     return UserError(f"{path}: {e.strerror or e}")
+
+
+def written_text(t: Texts, path: str) -> str:
+    """What protects a written file, honestly for the platform (the one place that chooses)."""
+    return t("written" if POSIX_MODES else "written_windows", path=path)
+
+
+def announce(env, text: str, quiet: bool = False) -> None:
+    """Say what was written: on stdout (stderr when quiet, or when stdout is closed, `>&-`).
+    The file is saved either way, so a message that cannot be shown is no error."""
+    for stream in (env.stderr,) if quiet else (env.stdout, env.stderr):
+        if stream is None:  # closed when the program started
+            continue
+        try:
+            stream.write(text + "\n")
+            stream.flush()
+            return
+        except (OSError, ValueError):  # a closed descriptor or file
+            continue
+
+
+def private_folder(path) -> None:
+    """Make a folder and any missing parents, each 0700 whatever the umask."""
+    path = os.path.abspath(path)
+    missing = []
+    while not os.path.isdir(path):
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)  # the umask can only narrow this
+        except OSError as e:
+            if not os.path.isdir(folder):
+                raise os_error(folder, e) from None
 
 
 def _discard(tmp: str) -> None:
@@ -27,38 +80,107 @@ def _discard(tmp: str) -> None:
         pass
 
 
-def write_private(path: str, content: str, force: bool = False) -> str:
-    """Write content to path; nothing half-written is ever left at path."""
-    path = os.path.abspath(path)
-    folder = os.path.dirname(path)
-    if not force and os.path.lexists(path):
-        raise Exists(path)
+def _target(path: str, t: Texts) -> str:
+    """The absolute path of a file to write; a folder (or a path ending in a separator) is refused."""
+    seps = tuple(s for s in (os.sep, os.altsep) if s)
+    if not path or path.endswith(seps) or os.path.isdir(path):
+        raise UserError(t("err_write_folder", path=path))
+    return os.path.abspath(path)
+
+
+def _same_key(target: str) -> str:
+    """Two spellings of one file give one key (a symlinked folder, `a/../b`, case on Windows)."""
+    folder, name = os.path.split(target)
+    return os.path.normcase(os.path.join(os.path.realpath(folder), name))
+
+
+def _temp(target: str, content: str, mode: int, t: Texts) -> str:
+    """The content in a temp file beside the target, on disk, with its mode."""
+    folder = os.path.dirname(target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".sexting-protocol-", suffix=".tmp", dir=folder)
-    except OSError as e:
-        raise os_error(path, e) from None
+    except FileNotFoundError:
+        raise UserError(t("err_write_no_folder", path=target, folder=folder)) from None
+    except OSError as e:  # no permission, a file where the folder should be, ...
+        raise os_error(target, e) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            os.fchmod(f.fileno(), 0o600)
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), mode)
+            else:  # Windows before Python 3.13: chmod sets only the read-only flag, which this leaves off
+                os.chmod(tmp, mode)
             f.write(content)
             f.flush()
             os.fsync(f.fileno())
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if path appeared meanwhile: never overwrite
-            except FileExistsError:
-                raise Exists(path) from None
-            except OSError:  # a file system without hard links
-                if os.path.lexists(path):
-                    raise Exists(path) from None
-                os.replace(tmp, path)
-            _discard(tmp)
-    except OSError as e:  # disk full, a folder at the path (--force), no permission, ...
+    except OSError as e:  # disk full, ...
         _discard(tmp)
-        raise os_error(path, e) from None
+        raise os_error(target, e) from None
     except BaseException:
         _discard(tmp)
         raise
-    return path
+    return tmp
+
+
+def _place(tmp: str, target: str, force: bool, t: Texts) -> None:
+    if force:
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)  # fails if the target appeared meanwhile: never overwrite
+    except FileExistsError:
+        raise Exists(target, t) from None
+    except OSError:  # a file system without hard links (FAT, some shares, Windows without the right)
+        if os.path.lexists(target):
+            raise Exists(target, t) from None
+        os.replace(tmp, target)
+
+
+def _partly(t: Texts, target: str, reason: str, written: list[str], code: int) -> UserError:
+    return UserError(t("err_write_partly", path=target, reason=reason, paths=", ".join(written)), exit_code=code)
+
+
+def write_all(files: Sequence[tuple[str, str]], force: bool = False, t: Texts = dutch, mode: int = 0o600,
+              done: Optional[list] = None) -> list[str]:
+    """Write each (path, content); all are checked, and their content is on disk beside them,
+    before the first is put in place. Returns the absolute paths, also appended to `done` as
+    each is written (for a message if interrupted). Nothing half-written is ever left at a path;
+    if a later one still fails, the message names those already written."""
+    targets = [_target(path, t) for path, _ in files]
+    seen: set[str] = set()
+    for target in targets:
+        key = _same_key(target)
+        if key in seen:
+            raise UserError(t("err_write_same", path=target))
+        seen.add(key)
+    if not force:
+        for target in targets:
+            if os.path.lexists(target):
+                raise Exists(target, t)
+    temps: list[str] = []
+    written: list[str] = []
+    try:
+        for target, (_, content) in zip(targets, files):
+            temps.append(_temp(target, content, mode, t))
+        for target, tmp in zip(targets, temps):
+            try:
+                _place(tmp, target, force, t)
+            except Exists:
+                if written:
+                    raise _partly(t, target, os.strerror(errno.EEXIST), written, 1) from None
+                raise
+            except OSError as e:
+                if written:
+                    raise _partly(t, target, e.strerror or str(e), written, 2) from None
+                raise os_error(target, e) from None
+            written.append(target)
+            if done is not None:
+                done.append(target)
+    finally:
+        for tmp in temps:
+            _discard(tmp)
+    return written
+
+
+def write_private(path: str, content: str, force: bool = False, t: Texts = dutch, mode: int = 0o600) -> str:
+    """Write one file (see write_all)."""
+    return write_all([(path, content)], force, t, mode)[0]

@@ -2,11 +2,19 @@
 
 A layer file (the organisation's own) has the shape of the file it changes, but holds only what
 changes: every field is optional except an entry's `id`, and an entry may say `remove: true`.
+
+The generated schema is made independent of the library's and Python's versions (`_stable`), so
+the repository's schema/ files stay current: descriptions (the model's docstrings) are cleaned
+with inspect.cleandoc (msgspec 0.23 cleans their indentation, older versions do not, and Python
+3.13 strips it when compiling), and the alternatives of an `anyOf` are sorted (msgspec 0.19 puts
+`null` first, 0.23 last).
 """
 
 from __future__ import annotations
 
 import copy
+import inspect
+import json
 from typing import Any
 
 import msgspec
@@ -17,10 +25,23 @@ FILES = {"protocol": model.Protocol, "contacts": model.Contacts}
 
 
 def full(name: str) -> dict[str, Any]:
-    schema = msgspec.json.schema(FILES[name])
+    schema = _stable(msgspec.json.schema(FILES[name]))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"sexting-protocol {name}.yaml"
     return schema
+
+
+def _stable(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_stable(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _stable(v) for k, v in node.items()}
+    if isinstance(out.get("description"), str):
+        out["description"] = inspect.cleandoc(out["description"])
+    if isinstance(out.get("anyOf"), list):
+        out["anyOf"] = sorted(out["anyOf"], key=lambda x: json.dumps(x, sort_keys=True))
+    return out
 
 
 def layer(name: str) -> dict[str, Any]:
@@ -48,6 +69,4 @@ def all_schemas() -> dict[str, dict[str, Any]]:
 
 
 def dumps(schema: dict[str, Any]) -> str:
-    import json
-
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"

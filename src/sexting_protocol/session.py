@@ -7,14 +7,14 @@ asker (questionary), shows the blocks, and offers the files at the end.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from . import conversation as conv
 from .answers import read_answers
-from .engine import Confirmation, Engine
+from .engine import Engine
 from .errors import UserError
-from .files import Exists, write_private
+from .files import announce, write_all, write_private, written_text
 from .model import FLAGS, UNKNOWN
 from .render import Banner, Heading, Para
 from .report import Meta, calendar, kind_of, render
@@ -48,7 +48,7 @@ def run(state, opts: Options, asker=None) -> int:
     answers: dict[str, Any] = {}
     confirmation = None
     if opts.answers:
-        answers, confirmation, _ = read_answers(opts.answers, engine, view.contact_text, view.t, view.tx)
+        answers, confirmation, _ = read_answers(opts.answers, engine, view.contact_text, view.t, view.tx, env.stdin)
     interactive = (env.interactive or asker is not None) and not opts.as_json and not opts.no_input
     if not opts.answers and not interactive:
         raise UserError(view.t("err_json_needs_answers" if opts.as_json else "err_no_terminal"))
@@ -83,27 +83,18 @@ def _date(text: str, view) -> dt.date:
 
 
 def _write_files(state, view, d, opts: Options, meta: Meta, days: int, quiet: bool = False) -> None:
-    """The files asked for on the command line: all checked for existence before any is written."""
-    wanted = [p for p in (opts.report, opts.ics) if p]
-    if not opts.force:
-        import os
-
-        for p in wanted:
-            if os.path.lexists(p):
-                raise UserError(view.t("err_exists", path=p), exit_code=1)
-    if opts.report:
-        _write(state, view, opts.report, render(view, d, meta, kind_of(opts.report)), opts.force, quiet)
+    """The files asked for on the command line: every target checked before any is written."""
+    wanted = [(opts.report, render(view, d, meta, kind_of(opts.report)))] if opts.report else []
     if opts.ics:
-        _write(state, view, opts.ics, calendar(view, state.env.today + dt.timedelta(days=days)), opts.force, quiet)
+        wanted.append((opts.ics, calendar(view, state.env.today + dt.timedelta(days=days))))
+    for written in write_all(wanted, opts.force, view.t, done=state.written):
+        announce(state.env, written_text(view.t, written), quiet)
 
 
 def _write(state, view, path: str, content: str, force: bool, quiet: bool = False) -> str:
-    try:
-        written = write_private(path, content, force)
-    except Exists:
-        raise UserError(view.t("err_exists", path=path), exit_code=1) from None
+    written = write_private(path, content, force, view.t)
     state.written.append(written)
-    (state.env.err if quiet else state.env.out)(view.t("written", path=written))
+    announce(state.env, written_text(view.t, written), quiet)
     return written
 
 

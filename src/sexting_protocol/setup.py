@@ -9,7 +9,7 @@ from typing import Optional
 
 from . import data, schema
 from .errors import UserError
-from .files import Exists, os_error, write_private
+from .files import Exists, announce, os_error, private_folder, write_all, write_private
 
 
 def init(state, force: bool = False, as_json: bool = False) -> int:
@@ -17,7 +17,7 @@ def init(state, force: bool = False, as_json: bool = False) -> int:
     folder = data.config_dir(state.env.environ)
     target = folder / "contacts.yaml"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)  # 0700 whatever the umask: the school's own numbers
         template = Path(data.shipped("init-contacts.yaml")).read_text(encoding="utf-8")
         write_private(str(target), template, force)
     except Exists:
@@ -29,12 +29,13 @@ def init(state, force: bool = False, as_json: bool = False) -> int:
     if as_json:
         state.json({"written": str(target), "schema": str(schema_path)})
     else:
-        state.env.out(state.t("init_written", path=target))
+        announce(state.env, state.t("init_written", path=target))
     return 0
 
 
-def schemas(state, output: Optional[str], as_json: bool = False) -> int:
-    """Without --output one JSON object of all schemas (so --json changes nothing there)."""
+def schemas(state, output: Optional[str], as_json: bool = False, force: bool = False) -> int:
+    """Without --output one JSON object of all schemas (so --json changes nothing there). With it,
+    the four files, none over an existing one without --force."""
     all_ = schema.all_schemas()
     if output is None:
         state.json(all_)
@@ -43,20 +44,13 @@ def schemas(state, output: Optional[str], as_json: bool = False) -> int:
         os.makedirs(output, exist_ok=True)
     except OSError as e:  # a file in the way, no permission, ...
         raise os_error(output, e) from None
-    written = []
-    for name, s in all_.items():
-        path = os.path.join(output, name)
-        write_private(path, schema.dumps(s), force=True)
-        try:
-            os.chmod(path, 0o644)  # a schema is no secret
-        except OSError as e:
-            raise os_error(path, e) from None
-        written.append(path)
+    files = [(os.path.join(output, name), schema.dumps(s)) for name, s in all_.items()]
+    written = write_all(files, force, state.t, mode=0o644)  # a schema is no secret
     if as_json:
         state.json({"written": written})
     else:
         for path in written:
-            state.env.out(state.t("written_plain", path=path))
+            announce(state.env, state.t("written_plain", path=path))
     return 0
 
 
@@ -101,5 +95,5 @@ def _emit(state, page: str, output: Optional[str], force: bool) -> int:
         written = write_private(output, page, force)
     except Exists:
         raise UserError(state.t("err_exists", path=output), exit_code=1) from None
-    state.env.out(state.t("written_plain", path=written))
+    announce(state.env, state.t("written_plain", path=written))
     return 0

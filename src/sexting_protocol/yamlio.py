@@ -1,4 +1,10 @@
-"""Reading YAML and JSON files: size limit, the libyaml C loader, duplicate keys, and lines.
+"""Reading YAML and JSON files: one reader for every front (answers, data files, layers, cases).
+
+What it guarantees: at most MAX_BYTES are read (whatever stat says: /dev/zero, a pipe, standard
+input as `-`); the text is UTF-8 (or UTF-16 with its byte-order mark, as Windows tools write it),
+and a byte that is not is named by its line; YAML 1.2-like scalars (`020` and `0x10` are text, not
+octal or hex numbers; no dates); a key given twice is refused; and no file expands through its
+anchors and aliases to more than MAX_NODES values.
 
 Loading is the fast path: libyaml when present, then msgspec converts the plain data into the
 typed model. Only when something is wrong is the file composed again to find the line of the
@@ -7,9 +13,11 @@ path that msgspec or a check names.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
-from typing import Any
+import sys
+from typing import IO, Any, Callable, Optional
 
 import yaml
 
@@ -17,61 +25,185 @@ from .errors import DataError, Problem
 from .model import join_path
 
 MAX_BYTES = 1_000_000
+MAX_NODES = 100_000  # values after expanding aliases; the shipped protocol has under 5,000
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+Texts = Callable[..., str]  # (key, **values) → an interface text in the chosen language
 
 try:  # the C loader is about ten times faster
     from yaml import CSafeLoader as _Base
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Base  # type: ignore[assignment]
 
+_busy = False
+
+
+def dutch(key: str, **values: Any) -> str:
+    """The interface text in Dutch: the default for a caller that does not know the language."""
+    global _busy
+    if _busy:  # ui.yaml itself cannot be read: name the problem without its texts
+        return f"{key} {values}"
+    _busy = True
+    try:
+        from .data import ui
+
+        text = ui().texts[key].nl
+    finally:
+        _busy = False
+    return text.format(**values) if values else text
+
+
+def show(value: Any, limit: int = 40) -> str:
+    """A value as it may be echoed back: short, never a nested structure."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def display_name(path: str) -> str:
+    return STDIN_NAME if path == STDIN else path
+
+
+# --- reading: bounded, decoded, every character one a text file may hold ----------------------
+
+_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_NOT_IN_TEXT = yaml.reader.Reader.NON_PRINTABLE  # what YAML refuses: NUL and other control characters
+
+
+def read_text(path: str, t: Texts = dutch, stdin: Optional[IO] = None) -> str:
+    """The text of a file, or of standard input when path is `-` (stdin, else sys.stdin)."""
+    name = display_name(path)
+
+    def refused(key: str, line: Optional[int] = None, **values: Any) -> DataError:
+        return DataError([Problem(name, line, "", t(key, **values))])
+
+    try:
+        if path == STDIN:
+            stream = stdin if stdin is not None else sys.stdin
+            if stream is None:  # started with standard input closed
+                raise refused("err_read_missing")
+            raw = getattr(stream, "buffer", stream).read(MAX_BYTES + 1)
+            if isinstance(raw, str):  # a text stream without bytes beneath (as in tests)
+                raw = raw.encode("utf-8", "surrogatepass")
+        elif os.path.isdir(path):
+            raise refused("err_read_folder")
+        else:
+            with open(path, "rb") as f:
+                raw = f.read(MAX_BYTES + 1)  # never more, whatever the size says (/dev/zero, a pipe)
+    except FileNotFoundError:
+        raise refused("err_read_missing") from None
+    except OSError as e:
+        raise refused("err_read_os", reason=e.strerror or e) from None
+    if len(raw) > MAX_BYTES:
+        raise refused("err_read_too_big", mb=MAX_BYTES // 1_000_000)
+    try:
+        encoding = "utf-16" if raw.startswith(_UTF16) else "utf-8-sig"  # Notepad and PowerShell write these
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].decode(encoding, "replace").count("\n") + 1
+        raise refused("err_read_not_utf8", line) from None
+    bad = _NOT_IN_TEXT.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        char = bad.group()
+        raise refused("err_read_nul" if char == "\0" else "err_read_control", line, code=f"U+{ord(char):04X}")
+    return text
+
+
+# --- parsing: YAML 1.2-like scalars, keys once, a bounded expansion ----------------------------
+
+_INT_TAG, _TIMESTAMP_TAG, _MERGE_TAG = ("tag:yaml.org,2002:" + t for t in ("int", "timestamp", "merge"))
+
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """SafeLoader that refuses a key given twice (PyYAML keeps the last one silently)."""
+    """SafeLoader that reads whole numbers in decimal only (YAML 1.1 reads `020` as octal 16,
+    `0x10` as hex and `1:20` as 80; here they stay text) and dates as text; that refuses a key
+    given twice (PyYAML keeps the last one silently), a key that is a list or mapping, and a file
+    that its aliases expand beyond MAX_NODES values."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT_TAG, _TIMESTAMP_TAG)]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()}
+    name = ""
+    text = ""
+    t: Texts = staticmethod(dutch)
+
+    def problem(self, node: yaml.Node, key: str, **values: Any) -> DataError:
+        return DataError([Problem(self.name, node.start_mark.line + 1, "", self.t(key, **values))])
+
+    def get_single_data(self):  # type: ignore[no-untyped-def]
+        node = self.get_single_node()
+        if node is None:
+            return None
+        self.check_size(node)
+        return self.construct_document(node)
+
+    def check_size(self, root: yaml.Node) -> None:
+        """The number of values the document expands to, counted once per node (so an alias
+        bomb costs no more to count than its text), without recursion."""
+        size: dict[int, int] = {}
+        open_: set[int] = set()  # the nodes being counted: their ancestors, for an alias inside itself
+        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        while stack:
+            node, counted = stack.pop()
+            kids: list = ([c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode)
+                          else node.value if isinstance(node, yaml.SequenceNode) else [])
+            if counted:
+                open_.discard(id(node))
+                size[id(node)] = n = 1 + sum(size[id(c)] for c in kids)
+                if n > MAX_NODES:
+                    raise self.problem(node, "err_yaml_too_big", limit=MAX_NODES)
+                continue
+            if id(node) in size:
+                continue
+            if id(node) in open_:
+                raise self.problem(node, "err_yaml_recursive")
+            if isinstance(node, yaml.MappingNode):
+                for key, _ in node.value:
+                    if not isinstance(key, yaml.ScalarNode):
+                        raise self.problem(key, "err_yaml_key")
+            open_.add(id(node))
+            stack.append((node, True))
+            stack += [(c, False) for c in kids]
 
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
         if isinstance(node, yaml.MappingNode):
             seen: dict[Any, int] = {}
             for key_node, _ in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                if key_node.tag == _MERGE_TAG:
                     continue  # keys merged in with `<<` may be overridden
                 key = self.construct_object(key_node)
                 line = key_node.start_mark.line + 1
                 if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"key {key!r} given twice (first on line {seen[key]})", key_node.start_mark
-                    )
+                    where = join_path(_path_at(self.text, line - 1))
+                    raise DataError([Problem(self.name, line, where,
+                                             self.t("err_yaml_twice", name=show(key), first=seen[key]))])
                 seen[key] = line
         return super().construct_mapping(node, deep=deep)
 
 
-def read_text(path: str) -> str:
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise DataError([Problem(path, None, "", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")])
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except DataError:
-        raise
-    except FileNotFoundError:
-        raise DataError([Problem(path, None, "", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise DataError([Problem(path, None, "", f"cannot be read: {e}")]) from None
+_Loader.add_implicit_resolver(_INT_TAG, re.compile(r"^-?(?:0|[1-9][0-9]{0,17})$"), list("-0123456789"))
 
 
-def parse(text: str, path: str) -> Any:
-    """Parse YAML (JSON is read as YAML too); a syntax error names its line."""
+def parse(text: str, path: str, t: Texts = dutch) -> Any:
+    """Parse YAML (JSON is read as YAML too); every problem names its line."""
+    loader = _Loader(text)
+    loader.name, loader.text, loader.t = display_name(path), text, t
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         what = " ".join(x for x in (e.context, e.problem) if x)
         where = join_path(_path_at(text, mark.line)) if isinstance(e, yaml.constructor.ConstructorError) and mark else ""
-        raise DataError([Problem(path, line, where, f"YAML error: {what}")]) from None
-    except yaml.YAMLError as e:
-        raise DataError([Problem(path, None, "", f"YAML error: {e}")]) from None
-
-
+        raise DataError([Problem(loader.name, line, where, t("err_yaml", what=what[:200]))]) from None
+    except (yaml.YAMLError, ValueError, OverflowError) as e:  # ValueError: an explicit tag such as `!!int x`
+        raise DataError([Problem(loader.name, None, "", t("err_yaml", what=str(e)[:200]))]) from None
+    finally:
+        loader.dispose()
 _SEGMENT = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 
 
