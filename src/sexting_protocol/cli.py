@@ -94,29 +94,31 @@ def _completing(ctx: typer.Context) -> State:
     return st
 
 
-def _complete_steps(ctx: typer.Context, incomplete: str):
-    v = _completing(ctx).view()
-    return [(str(s.number), v.step_title(s)) for s in v.p.steps]
+def _completion(values):
+    """A completion of an option's values from the data in use: (value, help) pairs; none when
+    the data cannot be read (a shell shows no error message)."""
+    def complete(ctx: typer.Context, incomplete: str):
+        try:
+            return values(_completing(ctx))
+        except UserError:
+            return []
+
+    return complete
 
 
-def _complete_routes(ctx: typer.Context, incomplete: str):
-    v = _completing(ctx).view()
-    return [(r.id, v.tx(r.name)) for r in v.p.triage.routes]
-
-
-def _complete_kinds(ctx: typer.Context, incomplete: str):
-    st = _completing(ctx)
-    return [(k, st.t(f"kind_{k}")) for k in get_args(Kind)]
-
-
-def _complete_cases(ctx: typer.Context, incomplete: str):
+def _cases(st: State):
     from .engine import Engine
     from .practice import load
     from .views import DecisionView
 
-    st = _completing(ctx)
     view = DecisionView(st.bundle(), st.lang, Engine(st.bundle().protocol, st.lang))
     return [(c.case.id, view.tx(c.case.title)) for c in load(view)]
+
+
+_complete_steps = _completion(lambda st: [(str(s.number), st.view().step_title(s)) for s in st.view().p.steps])
+_complete_routes = _completion(lambda st: [(r.id, st.view().tx(r.name)) for r in st.view().p.triage.routes])
+_complete_kinds = _completion(lambda st: [(k, st.t(f"kind_{k}")) for k in get_args(Kind)])
+_complete_cases = _completion(_cases)
 
 
 # --- the global options --------------------------------------------------------------------------
