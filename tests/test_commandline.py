@@ -155,6 +155,8 @@ def test_no_pager_in_a_pipe():
 
 def test_long_lookups_page_on_a_terminal_only():
     pexpect = pytest.importorskip("pexpect")
+    if not hasattr(pexpect, "spawn"):
+        pytest.skip("needs a POSIX pseudo-terminal")
     command = os.path.join(os.path.dirname(sys.executable), "sexting-protocol")
     if not os.path.exists(command):
         pytest.skip("sexting-protocol is not installed beside this interpreter")
