@@ -80,6 +80,12 @@ def test_dutch_help_has_no_english_of_click(command):
     assert not CLICK_ENGLISH.search(p.stdout), CLICK_ENGLISH.search(p.stdout)
 
 
+def test_no_command_shows_the_dutch_help_alone():
+    p = sp()
+    assert p.returncode == 2
+    assert (p.stdout + p.stderr).startswith("Gebruik: sexting-protocol") and "Zie --help" not in p.stderr
+
+
 @pytest.mark.parametrize("command", [None, "triage", "contacts"])
 def test_english_help_stays_english(command):
     p = sp("--lang", "en", *([command] if command else []), "--help")

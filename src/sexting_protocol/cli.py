@@ -379,6 +379,9 @@ def main(argv: Optional[List[str]] = None, env: Optional[Env] = None) -> int:
             written = ", ".join(state.written)
             env.err(_text(env, "interrupted_saved", paths=written) if written else _text(env, "interrupted"))
             return 130
+        except click_exc.NoArgsIsHelpError as e:  # the help itself
+            env.err(e.format_message())
+            return e.exit_code
         except click_exc.ClickException as e:
             env.err(f"{click_error(e, env.lang, env.environ)}\n{_text(env, 'see_help')}")
             return e.exit_code
