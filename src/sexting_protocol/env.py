@@ -160,9 +160,10 @@ class Env:
             proc.stdin.close()
         except OSError:  # the reader quit early
             pass
-        while True:  # Ctrl-C belongs to the pager while it runs
+        while True:  # Ctrl-C belongs to the pager while it runs (less: stop searching)
             try:
                 proc.wait()
+                INTERRUPTS.pending = False
                 return True
             except (KeyboardInterrupt, Interrupted):
                 continue
