@@ -203,6 +203,14 @@ def test_json_on_a_narrow_stream_is_the_same_json(encoding, write):
         assert json.loads(narrow.stdout.decode(encoding)) == json.loads(wide.stdout.decode("utf-8"))
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX locale")
+def test_a_c_locale_without_utf8_mode():
+    p = subprocess_run("contacts", "zorgcoordinator", env={"LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0",
+                                                            "PYTHONUTF8": "0", "PYTHONIOENCODING": ""})
+    assert p.returncode == 0, p.stderr
+    assert b"Zorgcoordinator" in p.stdout and p.stdout.isascii()
+
+
 def test_an_error_on_an_ascii_stream(write):
     path = write("a.yaml", {"immediate_danger": "nee, zeker niet → ☐"})
     p = subprocess_run("triage", "--answers", path, env={"PYTHONIOENCODING": "ascii"})

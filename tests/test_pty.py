@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 import signal
 import sys
+import time
 
 import pytest
 
@@ -21,11 +24,12 @@ def spawn(tmp_path):
         pytest.skip("sexting-protocol is not installed beside this interpreter")
     children = []
 
-    def start(*args: str):
+    def start(*args: str, command: str = COMMAND, extra: dict | None = None):
         env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "TERM": "xterm-256color",
                "NO_COLOR": "1", "PROMPT_TOOLKIT_NO_CPR": "1", "LANG": "C.UTF-8",
-               "SEXTING_PROTOCOL_HOME": str(tmp_path / "config"), "SEXTING_PROTOCOL_CACHE": "off"}
-        child = pexpect.spawn(COMMAND, list(args), cwd=str(tmp_path), env=env, encoding="utf-8",
+               "SEXTING_PROTOCOL_HOME": str(tmp_path / "config"), "SEXTING_PROTOCOL_CACHE": "off",
+               **(extra or {})}
+        child = pexpect.spawn(command, list(args), cwd=str(tmp_path), env=env, encoding="utf-8",
                               timeout=30, dimensions=(50, 120))
         children.append(child)
         return child
@@ -116,3 +120,91 @@ def test_an_out_of_scope_age_ends_the_session_with_the_numbers(spawn):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 2
+
+
+# --- signals: the terminal is restored and nothing is lost (issue 11 #19, #20) -------------------------
+
+# Runs the tool as its child on the same terminal, then says how it ended and how it left the terminal.
+WRAPPER = """
+import subprocess, sys, termios
+p = subprocess.Popen(sys.argv[1:])
+print("PID", p.pid, flush=True)
+rc = p.wait()
+lflag = termios.tcgetattr(0)[3]
+print("RC", rc, "ECHO", bool(lflag & termios.ECHO), "ICANON", bool(lflag & termios.ICANON), "END", flush=True)
+"""
+SHOW_CURSOR, HIDE_CURSOR = "\x1b[?25h", "\x1b[?25l"
+
+
+def to_the_calendar_question(child) -> None:
+    """Enter at every question (its first option, or 'weet ik niet' for a number), no report."""
+    while child.expect_exact(["verslag opslaan", "pijltjestoetsen en Enter", "(getal"]) != 0:
+        child.send(ENTER)
+    child.expect_exact("pijltjestoetsen en Enter")
+    child.send(DOWN * 3 + ENTER)                                # no report
+    answer(child, "agenda", "")
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_signal_at_a_prompt_restores_the_terminal_and_exits_like_ctrl_c(spawn, tmp_path, name):
+    if not hasattr(signal, name):
+        pytest.skip(f"no {name} here")
+    child = spawn("-c", WRAPPER, COMMAND, "triage", command=sys.executable)
+    child.logfile_read = transcript = io.StringIO()
+    child.expect(r"PID (\d+)")
+    pid = int(child.match.group(1))
+    child.expect_exact("pijltjestoetsen en Enter")
+    os.kill(pid, getattr(signal, name))
+    child.expect_exact("Afgebroken, niets opgeslagen.")
+    child.expect(r"RC (-?\d+) ECHO (\w+) ICANON (\w+) END")
+    assert child.match.groups() == ("130", "True", "True")
+    shown = transcript.getvalue()
+    assert HIDE_CURSOR in shown and shown.rfind(SHOW_CURSOR) > shown.rfind(HIDE_CURSOR), "the cursor is left hidden"
+    assert "Traceback" not in shown
+    assert [p for p in tmp_path.iterdir() if p.is_file()] == []
+
+
+@pytest.mark.parametrize("delay", [0, 0.02, 0.05, 0.1, 0.15])
+@pytest.mark.parametrize("where", ["calendar", "days"])
+def test_ctrl_c_right_after_an_answer_is_never_lost(spawn, tmp_path, where, delay):
+    child = spawn("triage")
+    to_the_calendar_question(child)
+    if where == "days":
+        child.send(ENTER)                                       # yes, a calendar file
+        child.expect_exact("Over hoeveel dagen?")
+        child.expect_exact("(aantal dagen")
+    child.send(ENTER)
+    time.sleep(delay)
+    child.kill(signal.SIGINT)
+    child.expect_exact("Afgebroken, niets opgeslagen.", timeout=10)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, (child.exitstatus, child.signalstatus)
+    assert [p for p in tmp_path.iterdir() if p.is_file()] == []
+
+
+@pytest.mark.parametrize("delay", [0, 0.05, 0.15])
+def test_ctrl_c_right_after_the_file_name_names_what_was_written(spawn, tmp_path, delay):
+    child = spawn("triage")
+    to_the_calendar_question(child)
+    child.send(ENTER)
+    child.expect_exact("Over hoeveel dagen?")
+    child.expect_exact("(aantal dagen")
+    child.send(ENTER)
+    child.expect_exact("Bestandsnaam")
+    child.send(ENTER)
+    time.sleep(delay)
+    child.kill(signal.SIGINT)
+    child.expect(pexpect.EOF, timeout=10)
+    child.close()
+    out = child.before
+    written = [p for p in tmp_path.iterdir() if p.is_file()]
+    assert child.signalstatus is None, "died by the signal"
+    if child.exitstatus == 0:  # the session had ended before the signal came
+        assert "Klaar." in out and len(written) == 1
+    else:
+        assert child.exitstatus == 130
+        if written:
+            assert re.search(r"Al opgeslagen: .*" + re.escape(written[0].name), out), out[-300:]
+        else:
+            assert "Afgebroken, niets opgeslagen." in out

@@ -1,5 +1,7 @@
 """The command line: thin typer commands that load the data, call a view or the triage, and
-render. Global options stand before the command: `sexting-protocol --lang en checklist`.
+render. The global options stand before the command or after it: `sexting-protocol --lang en
+checklist` is `sexting-protocol checklist --lang en`. The help and click's own messages are in
+the chosen language (helptexts.py).
 
 Heavy modules (rich, questionary, icalendar, jsonschema) are imported inside the commands that
 need them, so a look-up stays fast.
@@ -7,6 +9,7 @@ need them, so a look-up stays fast.
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from typing import Any, List, Optional, get_args
@@ -14,9 +17,9 @@ from typing import Any, List, Optional, get_args
 import typer
 
 from . import __version__
-from .env import LANGS, Env
+from .env import INTERRUPTS, LANGS, Env, Interrupted
 from .errors import UserError
-from .helptexts import HELP, scan_lang
+from .helptexts import HELP, click_error, scan_lang, translated
 from .model import Kind
 
 
@@ -49,10 +52,14 @@ class State:
 
         return View(self.bundle(), self.lang)
 
-    def show(self, blocks) -> None:
+    def show(self, blocks, page: bool = False) -> None:
         from .render import show
 
-        show(blocks, self.env)
+        show(blocks, self.env, page)
+
+    def page(self, blocks) -> None:
+        """A look-up: through the pager when it is longer than the terminal."""
+        self.show(blocks, page=True)
 
     def json(self, obj: Any) -> None:
         from .render import to_json
@@ -78,22 +85,97 @@ def _version(ctx: typer.Context, value: bool) -> None:
         raise typer.Exit()
 
 
+# --- completion of option values, from the data in use -------------------------------------------
+
+
+def _completing(ctx: typer.Context) -> State:
+    """The state with the global options given so far (completion parses without running them)."""
+    st = _state(ctx)
+    for c in (ctx.find_root(), ctx):
+        _apply(st, {k: v for k, v in c.params.items() if k in GLOBALS})
+    return st
+
+
+def _completion(values):
+    """A completion of an option's values from the data in use: (value, help) pairs; none when
+    the data cannot be read (a shell shows no error message)."""
+    def complete(ctx: typer.Context, incomplete: str):
+        try:
+            return values(_completing(ctx))
+        except UserError:
+            return []
+
+    return complete
+
+
+def _cases(st: State):
+    from .engine import Engine
+    from .practice import load
+    from .views import DecisionView
+
+    view = DecisionView(st.bundle(), st.lang, Engine(st.bundle().protocol, st.lang))
+    return [(c.case.id, view.tx(c.case.title)) for c in load(view)]
+
+
+_complete_steps = _completion(lambda st: [(str(s.number), st.view().step_title(s)) for s in st.view().p.steps])
+_complete_routes = _completion(lambda st: [(r.id, st.view().tx(r.name)) for r in st.view().p.triage.routes])
+_complete_kinds = _completion(lambda st: [(k, st.t(f"kind_{k}")) for k in get_args(Kind)])
+_complete_cases = _completion(_cases)
+
+
+# --- the global options --------------------------------------------------------------------------
+
+GLOBALS = ("lang", "protocol", "contacts", "no_layers", "no_pager")
+
+
+def _apply(st: State, given: dict[str, Any], source: str = "--lang") -> None:
+    """The global options given (None or False: not given)."""
+    if given.get("lang") is not None:
+        if given["lang"] not in LANGS:
+            raise UserError(f"{source}: {given['lang']!r} is not a language of this tool; choose: {', '.join(LANGS)}")
+        st.env.lang = given["lang"]
+    for name in ("protocol", "contacts"):
+        if given.get(name) is not None:
+            setattr(st, name, given[name])
+    if given.get("no_layers"):
+        st.layers = False
+    if given.get("no_pager"):
+        st.env.pager = False
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
     lang: Optional[str] = typer.Option(None, "--lang", help=H["opt_lang"], metavar="nl|en"),
-    protocol: Optional[str] = typer.Option(None, "--protocol", help=H["opt_protocol"], metavar="PATH"),
-    contacts: Optional[str] = typer.Option(None, "--contacts", help=H["opt_contacts"], metavar="PATH"),
+    protocol: Optional[str] = typer.Option(None, "--protocol", help=H["opt_protocol"], metavar=H["mv_path"]),
+    contacts: Optional[str] = typer.Option(None, "--contacts", help=H["opt_contacts"], metavar=H["mv_path"]),
     no_layers: bool = typer.Option(False, "--no-layers", help=H["opt_no_layers"]),
+    no_pager: bool = typer.Option(False, "--no-pager", help=H["opt_no_pager"]),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help=H["opt_version"]),
 ) -> None:
     st = _state(ctx)
-    chosen = lang or st.env.environ.get("SEXTING_PROTOCOL_LANG") or "nl"
-    if chosen not in LANGS:
-        source = "--lang" if lang else "SEXTING_PROTOCOL_LANG"
-        raise UserError(f"{source}: {chosen!r} is not a language of this tool; choose: {', '.join(LANGS)}")
-    st.env.lang = chosen
-    st.protocol, st.contacts, st.layers = protocol, contacts, not no_layers
+    chosen = st.env.environ.get("SEXTING_PROTOCOL_LANG") or "nl"
+    _apply(st, {"lang": lang or chosen}, "--lang" if lang else "SEXTING_PROTOCOL_LANG")
+    _apply(st, {"protocol": protocol, "contacts": contacts, "no_layers": no_layers, "no_pager": no_pager})
+
+
+def _after_command(ctx, param, value) -> None:
+    """A global option given after the command: it wins over the same option before it."""
+    _apply(_state(ctx), {param.name: value})
+
+
+def command(env: Env):
+    """The click command of the app: every command also takes the global options, and the help
+    is in the chosen language."""
+    group = typer.main.get_command(app)
+    shared = [p for p in group.params if p.name in GLOBALS]
+    for sub in group.commands.values():
+        for p in shared:
+            q = copy.copy(p)
+            q.expose_value, q.is_eager, q.callback = False, True, _after_command
+            sub.params.append(q)
+    translated(group, H, env)
+    return group
 
 
 JSON = typer.Option(False, "--json", help=H["opt_json"])
@@ -102,8 +184,10 @@ JSON = typer.Option(False, "--json", help=H["opt_json"])
 @app.command(help=H["checklist"])
 def checklist(
     ctx: typer.Context,
-    step: Optional[int] = typer.Option(None, "--step", "-s", help=H["opt_step"], metavar="1-5"),
-    route: Optional[str] = typer.Option(None, "--route", "-r", help=H["opt_route"], metavar="ROUTE"),
+    step: Optional[int] = typer.Option(None, "--step", "-s", help=H["opt_step"], metavar="1-5",
+                                       autocompletion=_complete_steps),
+    route: Optional[str] = typer.Option(None, "--route", "-r", help=H["opt_route"], metavar="ROUTE",
+                                        autocompletion=_complete_routes),
     followup: bool = typer.Option(False, "--followup", help=H["opt_followup"]),
     as_json: bool = JSON,
 ) -> None:
@@ -138,14 +222,15 @@ def checklist(
         blocks += v.route_blocks(routes[route])
     if followup:
         blocks += v.section_blocks(v.tx(p.followup.title), p.followup)
-    st.show(blocks)
+    st.page(blocks)
 
 
 @app.command(help=H["contacts"])
 def contacts(
     ctx: typer.Context,
-    query: Optional[str] = typer.Argument(None, help=H["arg_query"]),
-    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=H["opt_kind"], metavar="|".join(get_args(Kind))),
+    query: Optional[str] = typer.Argument(None, help=H["arg_query"], metavar=H["mv_query"]),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=H["opt_kind"], metavar="|".join(get_args(Kind)),
+                                       autocompletion=_complete_kinds),
     sources: bool = typer.Option(False, "--sources", help=H["opt_sources"]),
     as_json: bool = JSON,
 ) -> None:
@@ -164,7 +249,7 @@ def contacts(
         if note:
             out["note"] = note
         return st.json(out)
-    st.show(v.contacts_blocks(found, note, sources))
+    st.page(v.contacts_blocks(found, note, sources))
 
 
 @app.command(help=H["advice"])
@@ -181,7 +266,7 @@ def advice(
     parts += [("donts", v.p.donts)] if donts or both else []
     if as_json:
         return st.json({k: [v.advice_json(a) for a in items] for k, items in parts})
-    st.show(v.advice_blocks(dos=dos or both, donts=donts or both))
+    st.page(v.advice_blocks(dos=dos or both, donts=donts or both))
 
 
 @app.command(help=H["criteria"])
@@ -190,7 +275,7 @@ def criteria(ctx: typer.Context, as_json: bool = JSON) -> None:
     v = st.view()
     if as_json:
         return st.json(v.criteria_json())
-    st.show(v.criteria_blocks())
+    st.page(v.criteria_blocks())
 
 
 @app.command(help=H["validate"])
@@ -203,18 +288,22 @@ def validate(ctx: typer.Context, as_json: bool = JSON) -> None:
 @app.command(help=H["triage"])
 def triage(
     ctx: typer.Context,
-    answers: Optional[str] = typer.Option(None, "--answers", "-a", help=H["opt_answers"], metavar="FILE"),
+    answers: Optional[str] = typer.Option(None, "--answers", "-a", help=H["opt_answers"], metavar=H["mv_file"]),
     as_json: bool = typer.Option(False, "--json", help=H["opt_triage_json"]),
     no_input: bool = typer.Option(False, "--no-input", help=H["opt_no_input"]),
-    report: Optional[str] = typer.Option(None, "--report", help=H["opt_report"], metavar="PATH"),
-    ics: Optional[str] = typer.Option(None, "--ics", help=H["opt_ics"], metavar="PATH"),
-    case_ref: Optional[str] = typer.Option(None, "--case-ref", help=H["opt_case_ref"], metavar="TEXT"),
-    role: Optional[str] = typer.Option(None, "--role", help=H["opt_role"], metavar="TEXT"),
-    signal_date: Optional[str] = typer.Option(None, "--signal-date", help=H["opt_signal_date"], metavar="YYYY-MM-DD"),
-    followup_days: Optional[int] = typer.Option(None, "--followup-days", help=H["opt_followup_days"], min=1, max=365),
+    report: Optional[str] = typer.Option(None, "--report", help=H["opt_report"], metavar=H["mv_path"]),
+    ics: Optional[str] = typer.Option(None, "--ics", help=H["opt_ics"], metavar=H["mv_path"]),
+    case_ref: Optional[str] = typer.Option(None, "--case-ref", help=H["opt_case_ref"], metavar=H["mv_text"]),
+    role: Optional[str] = typer.Option(None, "--role", help=H["opt_role"], metavar=H["mv_text"]),
+    signal_date: Optional[str] = typer.Option(None, "--signal-date", help=H["opt_signal_date"], metavar=H["mv_date"]),
+    followup_days: Optional[int] = typer.Option(None, "--followup-days", help=H["opt_followup_days"],
+                                                metavar=H["mv_days"]),
     force: bool = typer.Option(False, "--force", help=H["opt_force"]),
 ) -> None:
     from .session import Options, run
+
+    if followup_days is not None and not 1 <= followup_days <= 365:
+        raise UserError(_state(ctx).t("err_followup_days", days=followup_days))
 
     opts = Options(answers=answers, as_json=as_json, no_input=no_input, report=report, ics=ics, case_ref=case_ref,
                    role=role, signal_date=signal_date, followup_days=followup_days, force=force)
@@ -232,7 +321,7 @@ def init(ctx: typer.Context, force: bool = typer.Option(False, "--force", help=H
 @app.command(help=H["schema"])
 def schema(
     ctx: typer.Context,
-    output: Optional[str] = typer.Option(None, "--output", "-o", help=H["opt_schema_output"], metavar="DIR"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help=H["opt_schema_output"], metavar=H["mv_dir"]),
     as_json: bool = JSON,
 ) -> None:
     from .setup import schemas
@@ -243,7 +332,7 @@ def schema(
 @app.command(help=H["handout"])
 def handout(
     ctx: typer.Context,
-    output: Optional[str] = typer.Option(None, "--output", "-o", help=H["opt_handout_output"], metavar="FILE"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help=H["opt_handout_output"], metavar=H["mv_file"]),
     force: bool = typer.Option(False, "--force", help=H["opt_force"]),
     as_json: bool = JSON,
 ) -> None:
@@ -255,13 +344,16 @@ def handout(
 @app.command(help=H["practice"])
 def practice(
     ctx: typer.Context,
-    count: int = typer.Option(5, "--count", "-n", help=H["opt_count"], min=1),
-    seed: Optional[int] = typer.Option(None, "--seed", help=H["opt_seed"]),
-    case: Optional[str] = typer.Option(None, "--case", help=H["opt_case"], metavar="ID"),
+    count: int = typer.Option(5, "--count", "-n", help=H["opt_count"], metavar=H["mv_number"], show_default=False),
+    seed: Optional[int] = typer.Option(None, "--seed", help=H["opt_seed"], metavar=H["mv_number"]),
+    case: Optional[str] = typer.Option(None, "--case", help=H["opt_case"], metavar="ID", autocompletion=_complete_cases),
     list_cases: bool = typer.Option(False, "--list", help=H["opt_list"]),
     as_json: bool = typer.Option(False, "--json", help=H["opt_practice_json"]),
 ) -> None:
     from .practice import Options, run
+
+    if count < 1:
+        raise UserError(_state(ctx).t("err_count", count=count))
 
     raise typer.Exit(run(_state(ctx), Options(count=count, seed=seed, case=case, list_cases=list_cases, as_json=as_json)))
 
@@ -269,30 +361,39 @@ def practice(
 def main(argv: Optional[List[str]] = None, env: Optional[Env] = None) -> int:
     """Run the command line; return the exit status (2 bad input, 130 interrupted)."""
     env = env or Env()
+    entry = argv is None  # the installed command: the process ends when this returns
     argv = list(sys.argv[1:] if argv is None else argv)
+    env.lang = scan_lang(argv, env.environ)  # for a message before the options are read
     state = State(env)
     from typer._click import exceptions as click_exc
 
-    command = typer.main.get_command(app)
-    try:
-        rv = command.main(args=argv, prog_name="sexting-protocol", standalone_mode=False, obj=state)
-        return rv if isinstance(rv, int) else 0
-    except UserError as e:
-        env.err(e.message)
-        return e.exit_code
-    except (KeyboardInterrupt, typer.Abort):
-        env.err(_text(env, "interrupted"))
-        return 130
-    except click_exc.ClickException as e:
-        env.err(f"{e.format_message()}\n{_text(env, 'see_help')}")
-        return e.exit_code
-    except BrokenPipeError:
-        return 0
-    except Exception as e:  # a bug: say so in one line; SEXTING_PROTOCOL_DEBUG=1 shows the traceback
-        if env.environ.get("SEXTING_PROTOCOL_DEBUG"):
-            raise
-        env.err(_text(env, "internal_error", error=f"{type(e).__name__}: {e}"))
-        return 1
+    with INTERRUPTS.installed(final=entry):
+        try:
+            rv = command(env).main(args=argv, prog_name="sexting-protocol", standalone_mode=False, obj=state)
+            rv = rv if isinstance(rv, int) else 0
+            if INTERRUPTS.pending and rv != 130:  # between the last prompt and the end
+                raise Interrupted
+            return rv
+        except UserError as e:
+            env.err(e.message)
+            return e.exit_code
+        except (KeyboardInterrupt, Interrupted, typer.Abort):
+            written = ", ".join(state.written)
+            env.err(_text(env, "interrupted_saved", paths=written) if written else _text(env, "interrupted"))
+            return 130
+        except click_exc.NoArgsIsHelpError as e:  # the help itself
+            env.err(e.format_message())
+            return e.exit_code
+        except click_exc.ClickException as e:
+            env.err(f"{click_error(e, env.lang, env.environ)}\n{_text(env, 'see_help')}")
+            return e.exit_code
+        except BrokenPipeError:
+            return 0
+        except Exception as e:  # a bug: say so in one line; SEXTING_PROTOCOL_DEBUG=1 shows the traceback
+            if env.environ.get("SEXTING_PROTOCOL_DEBUG"):
+                raise
+            env.err(_text(env, "internal_error", error=f"{type(e).__name__}: {e}"))
+            return 1
 
 
 def _text(env: Env, key: str, **values: Any) -> str:

@@ -11,10 +11,15 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import os
+import shutil
+import signal
+import subprocess
 import sys
+import threading
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Optional
+from typing import IO, Callable, Iterator, Optional
 
 from .render import clean
 
@@ -83,6 +88,7 @@ class Env:
     lang: str = "nl"
     today: dt.date = field(default_factory=dt.date.today)
     environ: dict = field(default_factory=lambda: dict(os.environ))
+    pager: bool = True  # a long look-up pages on a terminal (--no-pager: never)
 
     def __post_init__(self) -> None:
         if self.stdin_isatty is None:
@@ -120,9 +126,107 @@ class Env:
         except (AttributeError, ValueError, OSError):
             return 80
 
+    @property
+    def lines(self) -> int:
+        """The terminal's height (LINES first)."""
+        try:
+            return max(5, int(self.environ.get("LINES", "")))
+        except ValueError:
+            pass
+        try:
+            return os.get_terminal_size(self.stdout.fileno()).lines
+        except (AttributeError, ValueError, OSError):
+            return 24
+
+    def page(self, text: str) -> bool:
+        """Show text through the pager (PAGER, else less or more) when it is longer than the
+        terminal; False when it was not paged (no terminal, --no-pager, short text, no pager)."""
+        if not (self.pager and self.interactive) or text.count("\n") < self.lines - 1:
+            return False
+        try:
+            self.stdout.fileno()
+        except (AttributeError, ValueError, OSError):
+            return False  # not a real stream
+        command = self.environ.get("PAGER") or ("less" if shutil.which("less") else "more")
+        environ = {**self.environ, "LESS": self.environ.get("LESS", "FRX")}  # as git: colours, quit if it fits
+        encoding = getattr(self.stdout, "encoding", None) or "utf-8"
+        self.stdout.flush()
+        try:
+            proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=environ)
+        except OSError:
+            return False
+        try:
+            proc.stdin.write(fit(text, encoding).encode(encoding))
+            proc.stdin.close()
+        except OSError:  # the reader quit early
+            pass
+        while True:  # Ctrl-C belongs to the pager while it runs (less: stop searching)
+            try:
+                proc.wait()
+                INTERRUPTS.pending = False
+                return True
+            except (KeyboardInterrupt, Interrupted):
+                continue
+
     def out(self, text: str = "") -> None:
         self.stdout.write(clean(text if text.endswith("\n") else text + "\n"))
 
     def err(self, text: str) -> None:
         self.stderr.write(clean(text if text.endswith("\n") else text + "\n"))
         self.stderr.flush()
+
+
+# --- interrupts ------------------------------------------------------------------------------
+
+
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT), SIGTERM or SIGHUP outside a prompt: the tool ends with exit status 130."""
+
+
+class Interrupts:
+    """Ctrl-C, SIGTERM and SIGHUP end the tool alike, and none is lost.
+
+    At a prompt the signal ends the prompt the way the Ctrl-C key does (prompt_toolkit restores
+    the terminal); between two prompts it waits for the next prompt or the end, so that a file
+    being written is written and named; anywhere else it raises `Interrupted` at once."""
+
+    SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+    def __init__(self) -> None:
+        self.pending = False
+        self.between_prompts = False
+        self.stop_prompt: Optional[Callable[[], None]] = None
+
+    def handle(self, signum, frame) -> None:
+        self.pending = True
+        if self.stop_prompt is not None:
+            self.stop_prompt()
+        elif not self.between_prompts:
+            raise Interrupted
+
+    def check(self) -> None:
+        """At a prompt: an interrupt that came meanwhile ends the session now."""
+        if self.pending:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def installed(self, final: bool = False) -> Iterator["Interrupts"]:
+        """The handlers while the tool runs (in the main thread only; signals go nowhere else).
+        `final`: the process ends afterwards, so a late signal is ignored rather than dying
+        with a traceback after the work is done."""
+        self.__init__()
+        if threading.current_thread() is not threading.main_thread():
+            yield self
+            return
+        old = {s: signal.getsignal(s) for s in self.SIGNALS}
+        for s in self.SIGNALS:
+            signal.signal(s, self.handle)
+        try:
+            yield self
+        finally:
+            for s, handler in old.items():
+                signal.signal(s, signal.SIG_IGN if final else handler)
+            self.stop_prompt = None
+
+
+INTERRUPTS = Interrupts()

@@ -1,7 +1,8 @@
 """The asker: every question the tool puts to a person goes through here (questionary).
 
-This is the only interactive code. `unsafe_ask` is used throughout: questionary's `ask` swallows
-Ctrl-C and returns None, and the tool must end with exit status 130 and write nothing.
+This is the only interactive code. questionary's `ask` swallows Ctrl-C and returns None; here
+every interrupt ends the session with exit status 130 (`_ask`). Texts are cleaned of control
+characters before prompt_toolkit shows them.
 Tests pass prompt_toolkit's pipe input and a dummy output.
 """
 
@@ -13,6 +14,9 @@ from typing import Any, Callable, Optional, Sequence
 
 import questionary
 from questionary import Choice
+
+from .env import INTERRUPTS
+from .render import clean
 
 BACK = "__back__"
 
@@ -27,7 +31,7 @@ class Asker:
         """One of the options, with arrow keys and Enter; BACK when the person goes back.
         (A value may not be None: questionary then returns the label.) `key` names the screen
         (the conversation's screen id), for scripted askers in tests."""
-        choices = [Choice(label, value=value) for value, label in options]
+        choices = [Choice(clean(label), value=value) for value, label in options]
         if back:
             choices.append(Choice(self.t("ask_back"), value=BACK))
         default_choice = next((c for c in choices if c.value == default), None)
@@ -39,7 +43,7 @@ class Asker:
     def checkbox(self, message: str, options: Sequence[tuple[Any, str]], instruction: str,
                  checked: Sequence[Any] = (), help: Optional[str] = None) -> list[Any]:
         """Any number of the options (none too): arrow keys, space to tick, Enter when done."""
-        choices = [Choice(label, value=value, checked=value in checked) for value, label in options]
+        choices = [Choice(clean(label), value=value, checked=value in checked) for value, label in options]
         return _ask(questionary.checkbox(
             _with_help(message, help), choices=choices, instruction=instruction, qmark="?",
             show_description=False, **self.io,
@@ -77,27 +81,34 @@ class Asker:
 
 
 def _ask(question: questionary.Question) -> Any:
-    """Ask; Ctrl-C as a key and SIGINT as a signal both raise KeyboardInterrupt.
-
-    prompt_toolkit turns SIGINT into its `<sigint>` key, which questionary leaves unbound."""
-    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
-    from prompt_toolkit.keys import Keys
-
-    extra = KeyBindings()
-
-    @extra.add(Keys.SIGINT, eager=True)
-    def _interrupt(event) -> None:
-        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
-
+    """Ask; Ctrl-C as a key, and SIGINT, SIGTERM or SIGHUP as a signal, all raise
+    KeyboardInterrupt, also when the signal comes just before or after the prompt."""
     app = question.application
-    app.key_bindings = merge_key_bindings([app.key_bindings, extra]) if app.key_bindings else extra
-    return question.unsafe_ask()
+
+    def abort() -> None:
+        if app.is_running and not app.is_done:
+            app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    def stop() -> None:  # from the signal handler: end the prompt in its own loop
+        if app.loop is not None:
+            app.loop.call_soon_threadsafe(abort)
+
+    INTERRUPTS.check()
+    INTERRUPTS.stop_prompt = stop
+    try:
+        answer = app.run(handle_sigint=False, pre_run=lambda: INTERRUPTS.pending and abort())
+    finally:
+        INTERRUPTS.stop_prompt = None
+        INTERRUPTS.between_prompts = True
+    INTERRUPTS.check()
+    return answer
 
 
 def _with_help(message: str, help: Optional[str]) -> str:
     """The question and its short help text, wrapped to the terminal (prompt_toolkit cuts
     a long line of a message off at the edge)."""
     width = max(40, shutil.get_terminal_size().columns - 4)
+    message, help = clean(message), help and clean(help)
     text = textwrap.fill(message, width, subsequent_indent="  ")
     if help:
         text += "\n" + textwrap.fill(f"({help})", width, initial_indent="  ", subsequent_indent="   ") + "\n "

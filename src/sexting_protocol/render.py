@@ -6,6 +6,7 @@ The views build blocks from the data; they never know which renderer shows them.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import textwrap
@@ -227,7 +228,7 @@ def html(blocks: list[Block], title: str, lang: str, intro: str = "", footer: st
 # --- rich ------------------------------------------------------------------------------------
 
 
-def show_rich(blocks: list[Block], stream) -> None:
+def show_rich(blocks: list[Block], stream, width: Optional[int] = None) -> None:
     """Colour on a terminal (the Env decided that). rich is imported here only: pipes never
     pay for it."""
     from rich.console import Console
@@ -238,7 +239,7 @@ def show_rich(blocks: list[Block], stream) -> None:
     def escape(text: str) -> str:
         return markup(clean(text))
 
-    console = Console(file=stream, highlight=False, force_terminal=True)
+    console = Console(file=stream, highlight=False, force_terminal=True, width=width)
     for b in blocks:
         if isinstance(b, Heading):
             style = b.style or ("bold underline" if b.level == 1 else "bold")
@@ -260,8 +261,14 @@ def show_rich(blocks: list[Block], stream) -> None:
             console.print(Panel(body, style=b.style))
 
 
-def show(blocks: list[Block], env) -> None:
+def show(blocks: list[Block], env, page: bool = False) -> None:
+    """Blocks on standard output: with colour on a terminal, else plain; with `page`, through
+    the pager when they are longer than the terminal."""
     if env.color:
-        show_rich(blocks, env.stdout)
+        buffer = io.StringIO()
+        show_rich(blocks, buffer, env.columns)
+        text, write = buffer.getvalue(), env.stdout.write  # cleaned already; the colours stay
     else:
-        env.out(plain(blocks, min(env.columns, WIDTH) if env.stdout_isatty else None))
+        text, write = plain(blocks, min(env.columns, WIDTH) if env.stdout_isatty else None), env.out
+    if not (page and env.page(text)):
+        write(text)
