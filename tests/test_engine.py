@@ -712,7 +712,6 @@ def check_asked(answers: dict, asked: list[str]) -> None:
 @example({})
 @example(CLEAR)
 @example({**CLEAR, "home_risk": "yes"})
-@example({**CLEAR, "age_depicted": 19, "age_other": 16})
 @example({**CLEAR, "age_depicted": 17, "age_other": 18, "adult_involved": "yes"})
 @example({**CLEAR, "other_person": "family_or_household"})
 @example({"immediate_danger": "no", "self_harm_concern": "no", "sexual_violence_recent": "yes",
@@ -730,6 +729,15 @@ def test_asked_and_refine_follow_the_contract(answers):
         assert engine_matters(lambda x: (frozenset(plan_ids(x)) - {i for i in plan_ids(x) if i.startswith(FIND)},
                                          frozenset(x.contacts)), {**answers}, q), \
             f"{q} is in refine, but no answer to it could change the plan or the contacts"
+
+
+@pytest.mark.parametrize("age_other", [0, 16, 17])
+def test_an_adult_in_the_images_still_asks_safety_first(age_other):
+    """"Safety first (asked before anything else, except that age_depicted and other_person may
+    follow adult_involved at once)": age_other, the question that settles whether an adult in the
+    images is in scope, is not among those exceptions."""
+    a = {**CLEAR, "age_depicted": 19, "age_other": age_other}
+    check_asked(a, ENGINE.decide(a, today=TODAY).asked)
 
 
 def test_a_fresh_session_asks_the_urgent_questions_first():
@@ -943,6 +951,30 @@ def test_contradictory_answers_warn_and_the_stricter_reading_counts():
 def test_followup_date():
     assert decide(CLEAR).followup == TODAY + dt.timedelta(days=PROTOCOL.triage.followup_days)
     assert decide(CLEAR, followup_days=21).followup == TODAY + dt.timedelta(days=21)
+
+
+ABUSE = [
+    {**CLEAR, "age_depicted": 14, "age_other": 23, "adult_involved": "yes", "other_person": "adult_outside"},
+    {**CLEAR, "extortion": "yes"}, {**CLEAR, "voluntary": "reward"}, {**CLEAR, "made_by": "other_secretly"},
+    {**CLEAR, "violent_content": "yes", "shared_further": "group"}, {**CLEAR, "other_person": "staff_or_volunteer"},
+    {**CLEAR, "age_depicted": 19, "age_other": 15},
+]
+
+
+@pytest.mark.parametrize("answers", ABUSE, ids=lambda a: ",".join(f"{k}={v}" for k, v in a.items() if CLEAR[k] != v))
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_where_an_abuse_sign_holds_the_plan_never_speaks_of_wanting_or_experimenting(answers, lang):
+    """"Where an abuse sign holds, the plan speaks of the young person as someone harmed, never of
+    'someone who wanted it', and says nothing about experimenting being fine" (issue 8)."""
+    assert abuse_sign(full(answers))
+    advice = {x.id: x for x in [*PROTOCOL.dos, *PROTOCOL.donts]}
+    words = {"nl": ("experiment", "die dat wilde"), "en": ("experiment", "who wanted")}[lang]
+    for s in DecisionView(BUNDLE, lang, ENGINE).as_json(decide(answers))["plan"]:
+        for i in s["items"]:
+            texts = [i["text"], *(getattr(t, lang) for x in i.get("advice", []) for t in (advice[x].title,
+                                                                                          advice[x].text))]
+            said = [w for w in words for t in texts if w in t.lower()]
+            assert not said, f"{i['id']} says {said}: {texts}"
 
 
 # =================================================================================================
