@@ -19,7 +19,7 @@ import functools
 
 import msgspec
 import pytest
-from hypothesis import HealthCheck, assume, example, given, note, settings
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
 from conftest import CLEAR, CRITERIA, EXAMPLES, FLAGS, JSON_KEYS, TODAY, expect_misses, load_cases, load_examples, \
