@@ -1,51 +1,70 @@
-"""The triage engine against the contract (../shared/spec/triage-contract.md).
+"""The triage engine against the contract, version 2 (../shared/spec/triage-contract.md).
 
 - every worked example of ../shared/scenarios/examples.yaml and every case of data/cases.yaml, run
   like ../shared/tools/check-scenarios runs them (the command, --answers, --json, given back);
-- the contract's rules, written out once more here as an independent reference (`contract_*`),
-  compared with the engine over hypothesis-generated answers;
-- the properties the issue names: never a crash, always a flag, riskier never lowers, doubt never
-  gives green, every decision has a route, a contact and a plan item for each step, `asked`;
-- the fixed plan items, the confirmation limits, and a changed YAML that changes the behaviour.
+- the contract's rules written out once more here, from the contract alone, as an independent
+  reference (`contract_*`): criteria, flag, urgent, priority, lowest flag allowed, routes and their
+  order, first actions, contacts, the plan items the contract fixes by id (present exactly when
+  their condition holds), the find-out rule, `asked` and `refine`; compared with the engine over
+  hypothesis-generated answers, with @example cases for the tricky spots;
+- the confirmation limits, the --json object, and a changed protocol that changes the behaviour.
+The monotonicity search (a riskier answer never lowers ...) is in test_monotonic.py.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
-import json
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
-from conftest import CLEAR, CRITERIA, EXAMPLES, FLAGS, JSON_KEYS, TODAY, alter, expect_misses, load_cases, \
-    load_examples, run_cli, write_file
+from conftest import CLEAR, CRITERIA, EXAMPLES, FLAGS, JSON_KEYS, TODAY, expect_misses, load_cases, load_examples, \
+    run_cli, write_file
 from sexting_protocol import data
-from sexting_protocol.answers import confirm_problem
+from sexting_protocol.answers import normalise
 from sexting_protocol.engine import Confirmation, Engine
+from sexting_protocol.model import Protocol
+from sexting_protocol.views import DecisionView
 
-BUNDLE = data.load()
+BUNDLE = data.load(layers=False)
 PROTOCOL = BUNDLE.protocol
-ENGINE = Engine(PROTOCOL, "nl")
-ENGINE_EN = Engine(PROTOCOL, "en")
+ENGINE = Engine(PROTOCOL)
 QUESTIONS = {q.id: q for q in PROTOCOL.questions}
 ROUTE_CONTACTS = {r.id: set(r.contacts) for r in PROTOCOL.triage.routes}
 U = "unknown"
 
 SAFETY6 = ["immediate_danger", "self_harm_concern", "sexual_violence_recent", "adult_involved", "extortion",
            "violent_content"]
-SAFE8 = SAFETY6 + ["age_depicted", "other_person"]
+URGENT3 = SAFETY6[:3]
 DOUBT7 = ["immediate_danger", "self_harm_concern", "sexual_violence_recent", "adult_involved", "extortion",
           "voluntary", "shared_further"]
-URGENT3 = ["immediate_danger", "self_harm_concern", "sexual_violence_recent"]
 SPREAD = ("few", "group", "public_online")
+INSIDE = ("staff_or_volunteer", "family_or_household")
+PRIORITIES = ["routine", "days", "today", "now"]
+# Routes, in the contract's order of urgency; the first six may be first actions.
+ROUTE_ORDER = ["emergency", "crisis_care", "acute_care", "board_duty", "police", "report_veilig_thuis", "consult",
+               "inform_parents", "zvh", "self_help"]
+FIRST6 = ROUTE_ORDER[:6]
 INTERNAL = {"ib_er", "smw", "zat", "vertrouwenspersoon", "zorgcoordinator"}
-# The contract's risk order of each choice question (safest first); ages and other_person have none.
-RISK = {
+# The Routes table's "contacts (at least)".
+CONTRACT_ROUTE_CONTACTS = {
+    "consult": {"zat", "ib_er", "zorgcoordinator", "smw", "veilig_thuis"}, "police": {"politie"}, "zvh": {"zvh"},
+    "report_veilig_thuis": {"veilig_thuis"}, "board_duty": {"vertrouwensinspecteur"},
+    "emergency": {"emergency_112"}, "crisis_care": {"zelfmoordpreventie_113"},
+    "acute_care": {"centrum_seksueel_geweld"}, "inform_parents": set(), "self_help": set(),
+}
+# The question table's options. Choice questions list them safest first; a yes/no question is
+# listed "yes, no" there, but for each of them `yes` is the risk, so its risk order is no, yes.
+# Ages and other_person have no risk order.
+OPTIONS = {
     **{q: ["no", "yes"] for q in ("immediate_danger", "self_harm_concern", "sexual_violence_recent", "adult_involved",
                                   "extortion", "violent_content", "online_only_contact", "spread_to_hurt",
                                   "still_spreading", "repeated", "home_risk")},
+    "other_person": ["peer", "adult_outside", "family_or_household", "staff_or_volunteer"],
     "made_by": ["self", "other_with_consent", "other_secretly"],
     "voluntary": ["yes", "light_pressure", "pressure", "reward", "coercion"],
     "recipient_wanted": ["yes", "unclear", "no", "no_repeated"],
@@ -54,7 +73,23 @@ RISK = {
     "context_ok": ["yes", "somewhat", "no"],
     "impact": ["none", "mild", "serious", "severe"],
 }
-FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+AGES = ("age_depicted", "age_other")
+# "ordering each question's options by risk, with `unknown` just above the safest option"
+RISK = {q: [o[0], U, *o[1:]] for q, o in OPTIONS.items() if q != "other_person"}
+# The plan items the contract fixes by id (the find-out items aside), and the step of those whose
+# step it names.
+FIXED = ["never_view_images", "listen_and_record", "stop_spreading", "police_before_confronting",
+         "ask_images_removed_or_kept", "talk_separately", "no_sanction_for_sender", "not_to_blame",
+         "dont_contact_suspect", "extortion_advice", "consequences_for_spreader", "care_for_young_person",
+         "protect_from_suspect", "parents_safety_check", "parents_unsafe", "parents_16_or_younger", "parents_17",
+         "board_now", "aangifte_decision", "referral_under_13", "safe_climate", "afwegingskader_1",
+         "afwegingskader_2", "followup"]
+FIXED_STEP = {"never_view_images": 1, "listen_and_record": 1, "talk_separately": 3, "no_sanction_for_sender": 3,
+              "parents_safety_check": 3, "parents_unsafe": 3, "parents_16_or_younger": 3, "parents_17": 3,
+              "afwegingskader_1": 5, "afwegingskader_2": 5, "followup": 5}
+FIND = "find_out."
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def rank(flag: str) -> int:
@@ -65,77 +100,132 @@ def worst(*flags: str) -> str:
     return max(flags, key=rank)
 
 
+def is_age(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def values_of(qid: str) -> list:
+    """Every answer a question allows, unknown last."""
+    q = QUESTIONS[qid]
+    if q.type == "number":
+        return [*range(q.min, q.max + 1), U]
+    return [*OPTIONS[qid], U]
+
+
+def full(a: dict) -> dict:
+    return {q: a.get(q, U) for q in QUESTIONS}
+
+
 # =================================================================================================
 # The contract, written out independently of the engine
 # =================================================================================================
 
 
-def contract_assess(a: dict) -> dict:
-    """Criteria, proposed flag, urgency, lock and doubt as the contract's sections state them."""
+def out_of_scope(a: dict) -> bool:
+    """age_depicted 18 or over is out of scope, unless age_other is under 18."""
+    d, o = a.get("age_depicted", U), a.get("age_other", U)
+    return is_age(d) and d >= 18 and not (is_age(o) and o < 18)
+
+
+def near_age(a: dict) -> bool:
+    """"near-age peers: age_depicted 16 or 17 with age_other known, under 23 and at most 5 years more
+    (the line the Dutch police and prosecution draw for consensual sexting, facts.md section 3)".
+    That line is "more than five years apart" (facts.md), so a younger other person more than 5
+    years below is no near-age peer either: at most 5 years apart, either way."""
+    d, o = a.get("age_depicted", U), a.get("age_other", U)
+    return d in (16, 17) and is_age(o) and o < 23 and abs(o - d) <= 5
+
+
+def adult_contact(a: dict) -> bool:
+    g = lambda q: a.get(q, U)  # noqa: E731
+    d, o = g("age_depicted"), g("age_other")
+    adult = g("adult_involved") == "yes" or g("other_person") == "adult_outside" or (is_age(o) and o >= 18) or \
+        (is_age(d) and d >= 18 and is_age(o) and o < 18)
+    return adult and not near_age(a)
+
+
+def abuse_sign(a: dict) -> bool:
+    g = lambda q: a.get(q, U)  # noqa: E731
+    return adult_contact(a) or any(g(q) == "yes" for q in ("extortion", "violent_content", "sexual_violence_recent")) \
+        or g("voluntary") in ("coercion", "reward") or g("made_by") == "other_secretly" or g("other_person") in INSIDE
+
+
+def contract_criteria(a: dict) -> dict[str, str]:
     g = lambda q: a.get(q, U)  # noqa: E731
     d, o = g("age_depicted"), g("age_other")
     spread = g("shared_further") in SPREAD
-    crit: dict[str, str] = {}
 
-    def rate(name, ratings):
-        crit[name] = worst(*ratings) if ratings else U
+    def rate(mapping: dict, qid: str, *extra: str | None) -> str:
+        ratings = [r for r in (mapping.get(g(qid)), *extra) if r]
+        return worst(*ratings) if ratings else U
 
-    r = [{"yes": "green", "unclear": "yellow", "no": "red", "no_repeated": "black"}.get(g("recipient_wanted"))]
-    r += ["red"] if spread else []
-    r += ["black"] if g("spread_to_hurt") == "yes" and spread else []
-    r += ["black"] if g("made_by") == "other_secretly" else []
-    rate("consent", [x for x in r if x])
-
-    r = [{"yes": "green", "light_pressure": "yellow", "pressure": "red", "reward": "red",
-          "coercion": "black"}.get(g("voluntary"))]
-    r += ["black"] if g("extortion") == "yes" else []
-    rate("voluntariness", [x for x in r if x])
-
-    r = [{"none": "green", "slight": "yellow", "clear": "red", "large": "black"}.get(g("power_difference"))]
-    if isinstance(d, int) and isinstance(o, int):
+    ages = []
+    if is_age(d) and is_age(o):
         gap = abs(d - o)
-        r += ["yellow"] if gap >= 2 else []
-        r += ["red"] if gap >= 4 and min(d, o) < 16 else []
-        r += ["black"] if gap > 5 else []
-    adult = g("adult_involved") == "yes" or g("other_person") == "adult_outside" or (isinstance(o, int) and o >= 18)
-    adult_rule = adult and (d == U or (isinstance(d, int) and d < 16))
-    r += ["black"] if adult_rule else []
-    rate("equality", [x for x in r if x])
+        ages = ["yellow" if gap >= 2 else None, "red" if gap >= 4 and min(d, o) < 16 else None,
+                "black" if gap > 5 else None]
+    adult = g("adult_involved") == "yes" or g("other_person") == "adult_outside" or (is_age(o) and o >= 18)
+    adult_rule = (adult and (d == U or (is_age(d) and d < 16))) or \
+        (is_age(d) and d >= 18 and (o == U or (is_age(o) and o < 16)))
+    return {
+        "consent": rate({"yes": "green", "unclear": "yellow", "no": "red", "no_repeated": "black"}, "recipient_wanted",
+                        "red" if spread else None, "black" if spread and g("spread_to_hurt") == "yes" else None,
+                        "black" if g("made_by") == "other_secretly" else None),
+        "voluntariness": rate({"yes": "green", "light_pressure": "yellow", "pressure": "red", "reward": "red",
+                               "coercion": "black"}, "voluntary", "black" if g("extortion") == "yes" else None),
+        "equality": rate({"none": "green", "slight": "yellow", "clear": "red", "large": "black"}, "power_difference",
+                         *ages, "black" if adult_rule else None),
+        "age_appropriate": ("yellow" if d < 12 else "green") if is_age(d) else U,
+        "context": rate({"yes": "green", "somewhat": "yellow", "no": "red"}, "context_ok",
+                        "red" if g("shared_further") in ("group", "public_online") else None),
+        "self_respect": rate({"none": "green", "mild": "yellow", "serious": "red", "severe": "red"}, "impact"),
+    }
 
-    rate("age_appropriate", [("yellow" if d < 12 else "green")] if isinstance(d, int) else [])
 
-    r = [{"yes": "green", "somewhat": "yellow", "no": "red"}.get(g("context_ok"))]
-    r += ["red"] if g("shared_further") in ("group", "public_online") else []
-    rate("context", [x for x in r if x])
+def black_floor(a: dict) -> bool:
+    return any(a.get(q) == "yes" for q in ("extortion", "violent_content", "sexual_violence_recent")) or \
+        a.get("other_person") in INSIDE
 
-    rate("self_respect", [x for x in [{"none": "green", "mild": "yellow", "serious": "red",
-                                         "severe": "red"}.get(g("impact"))] if x])
 
-    rated = [v for v in crit.values() if v != U]
+def red_floor(a: dict) -> bool:
+    return a.get("online_only_contact") == "yes" or adult_contact(a)
+
+
+def doubt(a: dict) -> bool:
+    return any(a.get(q, U) == U for q in DOUBT7)
+
+
+def contract_flag(a: dict, criteria: dict) -> str:
+    rated = [v for v in criteria.values() if v != U]
     flag = worst(*rated) if rated else "green"
-    if g("repeated") == "yes":
+    if a.get("repeated") == "yes":
         flag = {"yellow": "red", "red": "black"}.get(flag, flag)
-    black_floor = any(g(q) == "yes" for q in ("extortion", "violent_content", "sexual_violence_recent")) or \
-        g("other_person") in ("family_or_household", "staff_or_volunteer")
-    red_floor = g("online_only_contact") == "yes"
-    if black_floor:
+    if black_floor(a):
         flag = "black"
-    if red_floor:
+    if red_floor(a):
         flag = worst(flag, "red")
-    if g("immediate_danger") == "yes" or g("self_harm_concern") == "yes":
+    if a.get("immediate_danger") == "yes" or a.get("self_harm_concern") == "yes":
         flag = worst(flag, "yellow")
-    doubt = any(g(q) == U for q in DOUBT7)
-    if U in crit.values() or doubt:
+    if U in criteria.values() or doubt(a):
         flag = worst(flag, "yellow")
-    return {"flag": flag, "criteria": crit, "urgent": any(g(q) == "yes" for q in URGENT3),
-            "lock": "red" if black_floor or red_floor or adult_rule else None, "doubt": doubt}
+    return flag
 
 
-def contract_routes(a: dict, flag: str, doubt: bool) -> set[str]:
+def contract_lowest(a: dict) -> str:
+    if black_floor(a) or red_floor(a) or a.get("voluntary") == "coercion":
+        return "red"
+    if a.get("shared_further") in SPREAD or a.get("made_by") == "other_secretly" or \
+            a.get("voluntary") in ("pressure", "reward") or a.get("recipient_wanted") == "no_repeated":
+        return "yellow"
+    return "green"
+
+
+def contract_routes(a: dict, flag: str) -> set[str]:
     g = lambda q: a.get(q, U)  # noqa: E731
     routes = set({"green": ["self_help"], "yellow": ["self_help", "consult", "inform_parents"],
                   "red": ["consult", "inform_parents"], "black": ["consult", "inform_parents", "police", "zvh"]}[flag])
-    if flag == "red" and (g("shared_further") in SPREAD or g("voluntary") == "reward" or g("online_only_contact") == "yes"):
+    if flag == "red" and (g("shared_further") in SPREAD or g("voluntary") == "reward" or
+                          g("online_only_contact") == "yes" or adult_contact(a)):
         routes.add("police")
     if g("immediate_danger") == "yes":
         routes.add("emergency")
@@ -145,39 +235,145 @@ def contract_routes(a: dict, flag: str, doubt: bool) -> set[str]:
         routes |= {"acute_care", "police"}
     if g("other_person") == "family_or_household" or (g("home_risk") == "yes" and flag != "green"):
         routes.add("report_veilig_thuis")
+    if g("home_risk") == "yes" or doubt(a):
+        routes.add("consult")
     if g("other_person") == "staff_or_volunteer":
         routes |= {"board_duty", "police"}
-    if doubt:
-        routes.add("consult")
-    if g("home_risk") in ("yes", U) or g("other_person") == "family_or_household":
+    if g("home_risk") == "yes" or g("other_person") == "family_or_household":
         routes.discard("inform_parents")
     if flag == "green":
-        routes -= {"police", "zvh", "report_veilig_thuis"}
+        routes -= {"police", "zvh"}
     return routes
 
 
-def contract_decision(a: dict, confirmed: str | None = None) -> dict:
-    p = contract_assess(a)
-    flag = confirmed or p["flag"]
-    routes = contract_routes(a, flag, p["doubt"])
-    if p["lock"] and rank(flag) < rank(p["flag"]) and "police" in contract_routes(a, p["flag"], p["doubt"]):
+def contract_priority(a: dict, flag: str) -> str:
+    g = lambda q: a.get(q, U)  # noqa: E731
+    if any(g(q) == "yes" for q in URGENT3):
+        return "now"
+    d = g("age_depicted")
+    if adult_contact(a) or any(g(q) == "yes" for q in ("extortion", "violent_content", "still_spreading",
+                                                       "online_only_contact", "home_risk")) \
+            or g("voluntary") in ("coercion", "reward") or g("made_by") == "other_secretly" \
+            or g("other_person") in INSIDE or (is_age(d) and d < 13) or any(g(q) == U for q in URGENT3):
+        return "today"
+    return "days" if flag != "green" else "routine"
+
+
+def contract_plan(a: dict, routes: set[str]) -> set[str]:
+    """The fixed plan items (find-out items aside) that the contract puts in this plan."""
+    g = lambda q: a.get(q, U)  # noqa: E731
+    spread = g("shared_further") in SPREAD
+    adult, abuse = adult_contact(a), abuse_sign(a)
+    inside = g("other_person") in INSIDE
+    police = "police" in routes
+    peers_spread = spread and g("other_person") in ("peer", U) and not adult
+    d = g("age_depicted")
+    when = {
+        "never_view_images": True,
+        "listen_and_record": True,
+        "stop_spreading": spread or g("still_spreading") == "yes",
+        "police_before_confronting": police and (adult or inside or g("made_by") == "other_secretly" or any(
+            g(q) == "yes" for q in ("extortion", "violent_content", "sexual_violence_recent"))),
+        "ask_images_removed_or_kept": police or spread,
+        "talk_separately": peers_spread,
+        "no_sanction_for_sender": g("made_by") == "self" and g("recipient_wanted") == "yes" and not abuse,
+        "not_to_blame": abuse or spread,
+        "dont_contact_suspect": adult or inside or g("extortion") == "yes" or g("sexual_violence_recent") == "yes",
+        "extortion_advice": g("extortion") == "yes",
+        "consequences_for_spreader": peers_spread,
+        "care_for_young_person": g("impact") in ("serious", "severe") or abuse or g("self_harm_concern") == "yes",
+        "protect_from_suspect": inside or g("sexual_violence_recent") == "yes" or g("violent_content") == "yes",
+        "parents_safety_check": "inform_parents" in routes and g("home_risk") == U,
+        "parents_unsafe": g("home_risk") == "yes" or g("other_person") == "family_or_household",
+        "parents_16_or_younger": "inform_parents" in routes and (d == U or (is_age(d) and d <= 16)),
+        "parents_17": "inform_parents" in routes and d == 17,
+        "board_now": "board_duty" in routes,
+        "aangifte_decision": police and g("other_person") != "staff_or_volunteer",
+        "referral_under_13": is_age(d) and d < 13,
+        "safe_climate": g("shared_further") in ("group", "public_online"),
+        "afwegingskader_1": True,
+        "afwegingskader_2": True,
+        "followup": True,
+    }
+    assert list(when) == FIXED
+    return {i for i, holds in when.items() if holds}
+
+
+def contract_core(a: dict, confirmed: str | None = None) -> dict:
+    """The decision without the find-out items: what the find-out, `asked` and `refine` rules weigh."""
+    criteria = contract_criteria(a)
+    flag = contract_flag(a, criteria)
+    lowest = contract_lowest(a)
+    conf = confirmed or flag
+    routes = contract_routes(a, conf)
+    # "a case whose lowest allowed flag is above green keeps `police` when the proposal had it"
+    if lowest != "green" and "police" in contract_routes(a, flag):
         routes.add("police")
+    priority = contract_priority(a, conf)
+    ordered = [r for r in ROUTE_ORDER if r in routes]
+    first = [r for r in FIRST6 if r in routes] if priority in ("now", "today") else []
+    first = first or [r for r in ("consult", "self_help") if r in routes][:1]
     contacts = set().union(*(ROUTE_CONTACTS[r] for r in routes))
     if a.get("shared_further") in SPREAD or a.get("extortion") == "yes" or a.get("online_only_contact") == "yes":
         contacts.add("helpwanted")
-    return {**p, "routes": routes, "contacts": contacts}
+    return {"criteria": criteria, "flag": flag, "confirmed": conf, "lowest": lowest,
+            "urgent": any(a.get(q) == "yes" for q in URGENT3), "priority": priority, "routes": ordered,
+            "first": first, "contacts": contacts, "plan": contract_plan(a, routes)}
 
 
-def signature(a: dict) -> tuple:
-    c = contract_decision(a)
-    return c["flag"], frozenset(c["routes"]), c["urgent"]
+def alternatives(a: dict, qid: str):
+    """`a` with each answer to qid (unknown aside), out-of-scope answers left out."""
+    for v in values_of(qid)[:-1]:
+        alt = {**a, qid: v}
+        if not out_of_scope(alt):
+            yield alt
 
 
-def values_of(qid: str) -> list:
-    q = QUESTIONS[qid]
-    if q.type == "number":
-        return list(range(q.min, q.max + 1)) + [U]
-    return [o.value for o in q.options] + [U]
+def matters(outcome, a: dict, qid: str) -> bool:
+    """Could some answer to qid change `outcome` compared with qid left unknown?"""
+    base = outcome({**a, qid: U})
+    return any(outcome(alt) != base for alt in alternatives(a, qid))
+
+
+def find_out_outcome(a: dict) -> tuple:
+    c = contract_core(a)
+    return c["flag"], tuple(c["routes"]), c["priority"], frozenset(c["contacts"]), frozenset(c["plan"])
+
+
+def contract_find_out(a: dict) -> set[str]:
+    """find_out.<q> for each unknown q of which some answer could change the flag, the routes, the
+    priority, the contacts or a plan item other than the find-out items (the others as they are)."""
+    a = full(a)
+    return {FIND + q for q, v in a.items() if v == U and matters(find_out_outcome, a, q)}
+
+
+def contract_decision(answers: dict, confirmed: str | None = None) -> dict:
+    a = full(answers)
+    c = contract_core(a, confirmed)
+    c["find_out"] = contract_find_out(a)
+    c["unknown"] = [q for q, v in a.items() if v == U]
+    return c
+
+
+def asked_signature(a: dict):
+    """What `asked` weighs: the flag, the routes, `urgent` and `priority` (or: out of scope)."""
+    if out_of_scope(a):
+        return "out of scope"
+    c = contract_core(a)
+    return c["flag"], tuple(c["routes"]), c["urgent"], c["priority"]
+
+
+def refine_outcome(a: dict):
+    """What `refine` weighs: the plan and the contacts, the proposal taken as the confirmed flag."""
+    c = contract_core(a)
+    return frozenset(c["plan"]), frozenset(c["contacts"])
+
+
+def contract_refine(answers: dict, asked: list[str]) -> list[str]:
+    """The open questions (not asked, not answered in the file) of which some answer could change
+    the plan or the contacts, the other open questions counted as unknown."""
+    a = full(answers)
+    return [q for q in QUESTIONS if q not in asked and q not in answers and matters(refine_outcome, a, q)]
 
 
 # =================================================================================================
@@ -189,9 +385,9 @@ MISSING = object()
 
 def value_strategy(qid: str):
     q = QUESTIONS[qid]
-    if q.type == "number":
-        return st.one_of(st.integers(q.min, q.max), st.just(U))
-    return st.sampled_from([o.value for o in q.options] + [U])
+    if q.type == "number":  # most often near the ages where the rules change
+        return st.one_of(st.integers(10, 24), st.integers(q.min, q.max), st.just(U))
+    return st.sampled_from(values_of(qid))
 
 
 random_answers = st.fixed_dictionaries(
@@ -199,26 +395,121 @@ random_answers = st.fixed_dictionaries(
 ).map(lambda d: {k: v for k, v in d.items() if v is not MISSING})
 near_clear = st.dictionaries(st.sampled_from(sorted(QUESTIONS)), st.none(), max_size=4).flatmap(
     lambda keys: st.fixed_dictionaries({k: value_strategy(k) for k in keys})).map(lambda d: {**CLEAR, **d})
-answers_st = st.one_of(random_answers, near_clear)
+answers_st = st.one_of(random_answers, near_clear).filter(lambda a: not out_of_scope(a))
 
 
-def decide(answers: dict, confirmed=None, engine=None, **kw):
+def decide(answers: dict, confirmed: Confirmation | None = None, **kw):
     """A decision without working out `asked` (the slow part), for tests that do not read it."""
-    return (engine or ENGINE).decide(answers, confirmed, today=TODAY, asked=[], **kw)
+    return ENGINE.decide(answers, confirmed, today=TODAY, **{"asked": [], **kw})
 
 
-def full(a: dict) -> dict:
-    return {q: a.get(q, U) for q in QUESTIONS}
+def plan_ids(d) -> list[str]:
+    return [i.id for s in d.plan for i in s.items]
+
+
+def engine_outcome(d) -> tuple:
+    """An engine decision as the find-out rule weighs it, the project's own plan items included."""
+    return d.flag, tuple(d.routes), d.priority, frozenset(d.contacts), frozenset(
+        i for i in plan_ids(d) if not i.startswith(FIND))
+
+
+def engine_matters(outcome, answers: dict, qid: str) -> bool:
+    base = outcome(decide({**answers, qid: U}))
+    return any(outcome(decide(alt)) != base for alt in alternatives(full(answers), qid))
+
+
+# Cases the brief and the issues name, each against the whole reference.
+NEAR_AGE = [{**CLEAR, "age_depicted": d, "age_other": o, "adult_involved": adult, "other_person": who}
+            for d, o in ((17, 18), (16, 21), (17, 22), (17, 23), (16, 22), (15, 18), (17, 12))
+            for adult, who in (("yes", "peer"), (U, "peer"), ("no", "adult_outside"))]
+TRICKY = [
+    *NEAR_AGE,
+    {**CLEAR, "age_depicted": 19, "age_other": 15},  # an adult's own image to a young person
+    {**CLEAR, "age_depicted": 18, "age_other": 17},
+    {**CLEAR, "age_depicted": 25, "age_other": 16, "other_person": "adult_outside"},
+    {**CLEAR, "home_risk": "yes"},  # green, and a signal at home
+    {**CLEAR, "home_risk": U},
+    {**CLEAR, "context_ok": "somewhat", "home_risk": U},
+    {**CLEAR, "context_ok": "somewhat", "home_risk": "yes"},
+    {**CLEAR, "other_person": "family_or_household", "home_risk": U},
+    {"immediate_danger": "no", "self_harm_concern": "no", "sexual_violence_recent": "no", "adult_involved": "yes",
+     "other_person": "staff_or_volunteer", "age_depicted": 16, "age_other": 34, "home_risk": "no"},
+    {"immediate_danger": "no", "self_harm_concern": "no", "sexual_violence_recent": "yes", "adult_involved": "no",
+     "extortion": "no", "violent_content": "yes", "made_by": "other_secretly", "shared_further": "group",
+     "other_person": "peer", "age_depicted": 15, "age_other": 16},  # a rape video
+    {**CLEAR, "shared_further": "group", "spread_to_hurt": "yes"},
+    {**CLEAR, "age_depicted": 12, "age_other": 12},
+    {**CLEAR, "age_depicted": 11, "age_other": 13, "immediate_danger": U},
+    {},
+]
+
+
+def check_decision(answers: dict, confirmed: str | None = None) -> None:
+    """The engine's decision against the reference, key by key (for the confirmed flag when given)."""
+    conf = Confirmation(confirmed, "reden", "IB-er") if confirmed else None
+    d = decide(answers, conf)
+    ref = contract_decision(answers, confirmed)
+    ids = plan_ids(d)
+    why = (f"\nengine:   {d.flag}/{d.confirmed.flag} {d.assessment.criteria} {d.priority} {d.routes} {d.first} "
+           f"{sorted(ids)}\ncontract: {ref['flag']}/{ref['confirmed']} {ref['criteria']} {ref['priority']} "
+           f"{ref['routes']} {ref['first']} {sorted(ref['plan'] | ref['find_out'])}")
+    assert d.assessment.criteria == ref["criteria"], why
+    assert d.flag == ref["flag"], why
+    assert d.confirmed.flag == ref["confirmed"], why
+    assert d.assessment.urgent is ref["urgent"], why
+    assert d.lowest == ref["lowest"], why
+    assert d.priority == ref["priority"], why
+    assert d.routes == ref["routes"], why
+    assert d.first == ref["first"], why
+    assert set(d.contacts) == ref["contacts"] and len(d.contacts) == len(set(d.contacts)), why
+    assert d.unknown == ref["unknown"], why
+    assert len(ids) == len(set(ids)), f"a plan item twice: {ids}"
+    assert set(ids) & set(FIXED) == ref["plan"], (
+        f"lacks {sorted(ref['plan'] - set(ids))}, must not hold {sorted(set(ids) & set(FIXED) - ref['plan'])}" + why)
+    assert [s.step for s in d.plan] == [1, 2, 3, 4, 5]
+    for s in d.plan:
+        for i in s.items:
+            if i.id in FIXED_STEP or i.id.startswith(FIND):
+                assert s.step == FIXED_STEP.get(i.id, 1), f"{i.id} in step {s.step}"
+    if confirmed is None:
+        found = {i for i in ids if i.startswith(FIND)}
+        assert ref["find_out"] <= found, f"no find-out item for {sorted(ref['find_out'] - found)}"
+        # a find-out item beyond the reference must be for a question of which some answer changes
+        # the project's own plan items
+        for item in sorted(found - ref["find_out"]):
+            qid = item[len(FIND):]
+            assert d.answers[qid] == U and engine_matters(engine_outcome, answers, qid), \
+                f"{item}: no answer to {qid} could change the decision"
 
 
 # =================================================================================================
 # Worked examples and the scenario library, through the command (as check-scenarios runs them)
 # =================================================================================================
 
+KEYS = JSON_KEYS + ["priority", "first", "lowest_flag_allowed", "refine"]
+
 
 def scenario_run(tmp_path, answers: dict, name: str = "answers.yaml"):
     path = write_file(tmp_path, name, answers)
     return run_cli("triage", "--answers", path, "--json")
+
+
+def scenario_misses(out: dict, e: dict) -> list[str]:
+    """What a --json object lacks against a scenario's `expect`, every key check-scenarios reads."""
+    misses = expect_misses(out, e)
+    for key in ("priority", "first", "lowest_flag_allowed"):
+        if key in e and out.get(key) != e[key]:
+            misses.append(f"{key} {out.get(key)!r}, want {e[key]!r}")
+    if "routes_order" in e:
+        seen = [r for r in out.get("routes") or [] if r in e["routes_order"]]
+        if seen != e["routes_order"]:
+            misses.append(f"routes {out.get('routes')}, want {e['routes_order']} in this order")
+    ids = {i["id"] for s in out.get("plan") or [] for i in s["items"]}
+    misses += [f"plan lacks {x}" for x in e.get("plan_include", []) if x not in ids]
+    misses += [f"plan must not hold {x}" for x in e.get("plan_exclude", []) if x in ids]
+    for key, field in (("refine_include", "refine"), ("asked_include", "asked")):
+        misses += [f"{field} lacks {x}" for x in e.get(key, []) if x not in (out.get(field) or [])]
+    return misses
 
 
 def check_scenario(tmp_path, s: dict) -> list[str]:
@@ -233,22 +524,27 @@ def check_scenario(tmp_path, s: dict) -> list[str]:
         return misses
     assert r.code == 0, r.err
     out = r.json()
-    misses = [f"lacks key {k}" for k in JSON_KEYS if k not in out]
+    misses = [f"lacks key {k}" for k in KEYS if k not in out]
     if set(out.get("criteria", {})) != set(CRITERIA):
         misses.append(f"criteria {sorted(out.get('criteria', {}))}")
-    misses += expect_misses(out, e)
+    misses += scenario_misses(out, e)
     back = scenario_run(tmp_path, out, "back.json")
     if back.code != 0:
         misses.append(f"its own --json output is refused: {back.err}")
     else:
         again = back.json()
-        if (again["flag"], again["confirmed_flag"], sorted(again["routes"])) != \
-                (out["flag"], out["confirmed_flag"], sorted(out["routes"])):
+        keys = ("flag", "confirmed_flag", "routes", "priority", "first", "contacts", "plan")
+        if [again[k] for k in keys] != [out[k] for k in keys]:
             misses.append("given back, its --json output leads to another decision")
     return misses
 
 
 EXAMPLE_LIST = load_examples()
+CASES = load_cases()
+
+
+def normalised(answers: dict) -> dict:
+    return {k: normalise(QUESTIONS[k], v) for k, v in answers.items() if k in QUESTIONS}
 
 
 @pytest.mark.skipif(not EXAMPLES.exists(), reason="../shared/scenarios/examples.yaml is not there")
@@ -257,7 +553,23 @@ def test_worked_example(tmp_path, scenario):
     assert check_scenario(tmp_path, scenario) == []
 
 
-CASES = load_cases()
+@pytest.mark.skipif(not EXAMPLES.exists(), reason="../shared/scenarios/examples.yaml is not there")
+@pytest.mark.parametrize("scenario", EXAMPLE_LIST, ids=[s["id"] for s in EXAMPLE_LIST])
+def test_worked_example_holds_for_the_reference(scenario):
+    """The examples hold for the reference too: it is a faithful reading of the contract."""
+    ref = contract_decision(normalised(scenario["answers"]))
+    out = {"flag": ref["flag"], "confirmed_flag": ref["confirmed"], "urgent": ref["urgent"],
+           "priority": ref["priority"], "first": ref["first"], "lowest_flag_allowed": ref["lowest"],
+           "routes": ref["routes"], "contacts": sorted(ref["contacts"]), "unknown": ref["unknown"],
+           "plan": [{"step": 0, "items": [{"id": i} for i in sorted(ref["plan"] | ref["find_out"])]}]}
+    e = {k: v for k, v in scenario["expect"].items() if k not in ("max_asked", "refine_include", "asked_include")}
+    assert scenario_misses(out, e) == []
+
+
+@pytest.mark.skipif(not EXAMPLES.exists(), reason="../shared/scenarios/examples.yaml is not there")
+@pytest.mark.parametrize("scenario", EXAMPLE_LIST, ids=[s["id"] for s in EXAMPLE_LIST])
+def test_worked_example_agrees_with_the_reference_key_by_key(scenario):
+    check_decision(normalised(scenario["answers"]))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
@@ -265,34 +577,20 @@ def test_scenario_library_case(tmp_path, case):
     assert check_scenario(tmp_path, case) == []
 
 
-@pytest.mark.skipif(not EXAMPLES.exists(), reason="../shared/scenarios/examples.yaml is not there")
-@pytest.mark.parametrize("scenario", EXAMPLE_LIST, ids=[s["id"] for s in EXAMPLE_LIST])
-def test_worked_example_agrees_with_the_contract_reference(scenario):
-    """The examples hold for the reference too: it is a faithful reading of the contract."""
-    from sexting_protocol.answers import normalise
-
-    a = {k: normalise(QUESTIONS[k], v) for k, v in scenario["answers"].items() if k in QUESTIONS}
-    ref = contract_decision(a)
-    out = {"flag": ref["flag"], "urgent": ref["urgent"], "routes": sorted(ref["routes"]),
-           "contacts": sorted(ref["contacts"]), "unknown": [q for q in QUESTIONS if a.get(q, U) == U]}
-    e = {k: v for k, v in scenario["expect"].items() if k != "max_asked"}
-    assert expect_misses(out, e) == []
+@pytest.mark.parametrize("case", [c for c in CASES if "exit" not in c["expect"]],
+                         ids=[c["id"] for c in CASES if "exit" not in c["expect"]])
+def test_scenario_library_case_agrees_with_the_reference(case):
+    a = normalised(case["answers"])
+    confirmed = case["answers"].get("confirmed_flag")
+    check_decision(a, confirmed)
 
 
 # --- the library itself ---------------------------------------------------------------------------
 
 
 @functools.lru_cache(maxsize=None)
-def library_decisions() -> dict:
-    from sexting_protocol.answers import normalise
-
-    out = {}
-    for c in CASES:
-        if "exit" in c["expect"]:
-            continue
-        a = {k: normalise(QUESTIONS[k], v) for k, v in c["answers"].items() if k in QUESTIONS}
-        out[c["id"]] = (a, ENGINE.decide(a, today=TODAY))
-    return out
+def library_answers() -> dict:
+    return {c["id"]: full(normalised(c["answers"])) for c in CASES if "exit" not in c["expect"]}
 
 
 def test_library_has_at_least_25_cases_with_stories_in_both_languages():
@@ -303,37 +601,28 @@ def test_library_has_at_least_25_cases_with_stories_in_both_languages():
         assert c["story"]["nl"].strip() and c["story"]["en"].strip(), c["id"]
 
 
-def test_library_covers_every_flag():
+def test_library_covers_every_flag_and_route():
     flags = {c["expect"].get("flag") for c in CASES} | {c["expect"].get("confirmed_flag") for c in CASES}
     assert set(FLAGS) <= flags
-
-
-def test_library_covers_every_route():
     expected = set().union(*(c["expect"].get("routes_include", []) for c in CASES))
-    assert {r.id for r in PROTOCOL.triage.routes} <= expected
+    assert set(ROUTE_ORDER) <= expected
 
 
-FLOOR_CONDITIONS = {
-    "extortion": lambda a: a.get("extortion") == "yes",
-    "violent_content": lambda a: a.get("violent_content") == "yes",
-    "sexual_violence_recent": lambda a: a.get("sexual_violence_recent") == "yes",
-    "family_or_household": lambda a: a.get("other_person") == "family_or_household",
-    "staff_or_volunteer": lambda a: a.get("other_person") == "staff_or_volunteer",
-    "online_only_contact": lambda a: a.get("online_only_contact") == "yes",
-    "immediate_danger": lambda a: a.get("immediate_danger") == "yes",
-    "self_harm_concern": lambda a: a.get("self_harm_concern") == "yes",
-    "safety_unknown": lambda a: any(a.get(q, U) == U for q in DOUBT7),
-    "criterion_unknown": lambda a: U in contract_assess(a)["criteria"].values(),
-    "repeated": lambda a: a.get("repeated") == "yes",
-    "adult_rule": lambda a: contract_assess(a)["criteria"]["equality"] == "black" and (
-        a.get("adult_involved") == "yes" or a.get("other_person") == "adult_outside"),
+LIBRARY_COVERS = {
+    "black floor": black_floor, "online_only_contact": lambda a: a["online_only_contact"] == "yes",
+    "adult contact": adult_contact, "near-age peers": lambda a: near_age(a) and a["age_other"] >= 18,
+    "urgent": lambda a: any(a[q] == "yes" for q in URGENT3), "doubt": doubt,
+    "criterion unknown": lambda a: U in contract_criteria(a).values(),
+    "repeated": lambda a: a["repeated"] == "yes", "home_risk yes": lambda a: a["home_risk"] == "yes",
+    "home_risk unknown": lambda a: a["home_risk"] == U, "lowest yellow": lambda a: contract_lowest(a) == "yellow",
+    "priority today": lambda a: contract_core(a)["priority"] == "today",
 }
 
 
-@pytest.mark.parametrize("floor", sorted(FLOOR_CONDITIONS))
-def test_library_covers_every_floor_and_the_unknown_rule(floor):
-    hits = [cid for cid, (a, _) in library_decisions().items() if FLOOR_CONDITIONS[floor](a)]
-    assert hits, f"no case in data/cases.yaml where {floor} applies"
+@pytest.mark.parametrize("rule", sorted(LIBRARY_COVERS))
+def test_library_covers_every_floor_and_the_unknown_rule(rule):
+    assert [cid for cid, a in library_answers().items() if LIBRARY_COVERS[rule](a)], \
+        f"no case in data/cases.yaml where {rule} applies"
 
 
 def test_library_covers_refusals():
@@ -346,157 +635,113 @@ def test_library_covers_refusals():
 
 
 @FAST
-@given(answers_st, st.sampled_from(["nl", "en"]), st.integers(1, 60))
-@example({}, "nl", 7)
-@example(CLEAR, "en", 7)
-def test_every_decision_agrees_with_the_contract_and_has_what_it_needs(answers, lang, days):
-    """One decision per example, checked for everything the contract and the issue ask of it."""
-    engine = ENGINE if lang == "nl" else ENGINE_EN
-    d = decide(answers, engine=engine, followup_days=days)
-    ref = contract_decision(full(answers))
-    note(f"engine: {d.flag} {d.assessment.criteria} {d.routes}")
-    note(f"contract: {ref['flag']} {ref['criteria']} {sorted(ref['routes'])}")
-
-    # the contract's rules
-    assert d.assessment.criteria == ref["criteria"]
-    assert d.flag == ref["flag"]
-    assert d.assessment.urgent is ref["urgent"]
-    assert set(d.routes) == ref["routes"]
-    assert set(d.contacts) == ref["contacts"]
-    assert len(d.routes) == len(set(d.routes)) and len(d.contacts) == len(set(d.contacts))
-    assert d.unknown == [q for q in QUESTIONS if answers.get(q, U) == U]
-    assert engine.limits(d.assessment) == (ref["lock"] or "green")
-
-    # never a crash, always a flag, a route, a contact and a plan item for each step
-    assert d.flag in FLAGS and d.confirmed.flag == d.flag
-    assert set(d.assessment.criteria) == set(CRITERIA)
-    assert set(d.assessment.criteria.values()) <= set(FLAGS) | {U}
-    assert d.routes, "no route"
-    assert d.contacts, "no contact"
-    assert [s["step"] for s in d.plan] == [1, 2, 3, 4, 5]
-    for step in d.plan:
-        assert step["items"], f"step {step['step']} has no plan item"
-        for item in step["items"]:
-            assert set(item) >= {"id", "text"} and item["text"].strip()
-            assert "{" not in item["text"], f"unfilled placeholder: {item['text']}"
-    ids = [i["id"] for s in d.plan for i in s["items"]]
-    assert len(ids) == len(set(ids))
-
-    # doubt never gives green
-    if U in d.assessment.criteria.values():
-        assert d.flag != "green"
-    if any(answers.get(q, U) == U for q in DOUBT7):
-        assert d.flag != "green"
-        assert "consult" in d.routes
-
-    # a green case never gets police, zvh or a melding
-    if d.confirmed.flag == "green":
-        assert not {"police", "zvh", "report_veilig_thuis"} & set(d.routes)
-
-    # the contract's fixed plan items
-    texts = plan_texts(d)
-    assert any_item(texts, *NEVER_VIEW[lang])
-    assert any_item(texts, *LISTEN[lang])
-    for words in AFWEGING[lang]:
-        assert any_item(plan_texts(d, 5), *words), words
-    when = (TODAY + dt.timedelta(days=days)).isoformat()
-    assert any_item(texts, when, *FOLLOWUP[lang])
-    step1 = plan_texts(d, 1)
-    for qid in d.unknown:
-        assert engine.text(QUESTIONS[qid].find_out) in step1, f"no find-out item for {qid}"
+@given(answers_st)
+@example({})
+@example(CLEAR)
+def test_every_decision_agrees_with_the_contract(answers):
+    check_decision(answers)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(answers_st, st.sampled_from(FLAGS))
-def test_routes_follow_the_confirmed_flag(answers, confirmed):
-    a = ENGINE.assess(answers, explain=False)
-    if rank(confirmed) < rank(ENGINE.limits(a)):
-        return  # refused by the limits (tested below)
-    d = decide(answers, Confirmation(confirmed, "reden", "IB-er"))
-    ref = contract_decision(full(answers), confirmed)
-    assert d.confirmed.flag == confirmed
-    assert d.flag == a.flag  # the proposal is kept
-    assert set(d.routes) == ref["routes"]
-    assert set(d.contacts) == ref["contacts"]
-
-
-# =================================================================================================
-# The issue's properties
-# =================================================================================================
+@pytest.mark.parametrize("answers", TRICKY, ids=lambda a: ",".join(f"{k}={v}" for k, v in a.items()
+                                                                   if CLEAR.get(k) != v) or "clear")
+def test_a_tricky_case_agrees_with_the_contract(answers):
+    check_decision(answers)
 
 
 @FAST
-@given(answers_st, st.sampled_from(sorted(RISK)), st.data())
-def test_a_riskier_option_never_lowers_the_flag(answers, qid, draw):
-    q = QUESTIONS[qid]
-    assert q.risk == RISK[qid], f"{qid}: the protocol's risk order differs from the contract's"
-    order = [RISK[qid][0], U, *RISK[qid][1:]]
-    i = draw.draw(st.integers(0, len(order) - 2))
-    j = draw.draw(st.integers(i + 1, len(order) - 1))
-    low = ENGINE.assess({**answers, qid: order[i]}, explain=False).flag
-    high = ENGINE.assess({**answers, qid: order[j]}, explain=False).flag
-    note(f"{qid}: {order[i]} → {low}, {order[j]} → {high}")
-    assert rank(low) <= rank(high)
+@given(answers_st, st.sampled_from(FLAGS))
+@example({**CLEAR, "shared_further": "group", "spread_to_hurt": "yes"}, "yellow")  # black, police kept
+@example({**CLEAR, "shared_further": "group", "spread_to_hurt": "yes"}, "red")
+@example({**CLEAR, "adult_involved": "yes", "age_depicted": 14, "age_other": 23}, "red")
+@example({**CLEAR, "recipient_wanted": "no"}, "green")  # lowest green: nothing kept
+@example({**CLEAR, "voluntary": "reward"}, "yellow")
+@example({**CLEAR, "context_ok": "somewhat", "home_risk": "yes"}, "green")
+def test_the_confirmed_flag_decides_and_the_limits_hold(answers, confirmed):
+    a = ENGINE.assess(answers)
+    ref = contract_decision(answers)
+    c = Confirmation(confirmed, "reden", "IB-er")
+    if rank(confirmed) < rank(ref["lowest"]):
+        assert ENGINE.confirm_problem(a, c), f"{confirmed} below the lowest allowed {ref['lowest']} was accepted"
+        with pytest.raises(ValueError):
+            decide(answers, c)
+        return
+    assert ENGINE.confirm_problem(a, c) is None
+    check_decision(answers, confirmed)
 
 
-@pytest.mark.parametrize("qid", ["other_person", "online_only_contact", "age_other", "made_by", "spread_to_hurt",
-                                 "still_spreading", "repeated", "home_risk"])
-def test_an_unknown_that_rates_nothing_does_not_stop_green(qid):
-    d = ENGINE.decide({**CLEAR, qid: U}, today=TODAY)
-    assert d.flag == "green"
-    assert qid in d.unknown
+def test_a_lowered_black_keeps_police():
+    """Issue 8: a minor's nude spread in the class chat, lowered: police advice stays."""
+    a = {**CLEAR, "shared_further": "group", "spread_to_hurt": "yes"}
+    assert decide(a).flag == "black" and decide(a).lowest == "yellow"
+    for low in ("red", "yellow"):
+        d = decide(a, Confirmation(low, "reden", "zorgcoördinator"))
+        assert "police" in d.routes and "ask_images_removed_or_kept" in plan_ids(d), low
+    with pytest.raises(ValueError):
+        decide(a, Confirmation("green", "reden", "zorgcoördinator"))
 
 
-# --- asked ---------------------------------------------------------------------------------------
+# --- asked and refine ----------------------------------------------------------------------------
 
 
-def known(answers: dict, qids) -> dict:
-    return {q: answers.get(q, U) for q in qids}
+def check_asked(answers: dict, asked: list[str]) -> None:
+    assert len(asked) == len(set(asked)) and set(asked) <= set(QUESTIONS), asked
+    assert "age_depicted" in asked, "the session always asks age_depicted"
+    # Safety first: the six safety questions before anything else, except age_depicted and
+    # other_person right after adult_involved.
+    rest = list(asked)
+    if "adult_involved" in rest:
+        i = rest.index("adult_involved") + 1
+        while i < len(rest) and rest[i] in ("age_depicted", "other_person"):
+            del rest[i]
+    for i, x in enumerate(rest):
+        late = [s for s in rest[i + 1:] if s in SAFETY6]
+        assert x in SAFETY6 or not late, f"{x} is asked before the safety question(s) {late}: {asked}"
+    # A question is skipped only when no answer to it, with the questions still open as unknown,
+    # could change the flag, the routes, urgent or priority.
+    known = {q: answers.get(q, U) for q in asked}
+    base = asked_signature(full(known))
+    for q in QUESTIONS:
+        if q not in asked:
+            for v in values_of(q):
+                assert asked_signature(full({**known, q: v})) == base, \
+                    f"{q} is not asked, but {q}={v} would change the decision (asked {asked})"
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@SLOW
 @given(answers_st)
-@example(CLEAR)
 @example({})
-def test_asked_safety_first_what_a_session_needs_and_no_more(answers):
-    asked = ENGINE.decide(answers, today=TODAY).asked
-    assert len(asked) == len(set(asked)), f"a question asked twice: {asked}"
-    assert set(asked) <= set(QUESTIONS)
-    # safety first: only age_depicted and other_person may come before extortion and violent_content
-    for i, x in enumerate(asked):
-        for later in asked[i + 1:]:
-            if later in SAFETY6 and x not in SAFETY6:
-                assert x in ("age_depicted", "other_person") and later in ("extortion", "violent_content"), \
-                    f"{x} is asked before the safety question {later}: {asked}"
-    # each question asked could, at its turn, still change the flag, the routes or `urgent`
-    for i, qid in enumerate(asked):
-        before = known(answers, asked[:i])
-        base = signature(before)
-        assert any(signature({**before, qid: v}) != base for v in values_of(qid)), \
-            f"{qid} was asked, but no answer to it could change the decision (after {asked[:i]})"
-    # after them, no question left could change it
-    after = known(answers, asked)
-    base = signature(after)
-    for qid in QUESTIONS:
-        if qid not in asked:
-            for v in values_of(qid):
-                assert signature({**after, qid: v}) == base, f"{qid}={v} would change the decision, not asked"
-
-
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(answers_st)
+@example(CLEAR)
+@example({**CLEAR, "home_risk": "yes"})
+@example({**CLEAR, "age_depicted": 17, "age_other": 18, "adult_involved": "yes"})
 @example({**CLEAR, "other_person": "family_or_household"})
 @example({"immediate_danger": "no", "self_harm_concern": "no", "sexual_violence_recent": "yes",
           "other_person": "family_or_household"})
-def test_a_case_settled_by_the_safety_questions_asks_at_most_8(answers):
-    s = known(answers, SAFE8)
-    base = signature(s)
-    settled = all(signature({**s, q: v}) == base for q in QUESTIONS if q not in SAFE8 for v in values_of(q))
-    if not settled:
-        return
-    asked = ENGINE.decide(answers, today=TODAY).asked
-    note(f"asked: {asked}")
-    assert 0 < len(asked) <= 8
+def test_asked_and_refine_follow_the_contract(answers):
+    d = ENGINE.decide(answers, today=TODAY)
+    note(f"asked {d.asked}, refine {d.refine}")
+    check_asked(answers, d.asked)
+    ref = contract_refine(answers, d.asked)
+    note(f"contract refine {ref}")
+    assert set(d.refine) <= set(QUESTIONS) - set(d.asked) - set(answers), "refine holds an asked or answered question"
+    assert set(ref) <= set(d.refine), f"refine lacks {sorted(set(ref) - set(d.refine))}"
+    assert d.refine == [q for q in QUESTIONS if q in d.refine], "refine is not in the order of the questions"
+    for q in set(d.refine) - set(ref):  # the project's own plan items may need more
+        assert engine_matters(lambda x: (frozenset(plan_ids(x)) - {i for i in plan_ids(x) if i.startswith(FIND)},
+                                         frozenset(x.contacts)), {**answers}, q), \
+            f"{q} is in refine, but no answer to it could change the plan or the contacts"
+
+
+@pytest.mark.parametrize("age_other", [0, 16, 17])
+def test_an_adult_in_the_images_still_asks_safety_first(age_other):
+    """"Safety first (asked before anything else, except that age_depicted and other_person may
+    follow adult_involved at once)": age_other, the question that settles whether an adult in the
+    images is in scope, is not among those exceptions."""
+    a = {**CLEAR, "age_depicted": 19, "age_other": age_other}
+    check_asked(a, ENGINE.decide(a, today=TODAY).asked)
+
+
+def test_a_fresh_session_asks_the_urgent_questions_first():
+    assert ENGINE.decide({}, today=TODAY).asked[:3] == URGENT3
 
 
 def test_the_adult_example_is_decided_in_at_most_8_questions():
@@ -504,13 +749,14 @@ def test_the_adult_example_is_decided_in_at_most_8_questions():
          "other_person": "adult_outside", "online_only_contact": "yes", "age_depicted": 14, "age_other": 23,
          "home_risk": "no"}
     d = ENGINE.decide(a, today=TODAY)
-    assert d.flag == "black"
-    assert 0 < len(d.asked) <= 8
-    assert d.asked[:3] == URGENT3
+    assert d.flag == "black" and 0 < len(d.asked) <= 8
 
 
-def test_a_fresh_session_asks_the_urgent_questions_first():
-    assert ENGINE.decide({}, today=TODAY).asked[:3] == URGENT3
+def test_impact_is_refined_whenever_it_can_add_care():
+    """Issue 8: after the confirmation the session asks how the young person is doing."""
+    d = ENGINE.decide({k: v for k, v in CLEAR.items() if k != "impact"}, today=TODAY,
+                      asked=[q for q in CLEAR if q != "impact"])
+    assert "impact" in d.refine
 
 
 # =================================================================================================
@@ -524,6 +770,7 @@ def test_a_fresh_session_asks_the_urgent_questions_first():
     ({"recipient_wanted": "no_repeated"}, "consent", "black"),
     ({"shared_further": "few"}, "consent", "red"),
     ({"shared_further": "few", "recipient_wanted": U}, "consent", "red"),  # "at least" with an unknown answer
+    ({"shared_further": U, "recipient_wanted": U}, "consent", U),
     ({"shared_further": "few", "spread_to_hurt": "yes"}, "consent", "black"),
     ({"shared_further": "no", "spread_to_hurt": "yes"}, "consent", "green"),  # not spread: no black
     ({"made_by": "other_secretly"}, "consent", "black"),
@@ -540,6 +787,9 @@ def test_a_fresh_session_asks_the_urgent_questions_first():
     ({"age_depicted": 16, "age_other": 20}, "equality", "yellow"),  # 4 apart, but the younger is 16
     ({"age_depicted": 11, "age_other": 17}, "equality", "black"),  # more than 5 apart
     ({"age_depicted": 15, "age_other": 19}, "equality", "black"),  # an adult and a child under 16
+    ({"age_depicted": 17, "age_other": 18}, "equality", "green"),
+    ({"age_depicted": 19, "age_other": 15}, "equality", "black"),  # an adult in the images, a child under 16
+    ({"age_depicted": 19, "age_other": 17}, "equality", "yellow"),
     ({"age_depicted": 16, "age_other": 17, "power_difference": U}, "equality", U),
     ({"adult_involved": "yes", "age_depicted": U, "age_other": U}, "equality", "black"),
     ({"other_person": "adult_outside", "age_depicted": 15, "age_other": U}, "equality", "black"),
@@ -558,52 +808,88 @@ def test_criterion_rule(change, criterion, rating):
     assert ENGINE.assess({**CLEAR, **change}).criteria[criterion] == rating
 
 
-@pytest.mark.parametrize("change,flag,urgent", [
-    ({}, "green", False),
-    ({"context_ok": "somewhat"}, "yellow", False),
-    ({"context_ok": "somewhat", "repeated": "yes"}, "red", False),
-    ({"recipient_wanted": "no", "repeated": "yes"}, "black", False),
-    ({"repeated": "yes"}, "green", False),
-    ({"extortion": "yes"}, "black", False),
-    ({"violent_content": "yes"}, "black", False),
-    ({"sexual_violence_recent": "yes"}, "black", True),
-    ({"other_person": "family_or_household"}, "black", False),
-    ({"other_person": "staff_or_volunteer"}, "black", False),
-    ({"online_only_contact": "yes"}, "red", False),
-    ({"immediate_danger": "yes"}, "yellow", True),
-    ({"self_harm_concern": "yes"}, "yellow", True),
-    ({"self_harm_concern": "yes", "impact": "severe"}, "red", True),
-    ({"immediate_danger": U}, "yellow", False),
-    ({"voluntary": U}, "yellow", False),
-    ({"shared_further": U}, "yellow", False),
-    ({"power_difference": U}, "yellow", False),
-    ({"impact": U}, "yellow", False),
+@pytest.mark.parametrize("change,flag,lowest", [
+    ({}, "green", "green"),
+    ({"context_ok": "somewhat"}, "yellow", "green"),
+    ({"context_ok": "somewhat", "repeated": "yes"}, "red", "green"),
+    ({"recipient_wanted": "no", "repeated": "yes"}, "black", "green"),
+    ({"repeated": "yes"}, "green", "green"),
+    ({"extortion": "yes"}, "black", "red"),
+    ({"violent_content": "yes"}, "black", "red"),
+    ({"sexual_violence_recent": "yes"}, "black", "red"),
+    ({"other_person": "family_or_household"}, "black", "red"),
+    ({"other_person": "staff_or_volunteer"}, "black", "red"),
+    ({"online_only_contact": "yes"}, "red", "red"),
+    ({"online_only_contact": "yes", "repeated": "yes"}, "red", "red"),  # the floor comes after the escalation
+    ({"immediate_danger": "yes"}, "yellow", "green"),
+    ({"self_harm_concern": "yes", "impact": "severe"}, "red", "green"),
+    ({"voluntary": "coercion"}, "black", "red"),
+    ({"voluntary": "pressure"}, "red", "yellow"),
+    ({"made_by": "other_secretly"}, "black", "yellow"),
+    ({"recipient_wanted": "no_repeated"}, "black", "yellow"),
+    ({"shared_further": "few"}, "red", "yellow"),
+    # adult contact and the near-age peers
+    ({"age_depicted": 17, "age_other": 18}, "green", "green"),
+    ({"age_depicted": 17, "age_other": 18, "adult_involved": "yes"}, "green", "green"),
+    ({"age_depicted": 16, "age_other": 21}, "yellow", "green"),  # 5 years: the age gap's yellow
+    ({"age_depicted": 16, "age_other": 22}, "black", "red"),  # 6 years more: adult contact, and more than 5 apart
+    ({"age_depicted": 17, "age_other": 22, "other_person": "adult_outside"}, "yellow", "green"),
+    ({"age_depicted": 17, "age_other": 23}, "black", "red"),  # 23: adult contact; 6 apart: black
+    ({"age_depicted": 17, "age_other": U, "adult_involved": "yes"}, "red", "red"),  # age_other not known
+    ({"age_depicted": 15, "age_other": 18}, "black", "red"),
+    ({"age_depicted": 18, "age_other": 17}, "red", "red"),  # an adult's own image to a 17-year-old
+    ({"age_depicted": 19, "age_other": 15}, "black", "red"),
+    ({"immediate_danger": U}, "yellow", "green"),
+    ({"voluntary": U}, "yellow", "green"),
+    ({"impact": U}, "yellow", "green"),
+    *[({q: U}, "green", "green") for q in ("other_person", "online_only_contact", "age_other", "made_by",
+                                           "spread_to_hurt", "still_spreading", "repeated", "home_risk")],
 ])
-def test_proposed_flag(change, flag, urgent):
+def test_proposed_flag_and_lowest_allowed(change, flag, lowest):
     a = ENGINE.assess({**CLEAR, **change})
-    assert (a.flag, a.urgent) == (flag, urgent)
+    assert (a.flag, a.lowest) == (flag, lowest)
 
 
-@pytest.mark.parametrize("change,exactly", [
-    ({}, {"self_help"}),
-    ({"context_ok": "somewhat"}, {"self_help", "consult", "inform_parents"}),
-    ({"recipient_wanted": "no"}, {"consult", "inform_parents"}),
-    ({"shared_further": "few"}, {"consult", "inform_parents", "police"}),
-    ({"voluntary": "reward"}, {"consult", "inform_parents", "police"}),
-    ({"online_only_contact": "yes"}, {"consult", "inform_parents", "police"}),
-    ({"recipient_wanted": "no_repeated"}, {"consult", "inform_parents", "police", "zvh"}),
-    ({"immediate_danger": "yes"}, {"self_help", "consult", "inform_parents", "emergency"}),
-    ({"self_harm_concern": "yes"}, {"self_help", "consult", "inform_parents", "crisis_care"}),
-    ({"sexual_violence_recent": "yes"}, {"consult", "inform_parents", "police", "zvh", "acute_care"}),
-    ({"other_person": "family_or_household"}, {"consult", "police", "zvh", "report_veilig_thuis"}),
-    ({"other_person": "staff_or_volunteer"}, {"consult", "inform_parents", "police", "zvh", "board_duty"}),
-    ({"context_ok": "somewhat", "home_risk": "yes"}, {"self_help", "consult", "report_veilig_thuis"}),
-    ({"context_ok": "somewhat", "home_risk": U}, {"self_help", "consult"}),
-    ({"home_risk": "yes"}, {"self_help"}),  # green tells no parents: home_risk does not arise
-    ({"extortion": U}, {"self_help", "consult", "inform_parents"}),
+@pytest.mark.parametrize("change,routes", [
+    ({}, ["self_help"]),
+    ({"context_ok": "somewhat"}, ["consult", "inform_parents", "self_help"]),
+    ({"recipient_wanted": "no"}, ["consult", "inform_parents"]),
+    ({"shared_further": "few"}, ["police", "consult", "inform_parents"]),
+    ({"voluntary": "reward"}, ["police", "consult", "inform_parents"]),
+    ({"online_only_contact": "yes"}, ["police", "consult", "inform_parents"]),
+    ({"recipient_wanted": "no_repeated"}, ["police", "consult", "inform_parents", "zvh"]),
+    ({"immediate_danger": "yes"}, ["emergency", "consult", "inform_parents", "self_help"]),
+    ({"self_harm_concern": "yes"}, ["crisis_care", "consult", "inform_parents", "self_help"]),
+    ({"sexual_violence_recent": "yes"}, ["acute_care", "police", "consult", "inform_parents", "zvh"]),
+    ({"other_person": "family_or_household"}, ["police", "report_veilig_thuis", "consult", "zvh"]),
+    ({"other_person": "staff_or_volunteer"}, ["board_duty", "police", "consult", "inform_parents", "zvh"]),
+    ({"context_ok": "somewhat", "home_risk": "yes"}, ["report_veilig_thuis", "consult", "self_help"]),
+    ({"context_ok": "somewhat", "home_risk": U}, ["consult", "inform_parents", "self_help"]),
+    ({"home_risk": "yes"}, ["consult", "self_help"]),  # issue 8: a signal at home, also when green
+    ({"extortion": U}, ["consult", "inform_parents", "self_help"]),
+    ({"age_depicted": 17, "age_other": 23, "recipient_wanted": "no"}, ["police", "consult", "inform_parents", "zvh"]),
 ])
-def test_routes(change, exactly):
-    assert set(ENGINE.decide({**CLEAR, **change}, today=TODAY).routes) == exactly
+def test_routes_in_the_order_of_urgency(change, routes):
+    assert decide({**CLEAR, **change}).routes == routes
+
+
+@pytest.mark.parametrize("change,priority,first", [
+    ({}, "routine", ["self_help"]),
+    ({"context_ok": "somewhat"}, "days", ["consult"]),
+    ({"shared_further": "few"}, "days", ["consult"]),
+    ({"shared_further": "few", "still_spreading": "yes"}, "today", ["police"]),
+    ({"home_risk": "yes"}, "today", ["consult"]),
+    ({"age_depicted": 12, "age_other": 12}, "today", ["self_help"]),
+    ({"immediate_danger": U}, "today", ["consult"]),
+    ({"adult_involved": U}, "days", ["consult"]),
+    ({"made_by": "other_secretly"}, "today", ["police"]),
+    ({"self_harm_concern": "yes", "sexual_violence_recent": "yes"}, "now", ["crisis_care", "acute_care", "police"]),
+    ({"other_person": "staff_or_volunteer"}, "today", ["board_duty", "police"]),
+    ({"other_person": "family_or_household"}, "today", ["police", "report_veilig_thuis"]),
+])
+def test_priority_and_first_actions(change, priority, first):
+    d = decide({**CLEAR, **change})
+    assert (d.priority, d.first) == (priority, first)
 
 
 @pytest.mark.parametrize("change,helpwanted", [
@@ -611,275 +897,231 @@ def test_routes(change, exactly):
     ({"extortion": "yes"}, True), ({"online_only_contact": "yes"}, True), ({"still_spreading": "yes"}, False),
 ])
 def test_helpwanted_contact(change, helpwanted):
-    assert ("helpwanted" in ENGINE.decide({**CLEAR, **change}, today=TODAY).contacts) is helpwanted
+    assert ("helpwanted" in decide({**CLEAR, **change}).contacts) is helpwanted
 
 
-def test_contacts_are_the_union_of_the_routes_contacts():
-    d = ENGINE.decide({**CLEAR, "other_person": "staff_or_volunteer"}, today=TODAY)
-    assert {"zat", "ib_er", "zorgcoordinator", "smw", "veilig_thuis", "politie", "zvh",
-            "vertrouwensinspecteur"} <= set(d.contacts)
-    assert "we_can_young" not in d.contacts
+def test_routes_have_at_least_the_contracts_contacts():
+    assert set(ROUTE_CONTACTS) == set(ROUTE_ORDER)
+    assert [r.id for r in PROTOCOL.triage.routes] == ROUTE_ORDER
+    for route, minimum in CONTRACT_ROUTE_CONTACTS.items():
+        assert minimum <= ROUTE_CONTACTS[route], route
+    assert ROUTE_CONTACTS["self_help"] and ROUTE_CONTACTS["self_help"] <= INTERNAL | {"aandachtsfunctionaris"}
+    assert not any("helpwanted" in c or "we_can_young" in c for c in ROUTE_CONTACTS.values())
 
 
-def test_self_help_contacts_are_internal_roles():
-    d = ENGINE.decide(CLEAR, today=TODAY)
-    assert set(d.contacts) & INTERNAL
-    assert set(d.contacts) <= INTERNAL
+@pytest.mark.parametrize("answers,present,absent", [
+    ({"immediate_danger": "no", "self_harm_concern": "no", "sexual_violence_recent": "no", "adult_involved": "yes",
+      "other_person": "staff_or_volunteer", "age_depicted": 16, "age_other": 34, "home_risk": "no"},
+     ["board_now", "dont_contact_suspect", "protect_from_suspect", "police_before_confronting"],
+     ["aangifte_decision", "no_sanction_for_sender"]),
+    ({**CLEAR, "age_depicted": 14, "age_other": 23, "adult_involved": "yes", "other_person": "adult_outside"},
+     ["not_to_blame", "dont_contact_suspect", "care_for_young_person", "aangifte_decision"],
+     ["no_sanction_for_sender", "talk_separately", "consequences_for_spreader"]),
+    ({**CLEAR, "home_risk": "yes"}, ["parents_unsafe"], ["parents_safety_check", "parents_16_or_younger"]),
+    ({**CLEAR, "context_ok": "somewhat", "home_risk": U}, ["parents_safety_check", "parents_16_or_younger"],
+     ["parents_unsafe"]),
+    ({**CLEAR, "context_ok": "somewhat", "age_depicted": 17, "age_other": 17}, ["parents_17"],
+     ["parents_16_or_younger"]),
+    ({**CLEAR, "age_depicted": 12, "age_other": 12}, ["referral_under_13"], []),
+    ({**CLEAR, "shared_further": "few"}, ["stop_spreading", "talk_separately", "ask_images_removed_or_kept"],
+     ["safe_climate"]),
+    ({**CLEAR, "extortion": "yes"}, ["extortion_advice", "dont_contact_suspect"], ["protect_from_suspect"]),
+])
+def test_fixed_plan_items(answers, present, absent):
+    ids = plan_ids(decide(answers))
+    assert [i for i in present if i not in ids] == [] and [i for i in absent if i in ids] == []
+
+
+def test_a_rape_video_needs_no_finding_out_whether_it_was_wanted():
+    a = {"immediate_danger": "no", "self_harm_concern": "no", "sexual_violence_recent": "yes", "adult_involved": "no",
+         "extortion": "no", "violent_content": "yes", "made_by": "other_secretly", "voluntary": "coercion",
+         "shared_further": "group", "other_person": "peer", "age_depicted": 15, "age_other": 16}
+    ids = plan_ids(decide(a))
+    assert "find_out.recipient_wanted" not in ids
+    assert "find_out.recipient_wanted" not in contract_find_out(a)
 
 
 def test_contradictory_answers_warn_and_the_stricter_reading_counts():
-    d = ENGINE.decide({**CLEAR, "adult_involved": "no", "age_other": 30}, today=TODAY)
+    d = decide({**CLEAR, "adult_involved": "no", "age_other": 30})
     assert d.flag == "black"  # an adult with a 15-year-old
     assert any(r.kind == "warning" for r in d.reasons)
-    d = ENGINE.decide({**CLEAR, "shared_further": "no", "still_spreading": "yes"}, today=TODAY)
-    assert any(r.kind == "warning" for r in d.reasons)
-    assert not any(r.kind == "warning" for r in ENGINE.decide(CLEAR, today=TODAY).reasons)
+    assert not any(r.kind == "warning" for r in decide(CLEAR).reasons)
 
 
-def test_reasons_name_each_rule_that_set_a_rating_a_floor_or_a_route():
-    d = ENGINE.decide({**CLEAR, "recipient_wanted": "no", "online_only_contact": "yes"}, today=TODAY)
-    kinds = {(r.kind, r.id) for r in d.reasons}
-    assert ("criterion", "consent") in kinds
-    assert ("floor", "online_only_contact") in kinds
-    assert any(k == "route" for k, _ in kinds)
-    for r in d.reasons:
-        j = r.as_json()
-        assert set(j) >= {"question", "answer", "effect"}
-        assert j.get(r.kind) == r.id
+def test_followup_date():
+    assert decide(CLEAR).followup == TODAY + dt.timedelta(days=PROTOCOL.triage.followup_days)
+    assert decide(CLEAR, followup_days=21).followup == TODAY + dt.timedelta(days=21)
 
 
-# =================================================================================================
-# The plan
-# =================================================================================================
+ABUSE = [
+    {**CLEAR, "age_depicted": 14, "age_other": 23, "adult_involved": "yes", "other_person": "adult_outside"},
+    {**CLEAR, "extortion": "yes"}, {**CLEAR, "voluntary": "reward"}, {**CLEAR, "made_by": "other_secretly"},
+    {**CLEAR, "violent_content": "yes", "shared_further": "group"}, {**CLEAR, "other_person": "staff_or_volunteer"},
+    {**CLEAR, "age_depicted": 19, "age_other": 15},
+]
 
 
-def plan_texts(d, step: int | None = None) -> list[str]:
-    return [i["text"] for s in d.plan if step is None or s["step"] == step for i in s["items"]]
-
-
-def any_item(texts, *words) -> bool:
-    return any(all(w.lower() in t.lower() for w in words) for t in texts)
-
-
-FOLLOWUP = {"nl": ("hoe gaat het nu",), "en": ("how are things now",)}
-NEVER_VIEW = {"nl": ("bekijk", "beelden", "nooit"), "en": ("never view", "images")}
-LISTEN = {"nl": ("luister", "letterlijk"), "en": ("listen", "literally")}
-AFWEGING = {"nl": [("afwegingskader", "noodzakelijk"), ("afwegingskader", "mogelijk")],
-            "en": [("afwegingskader", "necessary"), ("afwegingskader", "possible")]}
-
-
-def test_followup_is_7_days_by_default():
-    d = ENGINE.decide(CLEAR, today=TODAY)
-    assert any_item(plan_texts(d), (TODAY + dt.timedelta(days=7)).isoformat())
-
-
-@pytest.mark.parametrize("spread", SPREAD)
-def test_plan_when_images_were_spread(spread):
-    d = ENGINE.decide({**CLEAR, "shared_further": spread}, today=TODAY)
-    assert any_item(plan_texts(d, 3), "apart", "verspreider")
-    assert any_item(plan_texts(d), "zedenpolitie", "verwijderd", "bewaard")
-
-
-def test_plan_when_images_were_not_spread():
-    d = ENGINE.decide(CLEAR, today=TODAY)
-    assert not any_item(plan_texts(d), "apart", "verspreider")
-
-
-@pytest.mark.parametrize("age,informatierecht", [(12, True), (16, True), (U, True), (17, False)])
-def test_plan_how_parents_are_told(age, informatierecht):
-    d = ENGINE.decide({**CLEAR, "context_ok": "somewhat", "age_depicted": age, "age_other": age}, today=TODAY)
-    assert "inform_parents" in d.routes
-    texts = plan_texts(d, 3)
-    assert any_item(texts, "informatierecht") is informatierecht
-    if age == 17:
-        assert any_item(texts, "17", "leerling")
-
-
-@pytest.mark.parametrize("change", [{"home_risk": "yes"}, {"home_risk": U}, {"other_person": "family_or_household"}])
-def test_plan_when_telling_parents_may_be_unsafe(change):
-    d = ENGINE.decide({**CLEAR, "context_ok": "somewhat", **change}, today=TODAY)
-    assert "inform_parents" not in d.routes
-    assert any_item(plan_texts(d), "Veilig Thuis", "ouders")
-
-
-@pytest.mark.parametrize("impact,care", [("serious", True), ("severe", True), ("mild", False), ("none", False)])
-def test_plan_care_when_the_impact_is_serious(impact, care):
-    d = ENGINE.decide({**CLEAR, "impact": impact}, today=TODAY)
-    assert any_item(plan_texts(d), "Kindertelefoon", "Slachtofferhulp") is care
-
-
-def test_plan_zvh_route_when_black():
-    d = ENGINE.decide({**CLEAR, "recipient_wanted": "no_repeated"}, today=TODAY)
-    assert "zvh" in d.routes
-    assert any_item(plan_texts(d), "Zorg- en Veiligheidshuis", "procesregisseur")
-
-
-def test_plan_contacts_have_phone_numbers_in_the_decision_screen(run, write):
-    path = write("a.yaml", {**CLEAR, "shared_further": "group"})
-    r = run("triage", "--answers", path)
-    assert r.code == 0
-    assert "0900-8844" in r.out  # the police, for the police route
-    assert "020-261 52 75" in r.out  # Helpwanted
-
-
-def test_plan_under_13_adds_a_referral_check():
-    """Contract, age_appropriate: "Under 13 the plan adds a referral check"."""
-    under = ENGINE.decide({**CLEAR, "age_depicted": 12, "age_other": 12}, today=TODAY)
-    over = ENGINE.decide({**CLEAR, "age_depicted": 13, "age_other": 13}, today=TODAY)
-    ids_under = {i["id"] for s in under.plan for i in s["items"]}
-    ids_over = {i["id"] for s in over.plan for i in s["items"]}
-    assert ids_under - ids_over, "a child under 13 gets no referral check in the plan"
-
-
-def test_plan_in_english():
-    d = ENGINE_EN.decide(CLEAR, today=TODAY)
-    assert [s["title"] for s in d.plan] == [s.title.en for s in PROTOCOL.steps]
+@pytest.mark.parametrize("answers", ABUSE, ids=lambda a: ",".join(f"{k}={v}" for k, v in a.items() if CLEAR[k] != v))
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_where_an_abuse_sign_holds_the_plan_never_speaks_of_wanting_or_experimenting(answers, lang):
+    """"Where an abuse sign holds, the plan speaks of the young person as someone harmed, never of
+    'someone who wanted it', and says nothing about experimenting being fine" (issue 8)."""
+    assert abuse_sign(full(answers))
+    advice = {x.id: x for x in [*PROTOCOL.dos, *PROTOCOL.donts]}
+    words = {"nl": ("experiment", "die dat wilde"), "en": ("experiment", "who wanted")}[lang]
+    for s in DecisionView(BUNDLE, lang, ENGINE).as_json(decide(answers))["plan"]:
+        for i in s["items"]:
+            texts = [i["text"], *(getattr(t, lang) for x in i.get("advice", []) for t in (advice[x].title,
+                                                                                          advice[x].text))]
+            said = [w for w in words for t in texts if w in t.lower()]
+            assert not said, f"{i['id']} says {said}: {texts}"
 
 
 # =================================================================================================
 # Confirmation limits
 # =================================================================================================
 
-LOCKED = [
+
+@pytest.mark.parametrize("change", [
     {"extortion": "yes"}, {"violent_content": "yes"}, {"sexual_violence_recent": "yes"},
     {"other_person": "family_or_household"}, {"other_person": "staff_or_volunteer"}, {"online_only_contact": "yes"},
-    {"adult_involved": "yes", "age_depicted": 15, "age_other": 19},
-    {"adult_involved": "yes", "age_depicted": U},
-]
-
-
-@pytest.mark.parametrize("change", LOCKED, ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()))
-def test_a_locked_case_cannot_be_confirmed_below_red(change):
+    {"adult_involved": "yes", "age_depicted": 15, "age_other": 19}, {"adult_involved": "yes", "age_depicted": U},
+    {"age_depicted": 18, "age_other": 17}, {"voluntary": "coercion"},
+], ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()))
+def test_a_case_with_a_red_or_black_floor_cannot_be_confirmed_below_red(change):
     a = ENGINE.assess({**CLEAR, **change})
-    assert ENGINE.limits(a) == "red"
+    assert a.lowest == "red"
     for low in ("green", "yellow"):
-        assert confirm_problem(ENGINE, a, Confirmation(low, "reden", "ZAT")), low
-    if a.flag == "black":
-        assert confirm_problem(ENGINE, a, Confirmation("red", "reden", "ZAT")) is None
-
-
-@pytest.mark.parametrize("change", LOCKED[:1] + LOCKED[6:7])
-def test_a_locked_case_keeps_its_police_route(change):
-    a = {**CLEAR, **change}
-    assert "police" in ENGINE.decide(a, today=TODAY).routes
-    d = ENGINE.decide(a, Confirmation("red", "reden", "ZAT"), today=TODAY)
-    assert "police" in d.routes
+        assert ENGINE.confirm_problem(a, Confirmation(low, "reden", "ZAT")), low
+    assert ENGINE.confirm_problem(a, Confirmation("red", "reden", "ZAT")) is None
 
 
 def test_lowering_red_or_black_needs_who_was_consulted():
     a = ENGINE.assess({**CLEAR, "recipient_wanted": "no"})
-    assert a.flag == "red" and ENGINE.limits(a) == "green"
-    assert confirm_problem(ENGINE, a, Confirmation("yellow", "reden", None))
-    assert confirm_problem(ENGINE, a, Confirmation("yellow", "reden", "  "))
-    assert confirm_problem(ENGINE, a, Confirmation("yellow", "reden", "zorgcoördinator")) is None
-    assert confirm_problem(ENGINE, a, Confirmation("green", "reden", "zorgcoördinator")) is None
+    assert (a.flag, a.lowest) == ("red", "green")
+    assert ENGINE.confirm_problem(a, Confirmation("yellow", "reden", None))
+    assert ENGINE.confirm_problem(a, Confirmation("yellow", "reden", "  "))
+    assert ENGINE.confirm_problem(a, Confirmation("yellow", "reden", "zorgcoördinator")) is None
+    assert ENGINE.confirm_problem(a, Confirmation("green", "reden", "zorgcoördinator")) is None
 
 
 def test_another_flag_needs_a_reason():
     a = ENGINE.assess({**CLEAR, "context_ok": "somewhat"})
-    assert confirm_problem(ENGINE, a, Confirmation("red", None, None))
-    assert confirm_problem(ENGINE, a, Confirmation("red", "ernstiger dan het lijkt", None)) is None
-    # raising a yellow needs no consultation; confirming the proposal needs nothing
-    assert confirm_problem(ENGINE, a, Confirmation("yellow")) is None
+    assert ENGINE.confirm_problem(a, Confirmation("red", None, None))
+    assert ENGINE.confirm_problem(a, Confirmation("red", "ernstiger dan het lijkt", None)) is None
+    assert ENGINE.confirm_problem(a, Confirmation("green", "reden", None)) is None  # lowering yellow: no consultation
+    assert ENGINE.confirm_problem(a, Confirmation("yellow")) is None
 
 
-def test_confirmed_flag_decides_the_plan():
-    a = {**CLEAR, "recipient_wanted": "no"}
-    red = ENGINE.decide(a, today=TODAY)
-    yellow = ENGINE.decide(a, Confirmation("yellow", "reden", "IB-er"), today=TODAY)
-    assert red.flag == yellow.flag == "red"
-    assert yellow.confirmed.flag == "yellow"
-    assert "self_help" in yellow.routes and "self_help" not in red.routes
-    assert plan_texts(red) != plan_texts(yellow)
+def test_an_answers_file_confirms_within_the_limits(tmp_path):
+    a = {**CLEAR, "shared_further": "group", "spread_to_hurt": "yes"}
+    ok = scenario_run(tmp_path, {**a, "confirmed_flag": "yellow", "confirmed_reason": "reden",
+                                 "confirmed_consulted": "ZAT"})
+    assert ok.code == 0, ok.err
+    out = ok.json()
+    assert (out["flag"], out["confirmed_flag"], out["lowest_flag_allowed"]) == ("black", "yellow", "yellow")
+    assert "police" in out["routes"]
+    for bad in ({"confirmed_flag": "green", "confirmed_reason": "reden", "confirmed_consulted": "ZAT"},
+                {"confirmed_flag": "yellow", "confirmed_reason": "reden"}, {"confirmed_flag": "yellow"}):
+        r = scenario_run(tmp_path, {**a, **bad})
+        assert r.code == 2 and "Traceback" not in r.err and "answers.yaml" in r.err, (bad, r.err)
 
 
 # =================================================================================================
-# A changed YAML changes the behaviour
+# Out of scope, and the --json object
 # =================================================================================================
 
 
-def triage_json(tmp_path, protocol: str | None, answers: dict) -> dict:
-    path = write_file(tmp_path, "answers.yaml", answers)
-    args = (["--protocol", protocol] if protocol else []) + ["triage", "--answers", path, "--json"]
-    r = run_cli(*args)
+@pytest.mark.parametrize("ages", [{"age_depicted": 18}, {"age_depicted": 30, "age_other": 25},
+                                  {"age_depicted": 18, "age_other": 18}, {"age_depicted": 99, "age_other": U}])
+def test_an_adult_in_the_images_with_an_adult_is_out_of_scope(tmp_path, ages):
+    a = {k: v for k, v in CLEAR.items() if k != "age_other"}
+    r = scenario_run(tmp_path, {**a, **ages})
+    assert r.code == 2 and "Traceback" not in r.out + r.err
+    for number in ("0900-8844", "020-261 52 75", "0900-0101"):  # police, Helpwanted, Slachtofferhulp
+        assert number in r.err, number
+
+
+@pytest.mark.parametrize("age_other", [0, 15, 17])
+def test_an_adult_in_the_images_with_a_young_person_is_in_scope(tmp_path, age_other):
+    r = scenario_run(tmp_path, {**CLEAR, "age_depicted": 25, "age_other": age_other})
     assert r.code == 0, r.err
-    return r.json()
+    assert rank(r.json()["flag"]) >= rank("red") and r.json()["lowest_flag_allowed"] == "red"
 
 
-def test_a_changed_floor_changes_the_flag(tmp_path, protocol_text):
-    answers = {**CLEAR, "online_only_contact": "yes"}
-    assert triage_json(tmp_path, None, answers)["flag"] == "red"
-    text = alter(protocol_text, "at_least: red", "at_least: black", after="    - id: online_only_contact\n")
-    changed = write_file(tmp_path, "protocol.yaml", text)
-    out = triage_json(tmp_path, changed, answers)
-    assert out["flag"] == "black"
-    assert "zvh" in out["routes"]
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_json_object_is_the_decision(lang):
+    a = {**CLEAR, "shared_further": "group", "impact": U}
+    d = ENGINE.decide(a, today=TODAY)
+    out = DecisionView(BUNDLE, lang, ENGINE).as_json(d)
+    assert set(out) >= set(KEYS)
+    assert (out["flag"], out["confirmed_flag"], out["urgent"], out["priority"], out["first"],
+            out["lowest_flag_allowed"], out["criteria"], out["routes"], out["contacts"], out["unknown"],
+            out["asked"], out["refine"]) == (d.flag, d.confirmed.flag, d.assessment.urgent, d.priority, d.first,
+                                             d.lowest, d.assessment.criteria, d.routes, d.contacts, d.unknown,
+                                             d.asked, d.refine)
+    assert [s["step"] for s in out["plan"]] == [1, 2, 3, 4, 5]
+    assert [i["id"] for s in out["plan"] for i in s["items"]] == plan_ids(d)
+    for s in out["plan"]:
+        for i in s["items"]:
+            assert i["text"].strip() and "{" not in i["text"], i
+    assert d.followup.isoformat() in str(out["plan"])
+    assert out["answers"] == a
 
 
-def test_a_changed_rating_changes_the_criterion(tmp_path, protocol_text):
-    answers = {**CLEAR, "impact": "severe"}
-    assert triage_json(tmp_path, None, answers)["criteria"]["self_respect"] == "red"
-    text = alter(protocol_text, '"severe": red', '"severe": black')
-    out = triage_json(tmp_path, write_file(tmp_path, "protocol.yaml", text), answers)
-    assert out["criteria"]["self_respect"] == "black"
-    assert out["flag"] == "black"
+# =================================================================================================
+# A changed protocol changes the behaviour (everything is data)
+# =================================================================================================
 
 
-def test_a_changed_route_rule_changes_the_routes(tmp_path, protocol_text):
-    text = alter(protocol_text, "add: [self_help],", "add: [self_help, consult],", after="route_rules:")
-    out = triage_json(tmp_path, write_file(tmp_path, "protocol.yaml", text), CLEAR)
-    assert out["flag"] == "green"
-    assert "consult" in out["routes"]
+def changed(edit) -> Engine:
+    raw = copy.deepcopy(msgspec.to_builtins(PROTOCOL))
+    edit(raw)
+    return Engine(msgspec.convert(raw, Protocol))
 
 
-def test_a_changed_followup_changes_the_date(tmp_path, protocol_text):
-    text = alter(protocol_text, "followup_days: 7", "followup_days: 14")
-    out = triage_json(tmp_path, write_file(tmp_path, "protocol.yaml", text), CLEAR)
-    assert (TODAY + dt.timedelta(days=14)).isoformat() in json.dumps(out["plan"])
+def test_a_changed_floor_changes_the_flag_and_the_routes():
+    def edit(raw):
+        floors = [f for f in raw["triage"]["floors"] if f["at_least"] == "red" and "online_only_contact" in str(f)]
+        assert len(floors) == 1
+        floors[0]["at_least"] = "black"
 
-
-def test_a_changed_question_order_changes_asked(tmp_path, protocol_text):
-    """Swapping two safety questions in the file swaps them in `asked`."""
-    import yaml
-
-    raw = yaml.safe_load(protocol_text)
-    qs = raw["questions"]
-    qs[0], qs[1] = qs[1], qs[0]
-    out = triage_json(tmp_path, write_file(tmp_path, "protocol.yaml", raw), {})
-    assert out["asked"][:2] == ["self_harm_concern", "immediate_danger"]
-
-
-def test_engine_reads_only_the_protocol():
-    """Two engines on two protocols: the second's change shows, the first is untouched."""
-    import copy
-
-    import msgspec
-
-    raw = msgspec.to_builtins(PROTOCOL)
-    other = copy.deepcopy(raw)
-    for f in other["triage"]["floors"]:
-        if f["id"] == "online_only_contact":
-            f["at_least"] = "black"
-    from sexting_protocol.model import Protocol
-
-    e2 = Engine(msgspec.convert(other, Protocol))
     a = {**CLEAR, "online_only_contact": "yes"}
-    assert (ENGINE.assess(a).flag, e2.assess(a).flag) == ("red", "black")
+    d = changed(edit).decide(a, today=TODAY, asked=[])
+    assert (ENGINE.assess(a).flag, d.flag) == ("red", "black")
+    assert "zvh" in d.routes
 
 
-def test_the_engine_refuses_a_confirmation_outside_the_limits():
-    """Every caller gets the contract's limits, not only the answers file."""
-    locked = {**CLEAR, "extortion": "yes"}
-    with pytest.raises(ValueError):
-        ENGINE.decide(locked, Confirmation("yellow", "reden", "ZAT"), today=TODAY)
-    with pytest.raises(ValueError):
-        ENGINE.decide({**CLEAR, "recipient_wanted": "no"}, Confirmation("yellow", "reden"), today=TODAY)
-    assert ENGINE.decide(locked, Confirmation("red", "reden", "ZAT"), today=TODAY).confirmed.flag == "red"
+def test_changed_route_contacts_change_the_contacts():
+    def edit(raw):
+        for r in raw["triage"]["routes"]:
+            if r["id"] == "self_help":
+                r["contacts"] = ["kindertelefoon"]
+
+    assert "kindertelefoon" in changed(edit).decide(CLEAR, today=TODAY, asked=[]).contacts
+    assert "kindertelefoon" not in decide(CLEAR).contacts
 
 
-def test_an_at_least_rule_says_so_in_its_reason():
-    d = ENGINE.decide({**CLEAR, "shared_further": "group"}, today=TODAY)
-    spread = [r for r in d.reasons if r.kind == "criterion" and r.rule == "consent_spread"]
-    assert spread and "≥" in spread[0].effect
-    wanted = [r for r in d.reasons if r.kind == "criterion" and r.rule == "consent_wanted"]
-    assert wanted and "≥" not in wanted[0].effect
+def test_no_route_kept_when_the_protocol_keeps_none():
+    def edit(raw):
+        raw["triage"]["keep_when_lowered"] = []
+
+    a = {**CLEAR, "shared_further": "group", "spread_to_hurt": "yes"}
+    c = Confirmation("yellow", "reden", "ZAT")
+    assert "police" in decide(a, c).routes
+    assert "police" not in changed(edit).decide(a, c, today=TODAY, asked=[]).routes
+
+
+def test_a_changed_question_order_changes_asked():
+    def edit(raw):
+        qs = raw["questions"]
+        qs[0], qs[1] = qs[1], qs[0]
+
+    assert changed(edit).decide({}, today=TODAY).asked[:2] == ["self_harm_concern", "immediate_danger"]
+
+
+def test_a_changed_followup_changes_the_date():
+    def edit(raw):
+        raw["triage"]["followup_days"] = 14
+
+    assert changed(edit).decide(CLEAR, today=TODAY, asked=[]).followup == TODAY + dt.timedelta(days=14)
