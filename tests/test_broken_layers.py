@@ -341,12 +341,12 @@ def test_layers_are_read_through_the_one_reader(org, monkeypatch):
     layer = org.layer("protocol.yaml", "triage:\n  urgent: {q: extortion, is: 'yes'}\n")
     real = yamlio.parse
 
-    def parse(text, path):
+    def parse(text, path, *args):
         if path == layer:
             from sexting_protocol.errors import DataError, Problem
 
             raise DataError([Problem(path, 2, "", "refused by the reader")])
-        return real(text, path)
+        return real(text, path, *args)
 
     monkeypatch.setattr(yamlio, "parse", parse)
     r = org.run("criteria", "--json")

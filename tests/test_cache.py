@@ -57,11 +57,11 @@ class Reads:
         self.forbidden = False
         real = data.read
 
-        def read(path):
+        def read(path, lang="nl"):
             if self.forbidden:
                 raise AssertionError(f"{path} was read again instead of coming from the cache")
             self.paths.append(path)
-            return real(path)
+            return real(path, lang)
 
         monkeypatch.setattr(data, "read", read)
 

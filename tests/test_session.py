@@ -78,7 +78,7 @@ class Script:
         assert key == "files:ics"
         return self.ics
 
-    def number(self, message, low, high, help=None, default=None, back=False, accept=None, instruction=None, key=None):
+    def number(self, message, low, high, help=None, default=None, back=False, instruction=None, key=None):
         qid, forced = self._question(key)
         if forced is not None:
             return forced

@@ -322,11 +322,12 @@ def init(ctx: typer.Context, force: bool = typer.Option(False, "--force", help=H
 def schema(
     ctx: typer.Context,
     output: Optional[str] = typer.Option(None, "--output", "-o", help=H["opt_schema_output"], metavar=H["mv_dir"]),
+    force: bool = typer.Option(False, "--force", help=H["opt_force"]),
     as_json: bool = JSON,
 ) -> None:
     from .setup import schemas
 
-    raise typer.Exit(schemas(_state(ctx), output, as_json))
+    raise typer.Exit(schemas(_state(ctx), output, as_json, force))
 
 
 @app.command(help=H["handout"])

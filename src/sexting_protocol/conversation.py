@@ -216,13 +216,9 @@ def _answer(engine: Engine, s: State, event: Answer) -> State:
 
 def _next(engine: Engine, s: State) -> tuple[Optional[Question], Optional[Question]]:
     """The next question before the decision, and the question that puts the case outside the
-    protocol (unless the next question can still bring it back in)."""
+    protocol (none while a question still to ask can bring it back in)."""
     known = s.known()
-    q = engine.next_question(known, s.answered())
-    oos = engine.out_of_scope(known)
-    if oos is not None and q is not None and q.id in engine.questions_in(oos.out_of_scope.unless):
-        oos = None
-    return q, oos
+    return engine.next_question(known, s.answered()), engine.out_of_scope(known, s.answered())
 
 
 def _settle(engine: Engine, s: State) -> State:

@@ -102,11 +102,13 @@ class Source:
         return Problem(self.path, self.line(parts), shown, message)
 
 
-def read(path: str) -> Source:
+def read(path: str, lang: str = "nl") -> Source:
+    """A data file, read and parsed; its problems in the language (ui.yaml's texts)."""
     from . import yamlio
 
-    text = yamlio.read_text(path)
-    return Source(path, text, yamlio.parse(text, path))
+    t = yamlio.dutch if lang == "nl" else (lambda key, **values: text(ui(), key, lang, **values))
+    content = yamlio.read_text(path, t)
+    return Source(path, content, yamlio.parse(content, path, t))
 
 
 def _not_a_file(path: str) -> Optional[str]:
@@ -139,7 +141,7 @@ def read_layer(path: str, lang: str = "nl") -> Source:
     problem = _unreadable(path, lang)
     if problem:
         raise DataError([problem])
-    return read(path)
+    return read(path, lang)
 
 
 def checked(src: Source, lang: str = "nl") -> Source:
@@ -398,7 +400,7 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, st
     from . import messages
 
     ppath, cpath = paths(protocol, contacts, environ)
-    psrc, csrc = checked(read(ppath), lang), checked(read(cpath), lang)
+    psrc, csrc = checked(read(ppath, lang), lang), checked(read(cpath, lang), lang)
     craw, clocate, cmerge = _layered(csrc, layers.get("contacts"), "contacts", lang)
     praw, plocate, pmerge = _layered(psrc, layers.get("protocol"), None, lang)
     cons = convert(csrc, model.Contacts, craw, clocate, lang)

@@ -416,9 +416,12 @@ class Engine:
         base = self._outcome(known, plan=True)
         return [q.id for q in self.p.questions if q.id not in done and self._matters(q, known, True, base)]
 
-    def out_of_scope(self, answers: Answers) -> Optional[Question]:
+    def out_of_scope(self, answers: Answers, asked: Optional[Iterable[str]] = None) -> Optional[Question]:
         """The question whose answer puts the case outside the protocol (an adult in the images
-        with no young person involved), if any."""
+        with no young person involved), if any; with `asked`, none while a question that could
+        still bring the case in scope has not been asked."""
+        if asked is not None and self._scope_question({q: answers.get(q, UNKNOWN) for q in asked}):
+            return None
         ctx = self.ctx(answers)
         for q in self.p.questions:
             oos, v = q.out_of_scope, answers.get(q.id, UNKNOWN)
@@ -433,18 +436,23 @@ class Engine:
         questions still open counted as unknown."""
         asked = list(asked)
         known = {q: answers.get(q, UNKNOWN) for q in asked}
-        for qid in asked:
-            oos, v = self.questions[qid].out_of_scope, known[qid]
+        base = self._outcome(known, plan=False)
+        open_ = [q for q in self.p.questions if q.id not in known
+                 and (q.always_ask or (q.id in self._decisive and self._matters(q, known, False, base)))]
+        scope = self._scope_question(known)
+        if scope is not None and not any(q.safety for q in open_):
+            return scope
+        return open_[0] if open_ else None
+
+    def _scope_question(self, known: Answers) -> Optional[Question]:
+        """The question still to ask before it is clear whether the case is in scope (the other
+        person's age, when the one in the images is an adult)."""
+        for qid, v in known.items():
+            oos = self.questions[qid].out_of_scope
             if oos and oos.unless and isinstance(v, int) and oos.min <= v <= oos.max:
                 for other in self.questions_in(oos.unless):
                     if other not in known:
                         return self.questions[other]
-        base = self._outcome(known, plan=False)
-        for q in self.p.questions:
-            if q.id in known:
-                continue
-            if q.always_ask or (q.id in self._decisive and self._matters(q, known, False, base)):
-                return q
         return None
 
     def asked(self, answers: Answers) -> list[str]:

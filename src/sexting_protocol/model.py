@@ -100,6 +100,8 @@ class Question(_S, kw_only=True):
     alert: Optional[Alert] = None
     # asked in every session, even when no answer could change the decision
     always_ask: bool = False
+    # a safety question: asked before any other (the contract's "safety first")
+    safety: bool = False
 
 
 # --- the flag system -------------------------------------------------------------------------

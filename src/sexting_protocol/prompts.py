@@ -15,6 +15,7 @@ from typing import Any, Callable, Optional, Sequence
 import questionary
 from questionary import Choice
 
+from .answers import whole_number
 from .env import INTERRUPTS
 from .render import clean
 
@@ -50,13 +51,13 @@ class Asker:
         ))
 
     def number(self, message: str, low: int, high: int, help: Optional[str] = None,
-               default: Optional[int] = None, back: bool = False, accept: Callable[[int], bool] = lambda n: False,
-               instruction: Optional[str] = None, key: Optional[str] = None) -> Any:
-        """A whole number from low to high (or one `accept` takes); Enter without one means
-        unknown (None); `<` goes back."""
+               default: Optional[int] = None, back: bool = False, instruction: Optional[str] = None,
+               key: Optional[str] = None) -> Any:
+        """A whole number from low to high, read as an answers file reads it; Enter without one
+        means unknown (None); `<` goes back."""
         def valid(text: str) -> Any:
-            text = text.strip()
-            if not text or (back and text == "<") or (text.isdecimal() and (low <= int(text) <= high or accept(int(text)))):
+            n = whole_number(text)
+            if not text.strip() or (back and text.strip() == "<") or (n is not None and low <= n <= high):
                 return True
             return self.t("ask_number_invalid").format(low=low, high=high)
 
@@ -66,7 +67,7 @@ class Asker:
         )).strip()
         if back and answer == "<":
             return BACK
-        return int(answer) if answer else None
+        return whole_number(answer) if answer else None
 
     def text(self, message: str, default: str = "", help: Optional[str] = None,
              required: bool = False, key: Optional[str] = None) -> str:

@@ -17,7 +17,7 @@ from .errors import UserError
 from .files import announce, write_all, write_private, written_text
 from .model import FLAGS, UNKNOWN
 from .render import Banner, Heading, Para
-from .report import Meta, calendar, kind_of, render
+from .report import Meta, calendar, free_name, kind_of, render
 from .views import DecisionView
 
 
@@ -86,7 +86,7 @@ def _write_files(state, view, d, opts: Options, meta: Meta, days: int, quiet: bo
     """The files asked for on the command line: every target checked before any is written."""
     wanted = [(opts.report, render(view, d, meta, kind_of(opts.report)))] if opts.report else []
     if opts.ics:
-        wanted.append((opts.ics, calendar(view, state.env.today + dt.timedelta(days=days))))
+        wanted.append((opts.ics, calendar(view, state.env.today + dt.timedelta(days=days), case_ref=meta.case_ref)))
     for written in write_all(wanted, opts.force, view.t, done=state.written):
         announce(state.env, written_text(view.t, written), quiet)
 
@@ -218,12 +218,13 @@ class Session:
                 self.meta.role = self.asker.text(self.t("ask_role"), key="files:role") or None
             self.meta.signal_date = self.ask_date(self.meta.signal_date)
             content = render(self.view, d, self.meta, kind)
-            self.save(f"sexting-verslag-{self.state.env.today.isoformat()}.{kind}", content)
+            self.save(free_name(".", f"sexting-verslag-{self.state.env.today.isoformat()}", f".{kind}"), content)
         if self.asker.yes_no(self.t("offer_ics"), default=True, key="files:ics"):
             days = self.asker.number(self.t("ask_days"), 1, 365, default=self.days, key="files:days",
                                      instruction=self.t("ask_days_instruction")) or self.days
             when = self.state.env.today + dt.timedelta(days=days)
-            self.save(f"follow-up-{when.isoformat()}.ics", calendar(self.view, when))
+            self.save(free_name(".", f"follow-up-{when.isoformat()}", ".ics"),
+                      calendar(self.view, when, case_ref=self.meta.case_ref))
 
     def ask_date(self, default: Optional[dt.date]) -> dt.date:
         while True:
