@@ -511,7 +511,7 @@ def test_triage_json_has_the_contracts_keys(run, answers):
     assert all(isinstance(i["id"], str) and isinstance(i["text"], str) for s in out["plan"] for i in s["items"])
     for reason in out["reasons"]:
         assert {"question", "answer", "effect"} <= set(reason)
-        assert set(reason) & {"criterion", "floor", "route", "escalation", "contact", "warning"}
+        assert set(reason) & {"criterion", "floor", "route", "escalation", "contact", "warning", "lowest", "priority"}
     assert out["answers"]["shared_further"] == "group"
 
 

@@ -250,7 +250,7 @@ def test_amk_and_steunpunt_are_not_separate_organisations(bundle):
 
 CONTRACT_CONTACTS = ["emergency_112", "politie", "veilig_thuis", "centrum_seksueel_geweld", "zelfmoordpreventie_113",
                      "kindertelefoon", "helpwanted", "zvh", "vertrouwensinspecteur", "kompaan_en_de_bocht",
-                     "we_can_young", "ib_er", "smw", "zat", "vertrouwenspersoon", "zorgcoordinator"]
+                     "we_can_young", "ib_er", "smw", "zat", "vertrouwenspersoon", "zorgcoordinator", "slachtofferhulp"]
 CONTRACT_PHONES = {"politie": ["0900-8844"], "veilig_thuis": ["0800-2000"], "centrum_seksueel_geweld": ["0800-0188"],
                    "zelfmoordpreventie_113": ["113", "0800-0113"], "kindertelefoon": ["0800-0432"],
                    "helpwanted": ["020-261 52 75"], "emergency_112": ["112"]}
@@ -418,7 +418,7 @@ def test_questions_are_the_contracts(bundle):
 
 def test_question_numbers_ranges(bundle):
     qs = {q.id: q for q in bundle.protocol.questions}
-    assert (qs["age_depicted"].min, qs["age_depicted"].max) == (0, 17)
+    assert (qs["age_depicted"].min, qs["age_depicted"].max) == (0, 99)
     assert (qs["age_other"].min, qs["age_other"].max) == (0, 99)
 
 

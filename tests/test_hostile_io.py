@@ -80,7 +80,7 @@ def test_the_file_and_the_prompt_read_an_age_alike(write):
 @pytest.mark.parametrize("text", ["0x10", "0o17", "1_5", "0:15", "+15", "1e1", "2026-03-02"])
 def test_other_number_forms_are_refused_for_an_age(write, text):
     path = write("a.yaml", f"age_depicted: {text}\n")
-    refused(cli("triage", "--answers", path, "--json"), path + ":1:", "age_depicted", "0..17")
+    refused(cli("triage", "--answers", path, "--json"), path + ":1:", "age_depicted", "0..99")
 
 
 @pytest.mark.parametrize("quote", ["", "'"])
@@ -278,7 +278,8 @@ def test_an_alias_bomb_in_a_protocol_layer(tmp_path, write):
     layer.write_text(condition_bomb(7), encoding="utf-8")
     start = time.monotonic()
     r = org.run("triage", "--answers", write("a.yaml", CLEAR), "--json")
-    refused(r, f"{layer}:")
+    # a broken layer is left out with a warning naming it (colleagues are never locked out)
+    assert r.code == 0 and f"{layer}:" in r.err and r.json()["flag"] == "green"
     assert time.monotonic() - start < 5
     assert sum(f.stat().st_size for f in org.cache.glob("*")) < 1_000_000 if org.cache.exists() else True
 
@@ -297,7 +298,8 @@ def test_an_alias_bomb_in_a_contacts_layer_and_a_protocol_file(tmp_path, write):
     org.home.mkdir()
     layer = org.home / "contacts.yaml"
     layer.write_text(bomb(8, "contacts:\n  - id: smw\n    aliases: [{nine}]\n"), encoding="utf-8")
-    refused(org.run("contacts"), f"{layer}:")
+    r = org.run("contacts")
+    assert r.code == 0 and f"{layer}:" in r.err
     protocol = write("protocol.yaml", bomb(8, "steps: [{nine}]\n"))
     refused(cli("--protocol", protocol, "criteria"), f"{protocol}:")
 

@@ -197,7 +197,7 @@ def test_rating_map_with_an_unknown_option(run, write, protocol_text):
 def test_condition_with_a_bare_string_is_not_code(run, write, protocol_text):
     """Conditions are declared data: an expression in a string is refused, not evaluated."""
     after = plan_item_anchor("talk_separately")
-    old = '      when: {q: shared_further, in: ["few", "group", "public_online"]}\n'
+    old = '      when: {holds: peer_spreading}\n'
     text = alter(protocol_text, old, '      when: "__import__(\'os\').getcwd()"\n', after=after)
     path = write("protocol.yaml", text)
     line = line_of(text, "__import__")

@@ -184,7 +184,7 @@ def test_advice_shown_is_what_the_plan_refers_to(loaded, engine, view):
     d = engine.decide(s.answers, s.confirmation)
     text = "\n".join(b.text if hasattr(b, "text") else "\n".join(getattr(b, "items", []))
                      for b in practice.advice_blocks(view, d))
-    ids = {a for step in d.plan for i in step["items"] for a in i.get("advice", [])}
+    ids = {a for step in d.plan for i in step.items for a in i.advice}
     assert ids
     for a in (*engine.p.dos, *engine.p.donts):
         assert (a.title.nl + ":" in text) == (a.id in ids)

@@ -113,7 +113,7 @@ def _cases(st: State):
     from .practice import load
     from .views import DecisionView
 
-    view = DecisionView(st.bundle(), st.lang, Engine(st.bundle().protocol, st.lang))
+    view = DecisionView(st.bundle(), st.lang, Engine(st.bundle().protocol))
     return [(c.case.id, view.tx(c.case.title)) for c in load(view)]
 
 
