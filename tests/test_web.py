@@ -95,7 +95,7 @@ def test_every_page_answers_in_its_language_with_the_security_headers(client, pa
     page = Tags(r.text)
     assert page.all("html") == [{"lang": lang}]
     assert not page.all("script"), "the pages work without script"
-    assert [a.get("href") for a in page.all("link")] == ["/static/style.css"]
+    assert [a.get("href") for a in page.all("link")] == ["/static/style.css", "/static/icon.svg"]
     words = page.words()
     assert tx("web_urgent_title", lang) in words
     for number in ("112", "0800-0188", "0800-0113"):
