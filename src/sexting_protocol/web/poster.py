@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 from pathlib import Path
 
@@ -23,21 +24,28 @@ from .html import urgent
 HERE = Path(__file__).resolve().parent
 
 
+@functools.lru_cache(maxsize=1)
+def _template() -> tuple[jinja2.Template, str, str]:
+    """The template, its style and the style's CSP hash (made once: the server serves it often)."""
+    css = (HERE / "templates" / "handout.css").read_text(encoding="utf-8")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    return env.get_template("handout.html"), css, digest
+
+
 def poster(bundle, lang: str, today: dt.date) -> tuple[str, str]:
     """The page and the Content-Security-Policy that lets its own style (and nothing else) in."""
     v = View(bundle, lang)
     p = v.p
-    css = (HERE / "templates" / "handout.css").read_text(encoding="utf-8")
+    template, css, digest = _template()
     contacts = [c for c in bundle.contacts.contacts if not c.historical and c.kind != "acuut"]
     consult = [c for cid in p.steps[1].contacts if (c := bundle.contact(cid)) and c.phone] if len(p.steps) > 1 else []
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
-    page = env.get_template("handout.html").render(
+    page = template.render(
         v=v, t=v.t, p=p, lang=lang, css=css, version=__version__, date=today.isoformat(),
         acute=urgent(v), consult=consult,
         school=[c for c in contacts if c.kind == "intern"], outside=[c for c in contacts if c.kind != "intern"],
         region_note=bundle.region_note(lang))
-    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     csp = f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     return page, csp
