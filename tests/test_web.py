@@ -496,3 +496,20 @@ def test_web_on_a_port_in_use_says_so(home):
 def test_web_refuses_an_unknown_language(run):
     r = run("web", "--no-browser", "--lang", "fr")
     assert r.code == 2 and "--lang" in r.err
+
+
+def test_web_json_gives_the_address_to_a_script(home):
+    import json
+
+    p = start_web("--json", home=home)
+    try:
+        lines = []
+        while not lines or lines[-1] != "}":
+            lines.append(p.stdout.readline().rstrip("\n"))
+        told = json.loads("\n".join(lines))
+        assert told["host"] == "127.0.0.1" and told["url"] == f"http://127.0.0.1:{told['port']}/"
+        with urllib.request.urlopen(told["url"], timeout=5) as r:
+            assert r.status == 200
+    finally:
+        p.terminate()
+        p.communicate(timeout=10)

@@ -12,7 +12,7 @@ from typing import Optional
 from ..errors import UserError
 
 
-def run(state, port: Optional[int], open_browser: bool, lang: str) -> int:
+def run(state, port: Optional[int], open_browser: bool, lang: str, as_json: bool = False) -> int:
     import uvicorn
 
     from .app import create_app
@@ -46,7 +46,10 @@ def run(state, port: Optional[int], open_browser: bool, lang: str) -> int:
             thread.join(0.02)
         if not server.started:  # uvicorn has said why on stderr
             return 1
-        state.env.out(state.t("web_serving", url=url))
+        if as_json:
+            state.json({"url": url, "host": "127.0.0.1", "port": port, "language": lang})
+        else:
+            state.env.out(state.t("web_serving", url=url))
         state.env.stdout.flush()
         if open_browser:
             import webbrowser
