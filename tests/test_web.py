@@ -513,3 +513,10 @@ def test_web_json_gives_the_address_to_a_script(home):
     finally:
         p.terminate()
         p.communicate(timeout=10)
+
+
+def test_web_with_a_broken_layer_says_where_and_serves_nothing(run, home):
+    (home / "contacts.yaml").write_text("contacts:\n  - id: zorgcoordinator\n    phone: [1, 2]\n", encoding="utf-8")
+    r = run("web", "--no-browser", environ={"SEXTING_PROTOCOL_HOME": str(home), "SEXTING_PROTOCOL_CACHE": "off"})
+    assert r.code == 2
+    assert "contacts.yaml:3" in r.err and "127.0.0.1" not in r.out

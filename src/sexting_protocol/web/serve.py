@@ -17,6 +17,7 @@ def run(state, port: Optional[int], open_browser: bool, lang: str, as_json: bool
 
     from .app import create_app
 
+    bundle = state.bundle()  # a bad data file is said before anything is served
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         sock.bind(("127.0.0.1", port or 0))
@@ -25,7 +26,7 @@ def run(state, port: Optional[int], open_browser: bool, lang: str, as_json: bool
         raise UserError(state.t("web_err_port", port=port, error=e.strerror or e)) from None
     port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/"
-    app = create_app(bundle=state.bundle(), lang=lang, allowed_hosts=[f"127.0.0.1:{port}", f"localhost:{port}"])
+    app = create_app(bundle=bundle, lang=lang, allowed_hosts=[f"127.0.0.1:{port}", f"localhost:{port}"])
 
     # the access log: method, path and status only (security.Guard writes it); uvicorn's own is off
     log = logging.getLogger("sexting_protocol.web")
