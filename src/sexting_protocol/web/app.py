@@ -61,10 +61,6 @@ class Page:
                  "href": self.request.url.path + "?" + urlencode({**here, "lang": lang})}
                 for lang in LANGS if lang != self.lang]
 
-    def acute(self):
-        return self.v.find_contacts(None, "acuut")
-
-
 def _page(request: Request) -> Page:
     return Page(request, request.app.state.lang)
 
