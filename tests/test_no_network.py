@@ -63,8 +63,9 @@ def test_every_command_runs_without_network(no_network, run, write, tmp_path):
             assert r.code == 0, (args, r.err)
             covered.add(args[0] if args[0] != "--lang" else args[2])
     assert no_network == []
-    # every command of the app was run here
-    assert set(typer.main.get_command(app).commands) <= covered
+    # every command of the app was run here, but `web`: it listens on 127.0.0.1 alone, which
+    # tests/test_web.py checks with a real server
+    assert set(typer.main.get_command(app).commands) - {"web"} <= covered
 
 
 def test_errors_also_run_without_network(no_network, run, write):

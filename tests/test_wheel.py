@@ -44,6 +44,9 @@ def test_wheel_holds_the_data(installed):
     names = zipfile.ZipFile(installed["wheel"]).namelist()
     for f in ("protocol.yaml", "contacts.yaml", "ui.yaml", "cases.yaml"):
         assert f"sexting_protocol/data/{f}" in names, f
+    for f in ("templates/base.html", "templates/handout.html", "templates/handout.css", "templates/triage/question.html",
+              "static/style.css", "static/icon.svg"):
+        assert f"sexting_protocol/web/{f}" in names, f
 
 
 @pytest.mark.slow
