@@ -403,7 +403,7 @@ def test_the_handout_holds_the_whole_protocol(org, lang):
             assert any(li.startswith(title + ":") for li in advice), f"{kind} {title!r} missing"
     listed = contacts_part(out, lang)
     for c in contacts:
-        if not c.get("historical"):
+        if not c.get("historical") and c["kind"] != "acuut":
             assert c["name"] in listed, f"contact {c['name']!r} missing"
     # the other language is not mixed in: a step title that differs between the languages
     other = "en" if lang == "nl" else "nl"

@@ -264,6 +264,21 @@ def practice(
     raise typer.Exit(run(_state(ctx), Options(count=count, seed=seed, case=case, list_cases=list_cases, as_json=as_json)))
 
 
+@app.command(help=H["web"])
+def web(
+    ctx: typer.Context,
+    port: Optional[int] = typer.Option(None, "--port", "-p", help=H["opt_port"], min=1, max=65535),
+    no_browser: bool = typer.Option(False, "--no-browser", help=H["opt_no_browser"]),
+    lang: Optional[str] = typer.Option(None, "--lang", help=H["opt_web_lang"], metavar="nl|en"),
+) -> None:
+    from .web.serve import run
+
+    st = _state(ctx)
+    if lang is not None and lang not in LANGS:
+        raise UserError(f"--lang: {lang!r} is not a language of this tool; choose: {', '.join(LANGS)}")
+    raise typer.Exit(run(st, port, not no_browser, lang or st.lang))
+
+
 def main(argv: Optional[List[str]] = None, env: Optional[Env] = None) -> int:
     """Run the command line; return the exit status (2 bad input, 130 interrupted)."""
     env = env or Env()

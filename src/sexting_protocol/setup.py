@@ -61,9 +61,9 @@ def schemas(state, output: Optional[str], as_json: bool = False) -> int:
 
 
 def handout(state, output: Optional[str], force: bool = False, as_json: bool = False) -> int:
-    """The whole protocol as one self-contained HTML page for the staff room (or its content
-    as JSON)."""
-    from .render import Banner, Heading, Items, Para, html, to_json
+    """The poster for the staff room: one A4 sheet, both sides, as a self-contained HTML page
+    (or the whole protocol's content as JSON)."""
+    from .render import to_json
     from .views import View
 
     v = View(state.bundle(), state.lang)
@@ -76,20 +76,9 @@ def handout(state, output: Optional[str], force: bool = False, as_json: bool = F
                         "dos": [v.advice_json(a) for a in p.dos], "donts": [v.advice_json(a) for a in p.donts],
                         "contacts": contacts, "disclaimer": v.tx(p.leaflet.disclaimer)})
         return _emit(state, page, output, force)
-    r = p.images_rule
-    blocks = [Banner(v.tx(r.title), lines=[v.tx(t) for t in r.never])]
-    for sec, title in [*((s, v.step_title(s)) for s in p.steps), (p.zvh_route, v.tx(p.zvh_route.title)),
-                       (p.followup, v.tx(p.followup.title))]:
-        blocks += [Heading(title, 2), Items([v.tx(i.text) for i in sec.checklist], check=True)]
-    blocks += v.advice_blocks()
-    # whom to call: name and number, one line each (the purpose is in `contacts`)
-    contacts = [c for c in state.bundle().contacts.contacts if not c.historical]
-    blocks += [Heading(v.t("contacts_title"), 2), Items([v.contact_line(c) for c in contacts])]
-    note = state.bundle().region_note(state.lang)
-    if note:
-        blocks.append(Para(note))
-    page = html(blocks, title=v.tx(p.leaflet.title), lang=state.lang, intro=v.tx(p.leaflet.intro),
-                footer=v.tx(p.leaflet.disclaimer))
+    from .web.poster import poster
+
+    page, _ = poster(state.bundle(), state.lang, state.env.today)
     return _emit(state, page, output, force)
 
 

@@ -1,0 +1,216 @@
+"""The browser front: an ASGI application (Starlette, Jinja2 templates with autoescape) over the
+same views as the command line.
+
+The server keeps nothing between requests: the data files are read once, at start; the page's
+language travels in the address (`?lang=en`), and every page is made from the request alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional, get_args
+from urllib.parse import urlencode
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from .. import __version__
+from ..env import LANGS, Env
+from ..errors import UserError
+from ..model import Kind
+from ..views import View
+from . import html
+from .security import LOOPBACK, Guard, Hosts
+
+HERE = Path(__file__).resolve().parent
+MAX_BODY = 1 << 20  # a posted form or report is a few kB
+
+
+class Page:
+    """What every template gets: the view in the page's language, and links that keep it."""
+
+    def __init__(self, request: Request, default_lang: str):
+        asked = request.query_params.get("lang")
+        self.lang = asked if asked in LANGS else default_lang
+        self.default_lang = default_lang
+        self.request = request
+        self.v = View(request.app.state.bundle, self.lang)
+
+    def t(self, key: str, **values: Any) -> str:
+        return self.v.t(key, **values)
+
+    def url(self, path: str, **params: Any) -> str:
+        """A link within the site in this page's language."""
+        if self.lang != self.default_lang:
+            params.setdefault("lang", self.lang)
+        query = urlencode({k: v for k, v in params.items() if v is not None})
+        return path + ("?" + query if query else "")
+
+    def switch(self) -> list[dict[str, str]]:
+        """This very page in each other language."""
+        here = dict(self.request.query_params)
+        return [{"lang": lang, "name": self.v.b.t("web_lang_name", lang),
+                 "href": self.request.url.path + "?" + urlencode({**here, "lang": lang})}
+                for lang in LANGS if lang != self.lang]
+
+    def acute(self):
+        return self.v.find_contacts(None, "acuut")
+
+
+def _page(request: Request) -> Page:
+    return Page(request, request.app.state.lang)
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    p = _page(request)
+    return request.app.state.templates.TemplateResponse(
+        request, name, {"p": p, "v": p.v, "t": p.t, "html": html, "version": __version__, **context},
+        status_code=status)
+
+
+# --- the look-ups ----------------------------------------------------------------------------
+
+
+async def home(request: Request) -> Response:
+    return render(request, "home.html")
+
+
+async def checklist(request: Request) -> Response:
+    v = _page(request).v
+    return render(request, "checklist.html", steps=v.p.steps, routes=v.p.triage.routes, images=v.images_blocks())
+
+
+async def step(request: Request) -> Response:
+    v = _page(request).v
+    n = request.path_params["n"]
+    steps = {s.number: s for s in v.p.steps}
+    if n not in steps:
+        raise HTTPException(404)
+    numbers = list(steps)
+    i = numbers.index(n)
+    return render(request, "section.html", title=v.step_title(steps[n]),
+                  body=v.section_blocks(v.step_title(steps[n]), steps[n], with_advice=n)[1:],
+                  prev=numbers[i - 1] if i else None, next=numbers[i + 1] if i + 1 < len(numbers) else None)
+
+
+async def route(request: Request) -> Response:
+    v = _page(request).v
+    routes = {r.id: r for r in v.p.triage.routes}
+    r = routes.get(request.path_params["rid"])
+    if r is None:
+        raise HTTPException(404)
+    body = v.route_blocks(r)
+    return render(request, "section.html", title=body[0].text, body=body[1:])
+
+
+async def followup(request: Request) -> Response:
+    v = _page(request).v
+    title = v.tx(v.p.followup.title)
+    return render(request, "section.html", title=title, body=v.section_blocks(title, v.p.followup)[1:])
+
+
+async def contacts(request: Request) -> Response:
+    p = _page(request)
+    v = p.v
+    q = request.query_params.get("q", "").strip() or None
+    kind = request.query_params.get("kind") or None
+    kinds = list(get_args(Kind))
+    if kind is not None and kind not in kinds:
+        raise UserError(p.t("web_err_kind", kind=kind, allowed=", ".join(kinds)))
+    found = v.find_contacts(q, kind)
+    table = [v.contact_rows(found)] if found else []
+    return render(request, "contacts.html", q=q or "", kind=kind or "", kinds=kinds, table=table,
+                  missing=p.t("no_contacts", query=q or kind or "") if not found else None,
+                  note=v.b.region_note(p.lang))
+
+
+async def advice(request: Request) -> Response:
+    v = _page(request).v
+    return render(request, "blocks.html", title=v.t("web_nav_advice"), body=v.advice_blocks(), nav="advice")
+
+
+async def criteria(request: Request) -> Response:
+    v = _page(request).v
+    return render(request, "blocks.html", title=v.t("web_nav_criteria"), body=v.criteria_blocks(), top=2, nav="criteria")
+
+
+async def handout(request: Request) -> Response:
+    from .poster import poster
+
+    p = _page(request)
+    page, csp = poster(request.app.state.bundle, p.lang, dt.date.today())
+    return HTMLResponse(page, headers={"content-security-policy": csp})
+
+
+# --- errors: a page in the chosen language, never a traceback ----------------------------------
+
+
+async def _error(request: Request, status: int, message: str) -> Response:
+    return render(request, "error.html", status, code=status, message=message)
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    key = {404: "web_err_not_found", 405: "web_err_method"}.get(exc.status_code, "web_err_bad_request")
+    return await _error(request, exc.status_code, _page(request).t(key))
+
+
+async def user_error(request: Request, exc: UserError) -> Response:
+    return await _error(request, 400, exc.message)
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    return await _error(request, 500, _page(request).t("web_err_internal"))
+
+
+def create_app(bundle=None, lang: Optional[str] = None, allowed_hosts: Optional[Iterable[str]] = None,
+               environ: Optional[Mapping[str, str]] = None) -> Starlette:
+    """The application. Without arguments (`uvicorn --factory sexting_protocol.web:create_app`)
+    it reads the shipped data with the organisation's layers, the language from
+    SEXTING_PROTOCOL_LANG and the accepted Host names from SEXTING_PROTOCOL_ALLOWED_HOSTS
+    (comma-separated, `name` or `name:port`; default: the loopback names)."""
+    from .. import data
+
+    environ = os.environ if environ is None else environ
+    if bundle is None:
+        bundle = data.load(env=Env(environ=dict(environ)))
+    lang = lang or environ.get("SEXTING_PROTOCOL_LANG") or LANGS[0]
+    if lang not in LANGS:
+        raise UserError(f"SEXTING_PROTOCOL_LANG: {lang!r} is not a language of this tool; choose: {', '.join(LANGS)}")
+    if allowed_hosts is None:
+        listed = environ.get("SEXTING_PROTOCOL_ALLOWED_HOSTS", "")
+        allowed_hosts = [h for h in listed.split(",") if h.strip()] or LOOPBACK
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    routes = [
+        Route("/", home),
+        Route("/checklist", checklist),
+        Route("/checklist/step/{n:int}", step),
+        Route("/checklist/route/{rid}", route),
+        Route("/checklist/followup", followup),
+        Route("/contacts", contacts),
+        Route("/advice", advice),
+        Route("/criteria", criteria),
+        Route("/handout", handout),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(routes=routes, max_body_size=MAX_BODY,
+                    exception_handlers={HTTPException: http_error, UserError: user_error, Exception: internal_error})
+    app.state.bundle, app.state.lang = bundle, lang
+    app.state.templates = Jinja2Templates(env=env)
+    hosts = Hosts(allowed_hosts)
+
+    async def refuse(scope, receive, send, status: int, key: str):
+        request = Request(scope, receive)
+        response = render(request, "error.html", status, code=status, message=_page(request).t(key))
+        await response(scope, receive, send)
+
+    app.add_middleware(Guard, hosts=hosts, refuse=refuse)
+    return app

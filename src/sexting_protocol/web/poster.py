@@ -1,0 +1,43 @@
+"""The handout made to pin up in the staff room: one A4 sheet, both sides.
+
+Front: whom to call at once, the four flags in their colours with what each means, the five
+meldcode steps as a flow with the Zorg- en Veiligheidshuis route, "bij twijfel: overleg", and the
+rule on images. Back: the do's and don'ts and the contacts, the school's own first. A date and the
+version on both sides. One self-contained page (inline style, no script, nothing from elsewhere);
+the web front serves it with a Content-Security-Policy that allows exactly its style.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import jinja2
+
+from .. import __version__
+from ..views import View
+from .html import urgent
+
+HERE = Path(__file__).resolve().parent
+
+
+def poster(bundle, lang: str, today: dt.date) -> tuple[str, str]:
+    """The page and the Content-Security-Policy that lets its own style (and nothing else) in."""
+    v = View(bundle, lang)
+    p = v.p
+    css = (HERE / "templates" / "handout.css").read_text(encoding="utf-8")
+    contacts = [c for c in bundle.contacts.contacts if not c.historical and c.kind != "acuut"]
+    consult = [c for cid in p.steps[1].contacts if (c := bundle.contact(cid)) and c.phone] if len(p.steps) > 1 else []
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    page = env.get_template("handout.html").render(
+        v=v, t=v.t, p=p, lang=lang, css=css, version=__version__, date=today.isoformat(),
+        acute=urgent(v), consult=consult,
+        school=[c for c in contacts if c.kind == "intern"], outside=[c for c in contacts if c.kind != "intern"],
+        region_note=bundle.region_note(lang))
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    csp = f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    return page, csp

@@ -1,0 +1,68 @@
+"""`sexting-protocol web`: serve the application on 127.0.0.1 only, print the address once it
+answers, open the browser, and stop on Ctrl-C (exit 130) or SIGTERM (exit 0)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+import threading
+from typing import Optional
+
+from ..errors import UserError
+
+
+def run(state, port: Optional[int], open_browser: bool, lang: str) -> int:
+    import uvicorn
+
+    from .app import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", port or 0))
+    except OSError as e:
+        sock.close()
+        raise UserError(state.t("web_err_port", port=port, error=e.strerror or e)) from None
+    port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    app = create_app(bundle=state.bundle(), lang=lang, allowed_hosts=[f"127.0.0.1:{port}", f"localhost:{port}"])
+
+    # the access log: method, path and status only (security.Guard writes it); uvicorn's own is off
+    log = logging.getLogger("sexting_protocol.web")
+    handler = logging.StreamHandler(state.env.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+
+    def stop(signum, frame):
+        server.should_exit = True
+
+    old = signal.signal(signal.SIGTERM, stop) if threading.current_thread() is threading.main_thread() else None
+    thread.start()
+    try:
+        while not server.started and thread.is_alive():
+            thread.join(0.02)
+        if not server.started:  # uvicorn has said why on stderr
+            return 1
+        state.env.out(state.t("web_serving", url=url))
+        state.env.stdout.flush()
+        if open_browser:
+            import webbrowser
+
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        while thread.is_alive():
+            thread.join(0.2)
+    except KeyboardInterrupt:
+        server.should_exit = True
+        thread.join(5)
+        state.env.err(state.t("web_stopped"))
+        return 130
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGTERM, old)
+        log.removeHandler(handler)
+        sock.close()
+    state.env.err(state.t("web_stopped"))
+    return 0
