@@ -4,9 +4,10 @@ follow-up as an iCalendar event. Built from the decision; written by `files.writ
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from . import __version__
 from .render import Block, Heading, Items, Para, Table, markdown, plain, to_json
@@ -19,6 +20,13 @@ class Meta:
     role: Optional[str] = None
     signal_date: Optional[dt.date] = None
     report_date: Optional[dt.date] = None
+    # the record's own sections, filled in by the professional (only in the file written)
+    said: Optional[str] = None  # what was said, literally, with the date
+    done: Optional[str] = None  # what was done
+    told: Optional[str] = None  # who was told, and when
+
+
+RECORD = ("said", "done", "told")  # Meta's sections, each under its heading report_<key>
 
 
 def kind_of(path: str) -> str:
@@ -32,18 +40,31 @@ def meta_json(meta: Meta) -> dict[str, Any]:
         "role": meta.role or None,
         "signal_date": meta.signal_date.isoformat() if meta.signal_date else None,
         "report_date": meta.report_date.isoformat() if meta.report_date else None,
+        **{key: getattr(meta, key) for key in RECORD if getattr(meta, key)},
         "tool": f"sexting-protocol {__version__}",
     }
 
 
-def blocks(view: DecisionView, d, meta: Meta) -> list[Block]:
-    """The record: its details, what to do first, the weighing and the plan, then the facts."""
+def markdown_text(text: str) -> str:
+    """A user's own text as Markdown shows it literally: no emphasis, link, HTML, heading, list,
+    quote or code block comes of it, and each line break is kept. `|` is left to the table
+    renderer, which escapes it."""
+    out = []
+    for line in text.split("\n"):
+        line = re.sub(r"([\\`*_\[\]<>&~])", r"\\\1", line.strip())
+        out.append(re.sub(r"^([#+=-])", r"\\\1", re.sub(r"^(\d+)([.)])", r"\1\\\2", line)))
+    return "\\\n".join(out)
+
+
+def blocks(view: DecisionView, d, meta: Meta, esc: Callable[[str], str] = lambda text: text) -> list[Block]:
+    """The record: its details, what to do first, the weighing and the plan, then the facts.
+    `esc` makes the professional's own texts literal in the format written."""
     t = view.t
     dash = "—"
     out: list[Block] = [Heading(t("report_title")), Table(
         [t("col_field"), t("col_value")],
-        [[t("report_case_ref"), meta.case_ref or dash],
-         [t("report_role"), meta.role or dash],
+        [[t("report_case_ref"), esc(meta.case_ref) if meta.case_ref else dash],
+         [t("report_role"), esc(meta.role) if meta.role else dash],
          [t("report_signal_date"), meta.signal_date.isoformat() if meta.signal_date else dash],
          [t("report_date"), meta.report_date.isoformat() if meta.report_date else dash],
          [t("report_tool"), f"sexting-protocol {__version__}"]])]
@@ -54,6 +75,9 @@ def blocks(view: DecisionView, d, meta: Meta) -> list[Block]:
                       t("report_confirmed", flag=view.flag_name(c.flag)),
                       t("report_reason", reason=c.reason or dash),
                       t("report_consulted", who=c.consulted or dash)]))
+    for key in RECORD:
+        if getattr(meta, key):
+            out += [Heading(t(f"report_{key}"), 2), Para(esc(getattr(meta, key)))]
     out += view.routes_blocks(d) + view.plan_blocks(d) + view.why_blocks(d)
     out += [Heading(t("report_facts"), 2), Para(t("report_facts_note"), "dim"),
             Table([t("col_question"), t("col_answer")],
@@ -67,8 +91,9 @@ def blocks(view: DecisionView, d, meta: Meta) -> list[Block]:
 def render(view: DecisionView, d, meta: Meta, kind: str) -> str:
     if kind == "json":
         return to_json({**view.as_json(d), "report": meta_json(meta)}) + "\n"
-    b = blocks(view, d, meta)
-    return markdown(b) if kind == "md" else plain(b)
+    if kind == "md":
+        return markdown(blocks(view, d, meta, markdown_text))
+    return plain(blocks(view, d, meta))
 
 
 def calendar(view: DecisionView, when: dt.date, now: Optional[dt.datetime] = None) -> str:
