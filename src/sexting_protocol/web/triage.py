@@ -46,6 +46,33 @@ TEMPLATES = {"question": "triage/question.html", "review": "triage/review.html",
              "out_of_scope": "triage/out_of_scope.html", "end": "triage/end.html"}
 
 
+class RequestEngine:
+    """The engine for one request: the conversation asks it for the same decision and the same
+    next question several times while one post is answered (loading the state, the step, the
+    page), so within the request each is worked out once. Nothing outlives the request."""
+
+    def __init__(self, engine: Engine):
+        self._engine, self._seen = engine, {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._engine, name)
+
+    def _once(self, key: tuple, work):
+        if key not in self._seen:
+            self._seen[key] = work()
+        return self._seen[key]
+
+    def decide(self, answers, confirmed=None, today=None, asked=None, given=None, followup_days=None):
+        key = ("decide", tuple(sorted(answers.items())), confirmed, today, tuple(asked or ()) if asked is not None
+               else None, tuple(given) if given is not None else None, followup_days)
+        return self._once(key, lambda: self._engine.decide(answers, confirmed, today, asked, given, followup_days))
+
+    def next_question(self, answers, asked):
+        asked = tuple(asked)
+        key = ("next", tuple(sorted(answers.items())), asked)
+        return self._once(key, lambda: self._engine.next_question(answers, asked))
+
+
 class Triage:
     """One request's engine, view and language."""
 
@@ -53,14 +80,16 @@ class Triage:
         app = request.app
         if getattr(app.state, "engine", None) is None:  # the protocol's rules, read once; no case data
             app.state.engine = Engine(app.state.bundle.protocol)
-        self.request, self.engine = request, app.state.engine
+        self.request, self.engine = request, RequestEngine(app.state.engine)
         self.p = _page(request)
-        self.v = DecisionView(app.state.bundle, self.p.lang, self.engine)
+        self.v = DecisionView(app.state.bundle, self.p.lang, app.state.engine)
         self.today = dt.date.today()
         self.days = self.engine.t.followup_days
 
     def screen(self, s: conv.State) -> conv.Screen:
-        return conv.screen(self.engine, s, self.today, self.days)
+        # today and the follow-up left to their defaults (today, the protocol's days), as the
+        # conversation asks for the decision itself: the same question, worked out once
+        return conv.screen(self.engine, s)
 
     def page(self, s: conv.State, status: int = 200) -> Response:
         sc = self.screen(s)
