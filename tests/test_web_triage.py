@@ -364,10 +364,11 @@ def test_a_report_or_json_output_continues_the_case(client, run, write, engine):
     again = client.post("/triage/continue", files={"file": ("verslag.json", report.content, "application/json")},
                         headers=ORIGIN)
     assert Page(again.text).buttons()[0] == "review", "a JSON report continues with all its answers given"
-    for name, content in (("x.json", b'{"answers": {"immediate_danger": "maybe"}}'), ("x.json", b"\xff\xfe"),
-                          ("x.json", b"[1, 2]")):
-        r = client.post("/triage/continue", files={"file": (name, content, "application/json")}, headers=ORIGIN)
-        assert r.status_code == 400 and "Traceback" not in r.text, content
+    for content, says in ((b'{"answers": {"immediate_danger": "maybe"}}', "yes, no, unknown"),
+                          (b"\xff\xfe", tx("web_err_upload_text", name="x.json")), (b"[1, 2]", "x.json"),
+                          (b"{answers: [", "x.json:2: YAML")):
+        r = client.post("/triage/continue", files={"file": ("x.json", content, "application/json")}, headers=ORIGIN)
+        assert r.status_code == 400 and says in Page(r.text).words() and "Traceback" not in r.text, content
     r = client.post("/triage/continue", data={"x": "1"}, headers=ORIGIN)
     assert r.status_code == 400 and tx("web_err_upload") in r.text
 

@@ -63,8 +63,8 @@ class RequestEngine:
         return self._seen[key]
 
     def decide(self, answers, confirmed=None, today=None, asked=None, given=None, followup_days=None):
-        key = ("decide", tuple(sorted(answers.items())), confirmed, today, tuple(asked or ()) if asked is not None
-               else None, tuple(given) if given is not None else None, followup_days)
+        key = ("decide", tuple(sorted(answers.items())), confirmed, today, None if asked is None else tuple(asked),
+               None if given is None else tuple(given), followup_days)
         return self._once(key, lambda: self._engine.decide(answers, confirmed, today, asked, given, followup_days))
 
     def next_question(self, answers, asked):
@@ -243,8 +243,8 @@ async def continue_case(request: Request) -> Response:
     name = upload.filename
     try:
         text = (await upload.read()).decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise UserError(f"{name}: cannot be read: {e}") from None
+    except UnicodeDecodeError:
+        raise UserError(t.v.t("web_err_upload_text", name=name)) from None
     return t.page(t.given(Source(name, text, yamlio.parse(text, name))))
 
 
