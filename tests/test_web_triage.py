@@ -483,3 +483,22 @@ def test_every_form_goes_forward_first_and_carries_no_answers_in_its_address(cli
             assert re.fullmatch(r"/triage(/continue|/download)?(\?lang=(nl|en))?", form["action"]), form
             first = page.buttons(i)[0]
             assert first in ("answer", "review", "confirm", "md", "lang", ""), first
+
+
+def test_a_reload_or_an_older_tab_posts_its_own_state_again(client):
+    first = answer(client, Page(client.get("/triage").text), "no")
+    ahead = walk(client, SPREAD, first, until="age_depicted")
+    again = [Page(post(client, first, _event="answer", self_harm_concern="no").text) for _ in range(2)]
+    assert again[0].state() == again[1].state() and again[0].question() == "sexual_violence_recent", \
+        "the page before, posted again (a reload, another tab), goes on from there"
+    assert ahead.question() == "age_depicted", "and the tab that went ahead is untouched"
+
+
+def test_the_access_log_holds_no_answers(client, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="sexting_protocol.web.access"):
+        page = confirm(client, decide(client, SPREAD), confirmed_flag="black", confirmed_reason="geheim-1234")
+        post(client, walk(client, {}, page), "/triage/download", _event="md", said="geheim-5678")
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines and all(re.fullmatch(r"(GET|POST) /triage(/download)? \d+", x) for x in lines), lines
