@@ -173,6 +173,7 @@ def create_app(bundle=None, lang: Optional[str] = None, allowed_hosts: Optional[
     SEXTING_PROTOCOL_LANG and the accepted Host names from SEXTING_PROTOCOL_ALLOWED_HOSTS
     (comma-separated, `name` or `name:port`; default: the loopback names)."""
     from .. import data
+    from .triage import routes as triage_routes
 
     environ = os.environ if environ is None else environ
     if bundle is None:
@@ -195,6 +196,7 @@ def create_app(bundle=None, lang: Optional[str] = None, allowed_hosts: Optional[
         Route("/advice", advice),
         Route("/criteria", criteria),
         Route("/handout", handout),
+        *triage_routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, max_body_size=MAX_BODY,

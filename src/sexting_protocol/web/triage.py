@@ -1,0 +1,288 @@
+"""The triage pages: every screen of the conversation as a page, driven only by
+`conversation.screen` and `conversation.step` (this module decides nothing).
+
+The server keeps nothing. The conversation's state travels in the page, in the hidden field
+`_answers` (`conversation.dump`), and is checked like an answers file on every post
+(`conversation.load`); a tampered or stale field gets a clear page with status 400. Every post
+is answered with the next page at once (a redirect would need the state in the address or on
+the server), and GET /triage starts afresh. The language of a page is in the address
+(`?lang=en`), never an answer; the language switch is a form that posts the state.
+
+Fields carry the contract's names: a question's radio buttons (or number field) are named after
+its id with its option values, the confirmation posts `confirmed_flag`, `confirmed_reason` and
+`confirmed_consulted`. The button pressed is `_event`: answer, back, review, change:<question>,
+confirm, lang. A post without `_answers` is read as an answers file (the same checks, the same
+messages) and starts a conversation with those answers given, as `triage --answers` does in a
+terminal; so does an uploaded JSON report or `--json` output at /triage/continue (only its
+answers count). The files at the end are made from the posted state at /triage/download.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .. import conversation as conv
+from .. import yamlio
+from ..answers import from_source
+from ..data import Source
+from ..engine import Engine
+from ..errors import UserError
+from ..model import FLAGS, UNKNOWN
+from ..render import Banner, Para
+from ..report import Meta, calendar, render as report
+from ..views import DecisionView
+from .app import MAX_BODY, _page, render
+
+STATE = "_answers"
+DOWNLOADS = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8",
+             "json": "application/json", "ics": "text/calendar; charset=utf-8"}
+TEMPLATES = {"question": "triage/question.html", "review": "triage/review.html", "confirm": "triage/decision.html",
+             "out_of_scope": "triage/out_of_scope.html", "end": "triage/end.html"}
+
+
+class RequestEngine:
+    """The engine for one request: the conversation asks it for the same decision and the same
+    next question several times while one post is answered (loading the state, the step, the
+    page), so within the request each is worked out once. Nothing outlives the request."""
+
+    def __init__(self, engine: Engine):
+        self._engine, self._seen = engine, {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._engine, name)
+
+    def _once(self, key: tuple, work):
+        if key not in self._seen:
+            self._seen[key] = work()
+        return self._seen[key]
+
+    def decide(self, answers, confirmed=None, today=None, asked=None, given=None, followup_days=None):
+        key = ("decide", tuple(sorted(answers.items())), confirmed, today, None if asked is None else tuple(asked),
+               None if given is None else tuple(given), followup_days)
+        return self._once(key, lambda: self._engine.decide(answers, confirmed, today, asked, given, followup_days))
+
+    def next_question(self, answers, asked):
+        asked = tuple(asked)
+        key = ("next", tuple(sorted(answers.items())), asked)
+        return self._once(key, lambda: self._engine.next_question(answers, asked))
+
+
+class Triage:
+    """One request's engine, view and language."""
+
+    def __init__(self, request: Request):
+        app = request.app
+        if getattr(app.state, "engine", None) is None:  # the protocol's rules, read once; no case data
+            app.state.engine = Engine(app.state.bundle.protocol)
+        self.request, self.engine = request, RequestEngine(app.state.engine)
+        self.p = _page(request)
+        self.v = DecisionView(app.state.bundle, self.p.lang, app.state.engine)
+        self.today = dt.date.today()
+        self.days = self.engine.t.followup_days
+
+    def screen(self, s: conv.State) -> conv.Screen:
+        # today and the follow-up left to their defaults (today, the protocol's days), as the
+        # conversation asks for the decision itself: the same question, worked out once
+        return conv.screen(self.engine, s)
+
+    def page(self, s: conv.State, status: int = 200) -> Response:
+        sc = self.screen(s)
+        return render(self.request, TEMPLATES[sc.kind], status, **self.context(s, sc))
+
+    def bad(self, key: str = "web_err_state") -> Response:
+        return render(self.request, "error.html", 400, code=400, message=self.v.t(key))
+
+    # --- what a page shows ---------------------------------------------------------------------
+
+    def context(self, s: conv.State, sc: conv.Screen) -> dict[str, Any]:
+        v = self.v
+        out: dict[str, Any] = {"action": self.p.url("/triage"), "answers": conv.dump(s), "sc": sc, "dv": v,
+                               "alerts": [self.urgent(r) for r in sc.alerts], "can_back": sc.can_back}
+        if sc.kind == "question":
+            q = sc.question
+            question = {"id": q.id, "text": v.tx(q.text), "help": v.tx(q.help),
+                        "kind": "number" if q.type == "number" else "choice"}
+            if q.type == "number":
+                question.update(low=q.min, high=q.max)
+            else:
+                question["options"] = [(o.value, v.tx(o.label)) for o in q.options] + [(UNKNOWN, v.t("ask_unknown"))]
+            out.update(question=question, checked=sc.default, intro=not s.answered(),
+                       refine_first=sc.refine and not s.refined)
+        elif sc.kind == "review":
+            out["rows"] = [(q, v.tx(self.engine.questions[q].short), v.answer_text(q, value)) for q, value in sc.review]
+        elif sc.kind == "confirm":
+            d = sc.decision
+            out.update(flag=d.flag, priority=d.priority, first=self.first(d), body=self.decision_blocks(d),
+                       choices=[(f, v.t("confirm_keep" if f == d.flag else "confirm_other", flag=v.flag_name(f)))
+                                for f in sc.flags],
+                       chosen=s.confirmation.flag if s.confirmation and s.confirmation.flag in sc.flags else d.flag,
+                       reason=s.confirmation.reason if s.confirmation else "",
+                       consulted=s.confirmation.consulted if s.confirmation else "",
+                       ask_consulted=any(self.engine.needs_consulted(d.assessment, f) for f in sc.flags),
+                       locked=v.t("confirm_locked", flag=v.flag_name(d.lowest)) if d.lowest != FLAGS[0] else None,
+                       problem=v.t(f"web_problem_{sc.problem}") if sc.problem else None)
+        elif sc.kind == "out_of_scope":
+            oos = sc.question.out_of_scope
+            out.update(text=v.tx(oos.text), contacts=self.reachable(oos.contacts))
+        else:
+            d = sc.decision
+            out.update(first=self.first(d), body=[v.flag_banner(d), *v.routes_blocks(d), *v.plan_blocks(d),
+                                                  *v.contact_blocks(d)],
+                       days=self.days, today=self.today.isoformat())
+        return out
+
+    def reachable(self, ids: list[str]) -> list:
+        return [c for cid in ids if (c := self.v.b.contact(cid)) and self.v.reachable(c)]
+
+    def urgent(self, route_id: str):
+        """An urgent answer's action (view.alert) and the contacts to call, for tel: links."""
+        return self.v.alert(route_id).text, self.reachable(self.engine.routes[route_id].contacts)
+
+    def first(self, d):
+        """The first actions, as the views word them (view.first_blocks), with their contacts."""
+        banner = self.v.first_blocks(d)[0]
+        return banner, [(self.v.tx(self.engine.routes[r].action), self.reachable(self.engine.routes[r].contacts))
+                        for r in d.first]
+
+    def decision_blocks(self, d) -> list:
+        """After the first actions: the flag, why, the routes, the plan per step, the contacts."""
+        v, rule = self.v, self.v.p.images_rule
+        return [v.flag_banner(d), *v.summary_blocks(d), *v.why_blocks(d), *v.routes_blocks(d), *v.plan_blocks(d),
+                *v.contact_blocks(d), Banner(v.tx(rule.title), "bold white on red", [v.tx(t) for t in rule.never]),
+                Para(v.tx(v.p.leaflet.disclaimer), "dim")]
+
+    # --- what a post says ----------------------------------------------------------------------
+
+    def given(self, src: Source) -> conv.State:
+        """A conversation that starts with the answers of an answers file (or a decision object)."""
+        v = self.v
+        answers, confirmation, _ = from_source(src, self.engine, v.contact_text, v.t, v.tx)
+        return conv.start(self.engine, answers, confirmation)
+
+    def state(self, form: FormData) -> conv.State:
+        if STATE not in form:
+            fields = [(k, x) for k, x in form.multi_items() if not k.startswith("_")]
+            if len({k for k, _ in fields}) != len(fields):
+                raise conv.BadEvent("a field given twice")
+            return self.given(Source("form", "", dict(fields)))
+        text = form[STATE]
+        if not isinstance(text, str) or len(text) > MAX_BODY:
+            raise conv.BadEvent("the state is not text")
+        return conv.load(self.engine, text)
+
+    def event(self, s: conv.State, form: FormData) -> Optional[conv.Event]:
+        name = form.get("_event", "answer")
+        if name == "lang":
+            return None
+        if name == "answer":
+            sc = self.screen(s)
+            if sc.kind != "question":
+                raise conv.BadEvent("answer: no question on this page")
+            return conv.Answer(sc.question.id, self.value(sc, form.getlist(sc.question.id)))
+        if name == "back":
+            return conv.Back()
+        if name == "review":
+            return conv.ReviewDone()
+        if isinstance(name, str) and name.startswith("change:"):
+            return conv.Change(name.partition(":")[2])
+        if name == "confirm":
+            return conv.Confirm(str(form.get("confirmed_flag", "")), _text(form, "confirmed_reason"),
+                                _text(form, "confirmed_consulted"))
+        raise conv.BadEvent("unknown button")
+
+    @staticmethod
+    def value(sc: conv.Screen, values: list) -> Any:
+        """The posted answer: none is "weet ik niet" (as a left-out question in an answers file);
+        for a number, an empty field is too, and the ticked "Weet ik niet" counts over a number."""
+        values = [x.strip() for x in values if isinstance(x, str) and x.strip()]
+        if sc.question.type == "number" and UNKNOWN in values:
+            return UNKNOWN
+        if len(values) > 1:
+            raise conv.BadEvent("two answers to one question")
+        return values[0] if values else UNKNOWN
+
+
+def _text(form: FormData, name: str) -> Optional[str]:
+    value = form.get(name)
+    return value if isinstance(value, str) else None
+
+
+async def start(request: Request) -> Response:
+    t = Triage(request)
+    return t.page(conv.start(t.engine))
+
+
+async def post(request: Request) -> Response:
+    t = Triage(request)
+    form = await request.form()
+    try:
+        s = t.state(form)
+        if STATE in form:
+            event = t.event(s, form)
+            if event is not None:
+                s = conv.step(t.engine, s, event)
+    except conv.BadEvent:
+        return t.bad()
+    sc = t.screen(s)
+    return t.page(s, 400 if sc.problem else 200)
+
+
+async def continue_case(request: Request) -> Response:
+    """An uploaded JSON report or `--json` output: its answers start the conversation."""
+    t = Triage(request)
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return t.bad("web_err_upload")
+    name = upload.filename
+    try:
+        text = (await upload.read()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError(t.v.t("web_err_upload_text", name=name)) from None
+    return t.page(t.given(Source(name, text, yamlio.parse(text, name))))
+
+
+async def download(request: Request) -> Response:
+    """A report (md, txt, json) or the follow-up (.ics), made from the posted state; kept nowhere."""
+    t = Triage(request)
+    form = await request.form()
+    kind = form.get("_event")
+    try:
+        s = conv.load(t.engine, _text(form, STATE) or "")
+        sc = t.screen(s)
+        if sc.kind != "end" or kind not in DOWNLOADS:
+            raise conv.BadEvent("no files here")
+    except conv.BadEvent:
+        return t.bad()
+    d, v = sc.decision, t.v
+    if kind == "ics":
+        days = str(form.get("days") or t.days)
+        if not days.isdecimal() or not 1 <= int(days) <= 365:
+            return t.bad("web_err_days")
+        when = t.today + dt.timedelta(days=int(days))
+        body, name = calendar(v, when), f"follow-up-{when.isoformat()}.ics"
+    else:
+        signal = _text(form, "signal_date") or ""
+        try:
+            signal_date = dt.date.fromisoformat(signal.strip()) if signal.strip() else None
+        except ValueError:
+            raise UserError(v.t("err_date", value=signal[:40])) from None
+        meta = Meta(*(_text(form, k) or None for k in ("case_ref", "role")), signal_date, t.today,
+                    *(_text(form, k) or None for k in ("said", "done", "told")))
+        body, name = report(v, d, meta, kind), f"sexting-verslag-{t.today.isoformat()}.{kind}"
+    return Response(body, media_type=DOWNLOADS[kind],
+                    headers={"content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
+
+
+routes = [
+    Route("/triage", start, methods=["GET"]),
+    Route("/triage", post, methods=["POST"]),
+    Route("/triage/continue", continue_case, methods=["POST"]),
+    Route("/triage/download", download, methods=["POST"]),
+]
