@@ -9,6 +9,7 @@ import socket
 import threading
 from typing import Optional
 
+from ..env import Interrupted
 from ..errors import UserError
 
 
@@ -58,7 +59,7 @@ def run(state, port: Optional[int], open_browser: bool, lang: str, as_json: bool
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
         while thread.is_alive():
             thread.join(0.2)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):  # Ctrl-C (the tool's handler raises Interrupted)
         server.should_exit = True
         thread.join(5)
         state.env.err(state.t("web_stopped"))
