@@ -119,3 +119,15 @@ def test_a_question_never_asked_is_recorded_as_not_asked(bundle, engine):
     assert v.recorded(d, "impact") == "weet ik niet"
     assert v.recorded(d, "home_risk") == "niet gevraagd"
     assert v.as_json(d)["answers"] == {"immediate_danger": "no", "impact": "unknown"}
+
+
+def test_advice_that_cannot_wait_stands_with_the_first_actions(bundle, engine):
+    sextortion = {"immediate_danger": "no", "self_harm_concern": "unknown", "sexual_violence_recent": "no",
+                  "adult_involved": "unknown", "extortion": "yes", "online_only_contact": "yes", "age_depicted": 15}
+    _, text = text_of(bundle, engine, sextortion)
+    first = text[text.index("EERST DOEN"):text.index("VOORSTEL")]
+    assert "niet te betalen" in first and "Neem zelf geen contact op" in first
+    assert "signalen van suïcidale gedachten" in first  # a safety question still open: find it out today
+    _, text = text_of(bundle, engine, {**CLEAR, "home_risk": "yes"})
+    first = text[text.index("EERST DOEN"):text.index("VOORSTEL")]
+    assert "Licht de ouders nog niet in" in first

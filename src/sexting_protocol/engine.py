@@ -64,6 +64,7 @@ class PlanEntry:
     question: Optional[str] = None
     contacts: list[str] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
+    first: bool = False  # shown with the first actions too
 
 
 @dataclass
@@ -348,7 +349,8 @@ class Engine:
         unknown = [q for q, v in answers.items() if v == UNKNOWN]
         asked = self.asked(answers) if asked is None else list(asked)
         plan = self._plan(ctx)
-        plan[0].items += [PlanEntry(f"find_out.{q}", None, q) for q in self.find_out(answers, unknown)]
+        plan[0].items += [PlanEntry(f"find_out.{q}", None, q, first=self.questions[q].safety)
+                          for q in self.find_out(answers, unknown)]
         today = today or dt.date.today()
         return Decision(a, confirmed, priority, routes, self.first(routes, priority), contacts, unknown, asked,
                         self.refine(answers, [*asked, *given]), plan, reasons, answers, given,
@@ -359,7 +361,7 @@ class Engine:
         for item in self.t.plan:
             if item.when is None or ctx.holds(item.when):
                 steps[item.step].items.append(PlanEntry(item.id, self._text(item, ctx), None, list(item.contacts),
-                                                        list(item.advice)))
+                                                        list(item.advice), item.first))
         return list(steps.values())
 
     @staticmethod

@@ -221,6 +221,8 @@ class PlanItem(_S, kw_only=True):
     when: Optional[Cond] = None
     # the first variant whose `when` holds replaces `text`
     variants: list[Variant] = []
+    # shown with the first actions too: advice that must not wait for the plan
+    first: bool = False
     contacts: list[str] = []
     advice: list[str] = []
 

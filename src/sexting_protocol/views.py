@@ -388,6 +388,7 @@ class DecisionView(View):
             reach = [self.contact_line(c) for cid in r.contacts if (c := self.b.contact(cid)) and self.reachable(c)]
             if reach:
                 lines.append("   " + "; ".join(reach))
+        lines += [f"- {self.item_text(d, i)}" for s in d.plan for i in s.items if i.first]
         style = "bold white on red" if d.priority in self.e.t.first.priorities else "bold"
         title = self.t("first_title", priority=self.tx(self.priorities[d.priority].name))
         return [Banner(title, style, lines)]
@@ -408,8 +409,8 @@ class DecisionView(View):
 
     def summary_blocks(self, d) -> list[Block]:
         """How soon, and how low the flag may be confirmed."""
-        lines = [self.sentence(r) for r in d.reasons
-                 if r.kind == "priority" or (r.kind == "lowest" and r.flag == d.lowest)]
+        lines = [self.sentence(r) for r in d.reasons if r.kind == "priority"]
+        lines += [self.sentence(r) for r in d.reasons if r.kind == "lowest" and r.flag == d.lowest]
         return [Items(lines)]
 
     def why_blocks(self, d) -> list[Block]:
