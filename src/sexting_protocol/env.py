@@ -117,26 +117,22 @@ class Env:
     @property
     def columns(self) -> int:
         """The terminal's width (COLUMNS first, as the shell sets it)."""
-        try:
-            return max(20, int(self.environ.get("COLUMNS", "")))
-        except ValueError:
-            pass
-        try:
-            return os.get_terminal_size(self.stdout.fileno()).columns
-        except (AttributeError, ValueError, OSError):
-            return 80
+        return self._size("COLUMNS", "columns", 20, 80)
 
     @property
     def lines(self) -> int:
         """The terminal's height (LINES first)."""
+        return self._size("LINES", "lines", 5, 24)
+
+    def _size(self, variable: str, field: str, least: int, default: int) -> int:
         try:
-            return max(5, int(self.environ.get("LINES", "")))
+            return max(least, int(self.environ.get(variable, "")))
         except ValueError:
             pass
         try:
-            return os.get_terminal_size(self.stdout.fileno()).lines
+            return getattr(os.get_terminal_size(self.stdout.fileno()), field)
         except (AttributeError, ValueError, OSError):
-            return 24
+            return default
 
     def page(self, text: str) -> bool:
         """Show text through the pager (PAGER, else less or more) when it is longer than the
