@@ -660,7 +660,7 @@ def test_ics_is_a_valid_calendar_without_names(run, answers, tmp_path, open_umas
     start = start.date() if isinstance(start, dt.datetime) else start
     assert start == TODAY + dt.timedelta(days=days or 7)
     assert ev.get("UID") and ev.get("DTSTAMP")
-    assert "hoe gaat het nu?" in str(ev["SUMMARY"]).lower()
+    assert "hoe gaat het nu?" in str(ev["SUMMARY"]).lower() and "ZAAK-4711" in str(ev["SUMMARY"])
     for secret in ("mentor", "groepsapp", "ernstig"):  # the case reference may be in the title
         assert secret not in raw, secret
 

@@ -380,3 +380,12 @@ def test_the_first_actions_with_their_numbers_stand_beside_the_confirmation(stat
     beside = before[before.rindex("EERST DOEN"):]
     assert "0900-8844" in beside and "VOORSTEL: ZWART" in beside
     assert len(beside.splitlines()) <= 12  # with the question it fits a screen of 24 rows
+
+
+def test_a_second_triage_on_the_same_day_offers_a_free_file_name(state, engine, tmp_path):
+    os.chdir(tmp_path)
+    (tmp_path / f"sexting-verslag-{TODAY.isoformat()}.md").write_text("earlier", encoding="utf-8")
+    code, _, _, _ = session(state, engine, CLEAR, report="md")
+    assert code == 0
+    assert (tmp_path / f"sexting-verslag-{TODAY.isoformat()}-2.md").exists()
+    assert (tmp_path / f"sexting-verslag-{TODAY.isoformat()}.md").read_text(encoding="utf-8") == "earlier"
