@@ -67,11 +67,6 @@ def normalise(q: Question, value: Any) -> Optional[Value]:
     return None
 
 
-def out_of_scope(q: Question, value: Value) -> bool:
-    oos = q.out_of_scope
-    return bool(oos) and isinstance(value, int) and oos.min <= value <= oos.max
-
-
 def in_range(q: Question, value: Value) -> bool:
     return not isinstance(value, int) or q.type != "number" or q.min <= value <= q.max
 
