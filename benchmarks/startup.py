@@ -22,6 +22,12 @@ LOOKUPS = [["checklist", "--step", "3"], ["contacts"], ["criteria"], ["contacts"
 BUDGET = 12.0
 
 
+def installed(given: str | None) -> str | None:
+    """The command to time: the one given, else `sexting-protocol` beside this interpreter, else on PATH."""
+    beside = os.path.join(os.path.dirname(sys.executable), "sexting-protocol")
+    return given or (beside if os.path.exists(beside) else shutil.which("sexting-protocol"))
+
+
 def timed(cmd: list[str], env: dict) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, check=True)
@@ -33,8 +39,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=21)
     ap.add_argument("--command")
     args = ap.parse_args()
-    beside = os.path.join(os.path.dirname(sys.executable), "sexting-protocol")
-    command = args.command or (beside if os.path.exists(beside) else shutil.which("sexting-protocol"))
+    command = installed(args.command)
     if not command:
         print("sexting-protocol not found; install the project first", file=sys.stderr)
         return 2

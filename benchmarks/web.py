@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
+
+from startup import installed  # benchmarks/ is on the path when a script there runs
 
 PAGES = ["/", "/checklist", "/checklist/step/3", "/checklist/route/zvh", "/checklist/followup", "/contacts",
          "/contacts?q=AMK", "/advice", "/criteria", "/handout", "/?lang=en", "/static/style.css"]
@@ -67,8 +68,7 @@ def main() -> int:
     ap.add_argument("--starts", type=int, default=7)
     ap.add_argument("--command")
     args = ap.parse_args()
-    beside = os.path.join(os.path.dirname(sys.executable), "sexting-protocol")
-    command = args.command or (beside if os.path.exists(beside) else shutil.which("sexting-protocol"))
+    command = installed(args.command)
     if not command:
         print("sexting-protocol not found; install the project first", file=sys.stderr)
         return 2

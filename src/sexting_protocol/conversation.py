@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional, Union
 
-from .answers import CONFIRM_KEYS, normalise, in_range
+from .answers import in_range, normalise
 from .engine import Confirmation, Decision, Engine, Value, rank
 from .errors import UserError
 from .model import FLAGS, UNKNOWN, Question
@@ -304,4 +304,4 @@ def load(engine: Engine, text: str) -> State:
 
 
 __all__ = ["State", "Screen", "Answer", "Back", "ReviewDone", "Change", "Confirm", "BadEvent", "start", "screen",
-           "step", "decision", "dump", "load", "CONFIRM_KEYS", "UNKNOWN"]
+           "step", "decision", "dump", "load"]
