@@ -24,7 +24,7 @@ CONFIRM_KEYS = ("confirmed_flag", "confirmed_reason", "confirmed_consulted")
 # report, beside their `answers` (a test checks that the decision holds no other)
 DECISION_KEYS = frozenset({"flag", "confirmed_flag", "urgent", "criteria", "routes", "contacts", "unknown", "asked",
                            "refine", "priority", "first", "plan", "reasons", "lowest_flag_allowed", "language",
-                           "report"})
+                           "report", "first_items", "followup_days", "setting"})
 
 
 class OutOfScope(UserError):
@@ -93,8 +93,15 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
             elif value is not None:
                 extra[key] = value.strip().lower() if key == "confirmed_flag" else value
             continue
+        if key == "setting":
+            v = value.strip().lower() if isinstance(value, str) else value
+            if v not in engine.settings:
+                problems.append(src.problem(path, t("err_answers_value", value=show(value), allowed=", ".join(engine.settings))))
+            else:
+                answers["setting"] = v
+            continue
         if q is None:
-            keys = ", ".join([*engine.questions, *CONFIRM_KEYS])
+            keys = ", ".join([*engine.questions, "setting", *CONFIRM_KEYS])
             problems.append(src.problem(path, t("err_answers_question", value=show(key), allowed=keys)))
             continue
         v = normalise(q, value)

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Union
 
-from .model import FLAGS, UNKNOWN, Cond, PlanItem, Protocol, Question, Text
+from .model import FLAGS, UNKNOWN, Cond, PlanItem, Protocol, Question, Route, Text
 
 Value = Union[str, int]
 Answers = Mapping[str, Value]
@@ -60,11 +60,22 @@ class Assessment:
 @dataclass
 class PlanEntry:
     id: str
-    text: Optional[Text]  # None for a find-out item: its question's find_out text
-    question: Optional[str] = None
+    text: Text  # for a find-out item: its question's find_out text (find_out_police with police)
+    question: Optional[str] = None  # the question of a find-out item
     contacts: list[str] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
-    first: bool = False  # shown with the first actions too
+
+
+@dataclass(frozen=True)
+class RouteWords:
+    """A route as this case words it: the route's own words, or those of its first variant
+    that holds (the setting's board, its internal roles)."""
+
+    id: str
+    name: Text
+    description: Text
+    action: Optional[Text]
+    contacts: tuple[str, ...]
 
 
 @dataclass
@@ -89,6 +100,10 @@ class Decision:
     answers: dict[str, Value]  # every question, unknown where not answered
     given: list[str]  # the questions that were answered (in a file or the session), unknown too
     followup: dt.date
+    first_items: list[str] = field(default_factory=list)  # plan item ids shown with the first actions
+    followup_days: int = 7
+    setting: str = "school"
+    route_words: dict[str, RouteWords] = field(default_factory=dict)
 
     @property
     def flag(self) -> str:
@@ -100,6 +115,9 @@ class Decision:
 
     def plan_ids(self) -> list[str]:
         return [i.id for s in self.plan for i in s.items]
+
+    def item(self, item_id: str) -> Optional[PlanEntry]:
+        return next((i for s in self.plan for i in s.items if i.id == item_id), None)
 
 
 def rank(flag: str) -> int:
@@ -113,11 +131,12 @@ def worst(*flags: str) -> str:
 class Ctx:
     """What a condition is tested against; named conditions are worked out once."""
 
-    __slots__ = ("answers", "named", "criteria", "flag", "routes", "_memo")
+    __slots__ = ("answers", "named", "setting", "criteria", "flag", "routes", "priority", "_memo")
 
-    def __init__(self, answers: Answers, named: Mapping[str, Cond], criteria=None, flag=None, routes=()):
-        self.answers, self.named = answers, named
-        self.criteria, self.flag, self.routes = criteria or {}, flag, routes
+    def __init__(self, answers: Answers, named: Mapping[str, Cond], setting: str, criteria=None, flag=None,
+                 routes=(), priority=None):
+        self.answers, self.named, self.setting = answers, named, setting
+        self.criteria, self.flag, self.routes, self.priority = criteria or {}, flag, routes, priority
         self._memo: dict[str, bool] = {}
 
     def holds(self, c: Cond) -> bool:
@@ -139,6 +158,10 @@ class Ctx:
             return self.flag in c.flag
         if c.route is not None:
             return c.route in self.routes
+        if c.priority is not None:
+            return self.priority in c.priority
+        if c.setting is not None:
+            return self.setting in c.setting
         pair = c.gap or c.younger
         a, b = (self.answers.get(q, UNKNOWN) for q in pair)
         if not (isinstance(a, int) and isinstance(b, int)):
@@ -185,11 +208,43 @@ class Engine:
         self.routes = {r.id: r for r in self.t.routes}
         self._route_order = [r.id for r in self.t.routes]
         self._steps = [s.number for s in protocol.steps]
+        self.settings = [x.id for x in protocol.settings]
+        self._first_items = {f.id: f for f in self.t.first_items.items}
         self._numbers = self._number_values()
         self._decisive = self._decisive_questions()
+        # questions asked before the decision because they can change what stands first
+        self._first_asks = {q for f in self.t.first_items.items for q in f.before_decision}
+
+    def setting(self, answers: Answers) -> str:
+        """The setting the decision uses: the answers file's, else the organisation's."""
+        v = answers.get("setting")
+        return v if isinstance(v, str) and v in self.settings else self.p.setting
 
     def ctx(self, answers: Answers, **kw: Any) -> Ctx:
-        return Ctx(answers, self.t.conditions, **kw)
+        return Ctx(answers, self.t.conditions, self.setting(answers), **kw)
+
+    def effective(self, answers: Answers) -> tuple[dict[str, Value], list[tuple[Any, list[str]]]]:
+        """The answers as the rules read them: those a role leaves out (the young-actor case's
+        other person) counted as unknown. Also which ignore rules left out a given answer."""
+        out = dict(answers)
+        dropped = []
+        for ig in self.t.ignore:
+            if Ctx(out, self.t.conditions, self.setting(out)).holds(ig.when):
+                gone = [q for q in ig.questions if out.get(q, UNKNOWN) != UNKNOWN]
+                for q in ig.questions:
+                    if q in out:
+                        out[q] = UNKNOWN
+                if gone:
+                    dropped.append((ig, gone))
+        return out, dropped
+
+    def ignored(self, answers: Answers) -> set[str]:
+        """The questions a role leaves out for these answers: never asked."""
+        out: set[str] = set()
+        for ig in self.t.ignore:
+            if self.ctx(answers).holds(ig.when):
+                out |= set(ig.questions)
+        return out
 
     def _reason(self, kind: str, id: str, rule: str, when: Optional[Cond], ctx: Ctx, **kw: Any) -> Reason:
         qs = ctx.why(when) if when is not None else []
@@ -213,6 +268,7 @@ class Engine:
     # --- the proposal --------------------------------------------------------------------------
 
     def assess(self, answers: Answers, explain: bool = True) -> Assessment:
+        answers = self.effective(answers)[0]
         reasons: list[Reason] = []
         criteria: dict[str, str] = {}
         ctx = self.ctx(answers)
@@ -241,6 +297,9 @@ class Engine:
                 flag = e.raise_[flag]
                 if explain:
                     reasons.append(self._reason("escalation", e.id, e.id, e.when, ctx, flag=flag))
+        if explain:
+            reasons += [self._reason("note", n.id, n.id, n.when, ctx) for n in self.t.notes
+                        if n.when is not None and ctx.holds(n.when)]
         for f in self.t.floors:
             if ctx.holds(f.when):
                 flag = worst(flag, f.at_least)
@@ -257,6 +316,7 @@ class Engine:
     # --- routes, priority, contacts ------------------------------------------------------------
 
     def route(self, answers: Answers, flag: str, explain: bool = True) -> tuple[list[str], list[Reason]]:
+        answers = self.effective(answers)[0]
         ctx = self.ctx(answers, flag=flag)
         routes: set[str] = set()
         reasons: list[Reason] = []
@@ -271,8 +331,9 @@ class Engine:
                             for r, removed in changed]
         return sorted(routes, key=self._route_order.index), reasons
 
-    def priority(self, answers: Answers, flag: str) -> tuple[str, Reason]:
-        ctx = self.ctx(answers, flag=flag)
+    def priority(self, answers: Answers, flag: str, routes: Iterable[str] = ()) -> tuple[str, Reason]:
+        answers = self.effective(answers)[0]
+        ctx = self.ctx(answers, flag=flag, routes=tuple(routes))
         for pr in self.t.priority:
             if pr.when is None or ctx.holds(pr.when):
                 return pr.id, self._reason("priority", pr.id, pr.id, pr.when, ctx, flag=flag)
@@ -293,10 +354,20 @@ class Engine:
             routes = sorted([*routes, *kept], key=self._route_order.index)
         return routes, reasons
 
+    def route_words(self, r: Route, ctx: Ctx) -> RouteWords:
+        """For each of name, description, action and contacts: the first variant that holds and
+        sets it, else the route's own."""
+        held = [v for v in r.variants if ctx.holds(v.when)]
+
+        def pick(name: str):
+            return next((getattr(v, name) for v in held if getattr(v, name) is not None), getattr(r, name))
+
+        return RouteWords(r.id, pick("name"), pick("description"), pick("action"), tuple(pick("contacts")))
+
     def _contacts(self, ctx: Ctx, routes: list[str], explain: bool) -> tuple[list[str], list[Reason]]:
         contacts: list[str] = []
         for r in routes:
-            contacts += [c for c in self.routes[r].contacts if c not in contacts]
+            contacts += [c for c in self.route_words(self.routes[r], ctx).contacts if c not in contacts]
         reasons = []
         for cr in self.t.contact_rules:
             if ctx.holds(cr.when):
@@ -324,7 +395,25 @@ class Engine:
     # --- the decision --------------------------------------------------------------------------
 
     def full(self, answers: Answers) -> dict[str, Value]:
-        return {q.id: answers.get(q.id, UNKNOWN) for q in self.p.questions}
+        """Every question, unknown where not answered, and the setting when the answers give one."""
+        out = {q.id: answers.get(q.id, UNKNOWN) for q in self.p.questions}
+        if "setting" in answers:
+            out["setting"] = answers["setting"]
+        return out
+
+    def followup_days(self, priority: str) -> int:
+        days = self.t.followup_days
+        return days if isinstance(days, int) else days[priority]
+
+    def first_items(self, ctx: Ctx, plan: list[PlanStep], before_decision: bool = False) -> list[str]:
+        """The plan items shown with the first actions, in the protocol's order: at its
+        priorities, as far as the plan holds them (with `before_decision`, only those that a
+        question is asked for before the decision)."""
+        if ctx.priority not in self.t.first_items.priorities:
+            return []
+        held = {i.id for s in plan for i in s.items}
+        return [f.id for f in self.t.first_items.items if f.id in held and (f.when is None or ctx.holds(f.when))
+                and (f.before_decision or not before_decision)]
 
     def decide(self, answers: Answers, confirmed: Optional[Confirmation] = None, today: Optional[dt.date] = None,
                asked: Optional[list[str]] = None, given: Optional[Iterable[str]] = None,
@@ -332,36 +421,48 @@ class Engine:
         """The decision. `given` are the questions answered so far (all of `answers` when None);
         `asked` the questions asked before the decision (those a fresh session asks when None)."""
         given = [q for q in self.questions if q in (answers if given is None else set(given))]
-        answers = self.full(answers)
+        recorded = self.full(answers)
+        answers, dropped = self.effective(recorded)
         a = self.assess(answers)
         confirmed = confirmed or Confirmation(a.flag)
         problem = self.confirm_problem(a, confirmed)
         if problem:
             raise ValueError(f"confirmation outside the limits ({problem}): {confirmed}")
         routes, route_reasons = self._routes_for(answers, a, confirmed.flag, True)
-        priority, priority_reason = self.priority(answers, confirmed.flag)
-        ctx = self.ctx(answers, criteria=a.criteria, flag=confirmed.flag, routes=routes)
+        priority, priority_reason = self.priority(answers, confirmed.flag, routes)
+        ctx = self.ctx(answers, criteria=a.criteria, flag=confirmed.flag, routes=routes, priority=priority)
         contacts, contact_reasons = self._contacts(ctx, routes, True)
         reasons = a.reasons + route_reasons + contact_reasons + [priority_reason]
+        for ig, gone in dropped:
+            reasons.append(Reason("warning", ig.id, ig.id, gone, [recorded[q] for q in gone]))
+        setting = ctx.setting
+        if "setting" in recorded and recorded["setting"] != self.p.setting:
+            reasons.append(Reason("warning", "setting_differs", "setting_differs", ["setting"], [setting]))
         for w in self.t.warnings:
-            if ctx.holds(w.when):
+            if w.when is not None and ctx.holds(w.when):
                 reasons.append(self._reason("warning", w.id, w.id, w.when, ctx))
-        unknown = [q for q, v in answers.items() if v == UNKNOWN]
-        asked = self.asked(answers) if asked is None else list(asked)
+        unknown = [q for q in self.questions if answers[q] == UNKNOWN]
+        asked = self.asked(recorded) if asked is None else list(asked)
         plan = self._plan(ctx)
-        plan[0].items += [PlanEntry(f"find_out.{q}", None, q, first=self.questions[q].safety)
-                          for q in self.find_out(answers, unknown)]
+        plan[0].items += [self._find_out(q, ctx) for q in self.find_out(answers, unknown)]
+        days = followup_days or self.followup_days(priority)
         today = today or dt.date.today()
         return Decision(a, confirmed, priority, routes, self.first(routes, priority), contacts, unknown, asked,
-                        self.refine(answers, [*asked, *given]), plan, reasons, answers, given,
-                        today + dt.timedelta(days=followup_days or self.t.followup_days))
+                        self.refine(recorded, [*asked, *given]), plan, reasons, recorded, given,
+                        today + dt.timedelta(days=days), self.first_items(ctx, plan), days, setting,
+                        {r: self.route_words(self.routes[r], ctx) for r in self.routes})
+
+    def _find_out(self, qid: str, ctx: Ctx) -> PlanEntry:
+        q = self.questions[qid]
+        police = q.find_out_police is not None and "police" in ctx.routes
+        return PlanEntry(f"find_out.{qid}", q.find_out_police if police else q.find_out, qid)
 
     def _plan(self, ctx: Ctx) -> list[PlanStep]:
         steps = {n: PlanStep(n, []) for n in self._steps}
         for item in self.t.plan:
             if item.when is None or ctx.holds(item.when):
                 steps[item.step].items.append(PlanEntry(item.id, self._text(item, ctx), None, list(item.contacts),
-                                                        list(item.advice), item.first))
+                                                        list(item.advice)))
         return list(steps.values())
 
     @staticmethod
@@ -370,18 +471,22 @@ class Engine:
 
     # --- what still matters --------------------------------------------------------------------
 
-    def _outcome(self, answers: Answers, plan: bool) -> tuple:
+    def _outcome(self, answers: Answers, plan: bool, first: bool = False) -> tuple:
         """What an answer can change, the proposal taken as the confirmed flag: before the
         decision the flag, routes, urgency and priority; with `plan` also the contacts and the
         plan items."""
+        answers = self.effective(answers)[0]
         a = self.assess(answers, explain=False)
         routes, _ = self.route(answers, a.flag, explain=False)
-        priority, _ = self.priority(answers, a.flag)
+        priority, _ = self.priority(answers, a.flag, routes)
+        ctx = self.ctx(answers, criteria=a.criteria, flag=a.flag, routes=routes, priority=priority)
+        steps = self._plan(ctx)
         out: tuple = (a.flag, tuple(routes), a.urgent, priority)
+        if first:
+            out += (tuple(self.first_items(ctx, steps, before_decision=True)),)
         if plan:
-            ctx = self.ctx(answers, criteria=a.criteria, flag=a.flag, routes=routes)
             contacts, _ = self._contacts(ctx, routes, False)
-            out += (tuple(contacts), tuple(i.id for s in self._plan(ctx) for i in s.items))
+            out += (tuple(contacts), tuple(i.id for s in steps for i in s.items))
         return out
 
     def candidates(self, q: Question, answers: Answers) -> list[Value]:
@@ -398,11 +503,13 @@ class Engine:
                     values |= {k - c, k - c + 1, k + c - 1, k + c}
         return sorted(v for v in values if q.min <= v <= q.max)
 
-    def _matters(self, q: Question, answers: Answers, plan: bool, base: Optional[tuple] = None) -> bool:
+    def _matters(self, q: Question, answers: Answers, plan: bool, base: Optional[tuple] = None,
+                 first: bool = False) -> bool:
         """Whether some answer to q changes the outcome from q left unknown."""
         known = {**answers, q.id: UNKNOWN}
-        base = base if base is not None and answers.get(q.id, UNKNOWN) == UNKNOWN else self._outcome(known, plan)
-        return any(self._outcome({**known, q.id: v}, plan) != base for v in self.candidates(q, known))
+        if base is None or answers.get(q.id, UNKNOWN) != UNKNOWN:
+            base = self._outcome(known, plan, first)
+        return any(self._outcome({**known, q.id: v}, plan, first) != base for v in self.candidates(q, known))
 
     def find_out(self, answers: Answers, unknown: list[str]) -> list[str]:
         """The unknown questions of which some answer could still change the flag, the routes,
@@ -414,9 +521,11 @@ class Engine:
         """The questions a session asks after the confirmation: open (not in `done`) and such
         that some answer could change the plan or the contacts, the other open ones unknown."""
         done = set(done)
-        known = {q: v for q, v in answers.items() if q in done}
+        known = {q: v for q, v in answers.items() if q in done or q == "setting"}
         base = self._outcome(known, plan=True)
-        return [q.id for q in self.p.questions if q.id not in done and self._matters(q, known, True, base)]
+        ignored = self.ignored(answers)
+        return [q.id for q in self.p.questions
+                if q.id not in done and q.id not in ignored and self._matters(q, known, True, base)]
 
     def out_of_scope(self, answers: Answers, asked: Optional[Iterable[str]] = None) -> Optional[Question]:
         """The question whose answer puts the case outside the protocol (an adult in the images
@@ -438,9 +547,13 @@ class Engine:
         questions still open counted as unknown."""
         asked = list(asked)
         known = {q: answers.get(q, UNKNOWN) for q in asked}
+        if "setting" in answers:
+            known["setting"] = answers["setting"]
         base = self._outcome(known, plan=False)
-        open_ = [q for q in self.p.questions if q.id not in known
-                 and (q.always_ask or (q.id in self._decisive and self._matters(q, known, False, base)))]
+        ignored = self.ignored(known)
+        open_ = [q for q in self.p.questions if q.id not in known and q.id not in ignored
+                 and (q.always_ask or (q.id in self._decisive and self._matters(q, known, False, base))
+                      or (q.id in self._first_asks and self._matters(q, known, False, None, first=True)))]
         scope = self._scope_question(known)
         if scope is not None and not any(q.safety for q in open_):
             return scope
@@ -450,6 +563,8 @@ class Engine:
         """The question still to ask before it is clear whether the case is in scope (the other
         person's age, when the one in the images is an adult)."""
         for qid, v in known.items():
+            if qid not in self.questions:
+                continue
             oos = self.questions[qid].out_of_scope
             if oos and oos.unless and isinstance(v, int) and oos.min <= v <= oos.max:
                 for other in self.questions_in(oos.unless):
@@ -471,6 +586,7 @@ class Engine:
         conds = [r.when for rules in t.ratings.values() for r in rules if r.when]
         conds += [e.when for e in t.escalations] + [f.when for f in t.floors] + [lo.when for lo in t.lowest]
         conds += [t.urgent] + [p.when for p in t.priority if p.when] + [rr.when for rr in t.route_rules]
+        conds += [ig.when for ig in t.ignore]
         return conds
 
     def _decisive_questions(self) -> set[str]:
@@ -484,7 +600,8 @@ class Engine:
         """For each number question, where some condition turns: ("abs", None, n) or ("gap", other, n)."""
         out: dict[str, list] = {}
         stack = [*self._all_conditions(), *self.t.conditions.values(), *(c.when for c in self.t.contact_rules),
-                 *(i.when for i in self.t.plan if i.when), *(v.when for i in self.t.plan for v in i.variants)]
+                 *(i.when for i in self.t.plan if i.when), *(v.when for i in self.t.plan for v in i.variants),
+                 *(f.when for f in self.t.first_items.items if f.when), *(w.when for w in self.t.warnings if w.when)]
         while stack:
             c = stack.pop()
             stack += _parts(c)

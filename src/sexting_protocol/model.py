@@ -34,8 +34,8 @@ class Text(_S, kw_only=True):
 
 
 class Cond(_S, kw_only=True):
-    """A declared condition. Exactly one head: q, gap, younger, criterion, flag, route, holds,
-    all, any, not.
+    """A declared condition. Exactly one head: q, gap, younger, criterion, flag, route,
+    priority, setting, holds, all, any, not.
 
     q / criterion take one test: `is`, `in`, `lt` or `gte`. gap (the difference between two
     number questions) and younger (the lower of the two) take `lt` or `gte`; both are false
@@ -48,6 +48,11 @@ class Cond(_S, kw_only=True):
     criterion: Optional[str] = None
     flag: Optional[list[str]] = None
     route: Optional[str] = None
+    # the decision's priority is one of these (plan items only: the priority is worked out
+    # from the routes, before the plan)
+    priority: Optional[list[str]] = None
+    # the organisation's setting (school, childcare, sport, youth_care, youth_work) is one of these
+    setting: Optional[list[str]] = None
     all_: Optional[list["Cond"]] = field(default=None, name="all")
     any_: Optional[list["Cond"]] = field(default=None, name="any")
     not_: Optional["Cond"] = field(default=None, name="not")
@@ -90,6 +95,8 @@ class Question(_S, kw_only=True):
     text: Text
     help: Text
     find_out: Text
+    # the find-out text where `police` is a route: the young person is not questioned about it
+    find_out_police: Optional[Text] = None
     options: list[Option] = []
     # choice questions: option values from safest to riskiest, where such an order exists
     risk: Optional[list[str]] = None
@@ -178,6 +185,16 @@ class First(_S, kw_only=True):
     otherwise: list[str]
 
 
+class RouteVariant(_S, kw_only=True):
+    """While `when` holds (the first that does), these replace the route's own words and contacts."""
+
+    when: Cond
+    name: Optional[Text] = None
+    description: Optional[Text] = None
+    action: Optional[Text] = None
+    contacts: Optional[list[str]] = None
+
+
 class Route(_S, kw_only=True):
     id: str
     name: Text
@@ -186,6 +203,8 @@ class Route(_S, kw_only=True):
     urgent: bool = False
     # what to do now, shown first on the screen (every route that can be a first action has one)
     action: Optional[Text] = None
+    # the words of the setting or the case: the first variant whose `when` holds
+    variants: list[RouteVariant] = []
 
 
 class RouteRule(_S, kw_only=True):
@@ -204,9 +223,47 @@ class ContactRule(_S, kw_only=True):
 
 
 class Warning_(_S, kw_only=True):
+    """A warning in the decision's reasons while `when` holds. Without `when`, the engine raises
+    it itself: `setting_differs` (an answers file's setting is not the organisation's)."""
+
+    id: str
+    when: Optional[Cond] = None
+    text: Text
+
+
+ENGINE_WARNINGS = ("setting_differs",)
+
+
+class Ignore(_S, kw_only=True):
+    """While `when` holds, the answers to `questions` are left out (counted as unknown, not
+    asked), with `text` as a warning when one was given."""
+
     id: str
     when: Cond
+    questions: list[str]
     text: Text
+
+
+class FirstItem(_S, kw_only=True):
+    """A plan item (or `find_out.<question>`) shown with the first actions, as far as the plan
+    holds it and `when` holds. `before_decision`: questions asked before the decision when an
+    answer to them can put this item there or take it away."""
+
+    id: str
+    when: Optional[Cond] = None
+    before_decision: list[str] = []
+
+
+class FirstItems(_S, kw_only=True):
+    priorities: list[str]
+    items: list[FirstItem]
+
+
+class Setting(_S, kw_only=True):
+    """A kind of organisation: the words for it and for the young people it serves."""
+
+    id: str
+    name: Text
 
 
 class Variant(_S, kw_only=True):
@@ -221,8 +278,6 @@ class PlanItem(_S, kw_only=True):
     when: Optional[Cond] = None
     # the first variant whose `when` holds replaces `text`
     variants: list[Variant] = []
-    # shown with the first actions too: advice that must not wait for the plan
-    first: bool = False
     contacts: list[str] = []
     advice: list[str] = []
 
@@ -246,9 +301,16 @@ class Triage(_S, kw_only=True):
     contact_rules: list[ContactRule]
     warnings: list[Warning_]
     plan: list[PlanItem]
+    # the plan items shown with the first actions, in this order
+    first_items: FirstItems
+    # answers left out while a role holds
+    ignore: list[Ignore] = []
+    # notes in the reasons (a rule that did not apply, and why), like warnings
+    notes: list[Warning_] = []
     # lowering a proposal of one of these flags also records who was consulted
     lowering_needs_consulted: list[str]
-    followup_days: int = 7
+    # days from the decision to the follow-up, by priority (a number: every priority)
+    followup_days: Union[int, dict[str, int]] = 7
 
 
 # --- the leaflet -----------------------------------------------------------------------------
@@ -311,6 +373,9 @@ class Protocol(_S, kw_only=True):
     donts: list[Advice]
     questions: list[Question]
     triage: Triage
+    # the kinds of organisation, and the one this protocol is for (an organisation's layer sets it)
+    settings: list[Setting]
+    setting: str = "school"
 
 
 # --- contacts --------------------------------------------------------------------------------
@@ -509,10 +574,12 @@ class _Refs:
         self.contacts = contact_ids
         self.advice = {a.id for a in (*p.dos, *p.donts)}
         self.steps = {s.number for s in p.steps}
+        self.priorities = [x.id for x in p.triage.priority]
+        self.settings = [x.id for x in p.settings]
         self.conditions: set[str] = set()  # the named conditions defined so far
 
 
-_HEADS = ("q", "gap", "younger", "criterion", "flag", "route", "holds", "all_", "any_", "not_")
+_HEADS = ("q", "gap", "younger", "criterion", "flag", "route", "priority", "setting", "holds", "all_", "any_", "not_")
 _TESTS = ("is_", "in_", "lt", "gte")
 _NAMES = {"all_": "all", "any_": "any", "not_": "not", "is_": "is", "in_": "in"}
 
@@ -542,6 +609,12 @@ def _check_cond(c: Cond, refs: _Refs, path: Path, found: Found) -> None:
             _ref(f, refs.flags, "SP305", (*path, "flag", i), found)
     elif head == "route":
         _ref(c.route, refs.routes, "SP304", (*path, "route"), found)
+    elif head == "priority":
+        for i, x in enumerate(c.priority):
+            _ref(x, refs.priorities, "SP314", (*path, "priority", i), found)
+    elif head == "setting":
+        for i, x in enumerate(c.setting):
+            _ref(x, refs.settings, "SP315", (*path, "setting", i), found)
     elif head == "holds":
         _ref(c.holds, refs.conditions, "SP313", (*path, "holds"), found)
     elif head == "criterion":
@@ -620,6 +693,14 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
         _dupes(getattr(p.triage, name), "id", ("triage", name), found)
     if sorted(refs.steps) != list(range(1, len(p.steps) + 1)):
         found.append((("steps",), "SP311", {}))
+    _dupes(p.settings, "id", ("settings",), found)
+    _ref(p.setting, refs.settings, "SP315", ("setting",), found)
+    # the engine ranks flags in this order: a layer may reword a flag, never add, drop or move one
+    for i, f in enumerate(p.flags):
+        if i >= len(FLAGS) or f.id != FLAGS[i]:
+            found.append((("flags", i, "id"), "SP316", {"value": f.id, "flags": ", ".join(FLAGS)}))
+    if len(p.flags) < len(FLAGS):
+        found.append((("flags",), "SP316", {"value": "-", "flags": ", ".join(FLAGS)}))
 
     # the leaflet
     for si, s in enumerate(p.steps):
@@ -713,6 +794,9 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
         contacts(r.contacts, ("triage", "routes", i, "contacts"), routed=True)
         if (r.urgent or r.id in firsts) and r.action is None:
             found.append((("triage", "routes", i), "SP603", {"id": r.id}))
+        for j, v in enumerate(r.variants):
+            _check_cond(v.when, refs, ("triage", "routes", i, "variants", j, "when"), found)
+            contacts(v.contacts or [], ("triage", "routes", i, "variants", j, "contacts"), routed=True)
     for key in ("routes", "otherwise"):
         for j, rid in enumerate(getattr(t.first, key)):
             _ref(rid, refs.routes, "SP304", ("triage", "first", key, j), found)
@@ -729,8 +813,34 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
     for i, cr in enumerate(t.contact_rules):
         _check_cond(cr.when, refs, ("triage", "contact_rules", i, "when"), found)
         contacts(cr.add, ("triage", "contact_rules", i, "add"), routed=True)
-    for i, w in enumerate(t.warnings):
-        _check_cond(w.when, refs, ("triage", "warnings", i, "when"), found)
+    for name in ("warnings", "notes"):
+        for i, w in enumerate(getattr(t, name)):
+            if w.when is not None:
+                _check_cond(w.when, refs, ("triage", name, i, "when"), found)
+            elif w.id not in ENGINE_WARNINGS:
+                found.append((("triage", name, i, "id"), "SP317", {"value": w.id, "known": ", ".join(ENGINE_WARNINGS)}))
+    for i, ig in enumerate(t.ignore):
+        _check_cond(ig.when, refs, ("triage", "ignore", i, "when"), found)
+        for j, qid in enumerate(ig.questions):
+            _ref(qid, refs.questions, "SP301", ("triage", "ignore", i, "questions", j), found)
+    days = t.followup_days if isinstance(t.followup_days, dict) else {}
+    for pid in days:
+        _ref(pid, refs.priorities, "SP314", ("triage", "followup_days", pid), found)
+    if days and set(days) != set(refs.priorities):
+        found.append((("triage", "followup_days"), "SP318", {"priorities": ", ".join(refs.priorities)}))
+    plan_ids = {item.id for item in t.plan}
+    for j, pid in enumerate(t.first_items.priorities):
+        _ref(pid, refs.priorities, "SP314", ("triage", "first_items", "priorities", j), found)
+    for j, fi in enumerate(t.first_items.items):
+        path = ("triage", "first_items", "items", j)
+        if fi.id.startswith("find_out."):
+            _ref(fi.id[len("find_out."):], refs.questions, "SP301", (*path, "id"), found)
+        else:
+            _ref(fi.id, plan_ids, "SP319", (*path, "id"), found)
+        if fi.when is not None:
+            _check_cond(fi.when, refs, (*path, "when"), found)
+        for k, qid in enumerate(fi.before_decision):
+            _ref(qid, refs.questions, "SP301", (*path, "before_decision", k), found)
     for i, item in enumerate(t.plan):
         path = ("triage", "plan", i)
         _ref(item.step, refs.steps, "SP308", (*path, "step"), found)

@@ -52,7 +52,7 @@ def run(state, opts: Options, asker=None) -> int:
     interactive = (env.interactive or asker is not None) and not opts.as_json and not opts.no_input
     if not opts.answers and not interactive:
         raise UserError(view.t("err_json_needs_answers" if opts.as_json else "err_no_terminal"))
-    days = opts.followup_days or engine.t.followup_days
+    days = opts.followup_days
     try:
         if interactive:
             if asker is None:

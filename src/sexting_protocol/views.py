@@ -346,6 +346,7 @@ class DecisionView(View):
 
     def as_json(self, d) -> dict[str, Any]:
         answers: dict[str, Any] = {q: d.answers[q] for q in d.given}
+        answers["setting"] = d.setting
         c = d.confirmed
         if c.flag != d.flag:
             answers["confirmed_flag"] = c.flag
@@ -359,6 +360,9 @@ class DecisionView(View):
             "urgent": d.assessment.urgent,
             "priority": d.priority,
             "first": d.first,
+            "first_items": d.first_items,
+            "followup_days": d.followup_days,
+            "setting": d.setting,
             "lowest_flag_allowed": d.lowest,
             "criteria": d.assessment.criteria,
             "routes": d.routes,
