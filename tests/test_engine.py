@@ -1,12 +1,15 @@
-"""The triage engine against the contract, version 2 (../shared/spec/triage-contract.md).
+"""The triage engine against the contract, version 3 (../shared/spec/triage-contract.md).
 
 - every worked example of ../shared/scenarios/examples.yaml and every case of data/cases.yaml, run
   like ../shared/tools/check-scenarios runs them (the command, --answers, --json, given back);
 - the contract's rules written out once more here, from the contract alone, as an independent
-  reference (`contract_*`): criteria, flag, urgent, priority, lowest flag allowed, routes and their
-  order, first actions, contacts, the plan items the contract fixes by id (present exactly when
-  their condition holds), the find-out rule, `asked` and `refine`; compared with the engine over
-  hypothesis-generated answers, with @example cases for the tricky spots;
+  reference (`contract_*`): the roles (an adult in the images, an unwanted image between young
+  people, the young-actor case (a) and (b), "no abuse of the young person who acted"), the
+  near-age exception, adult contact, criteria, flag, urgent, priority, followup_days, lowest flag
+  allowed, routes and their order (with the setting's contacts), first actions, first_items,
+  contacts, the plan items the contract fixes by id (present exactly when their condition holds),
+  the find-out rule, `asked` and `refine`; compared with the engine over hypothesis-generated
+  answers, with @example cases for the tricky spots;
 - the confirmation limits, the --json object, and a changed protocol that changes the behaviour.
 The monotonicity search (a riskier answer never lowers ...) is in test_monotonic.py.
 """
@@ -22,8 +25,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
-from conftest import CLEAR, CRITERIA, EXAMPLES, FLAGS, JSON_KEYS, TODAY, expect_misses, load_cases, load_examples, \
-    run_cli, write_file
+from conftest import CLEAR as CLEAR2, CRITERIA, EXAMPLES, FLAGS, JSON_KEYS, TODAY, expect_misses, load_cases, \
+    load_examples, run_cli, write_file
 from sexting_protocol import data
 from sexting_protocol.answers import normalise
 from sexting_protocol.engine import Confirmation, Engine
@@ -34,8 +37,10 @@ BUNDLE = data.load(layers=False)
 PROTOCOL = BUNDLE.protocol
 ENGINE = Engine(PROTOCOL)
 QUESTIONS = {q.id: q for q in PROTOCOL.questions}
-ROUTE_CONTACTS = {r.id: set(r.contacts) for r in PROTOCOL.triage.routes}
 U = "unknown"
+# conftest's case where nothing is wrong, with version 3's new questions answered (adult_sent_images
+# is only for an adult in the images: left out).
+CLEAR = {**CLEAR2, "exploitation": "no", "capacity_concern": "no"}
 
 SAFETY6 = ["immediate_danger", "self_harm_concern", "sexual_violence_recent", "adult_involved", "extortion",
            "violent_content"]
@@ -43,29 +48,47 @@ URGENT3 = SAFETY6[:3]
 DOUBT7 = ["immediate_danger", "self_harm_concern", "sexual_violence_recent", "adult_involved", "extortion",
           "voluntary", "shared_further"]
 SPREAD = ("few", "group", "public_online")
-INSIDE = ("staff_or_volunteer", "family_or_household")
+WIDE = ("group", "public_online")
+STAFF = ("staff_or_volunteer", "staff_elsewhere")
+INSIDE = ("staff_or_volunteer", "staff_elsewhere", "family_or_household")
+SETTINGS = ["school", "childcare", "sport", "youth_care", "youth_work"]
 PRIORITIES = ["routine", "days", "today", "now"]
 # Routes, in the contract's order of urgency; the first six may be first actions.
 ROUTE_ORDER = ["emergency", "crisis_care", "acute_care", "board_duty", "police", "report_veilig_thuis", "consult",
                "inform_parents", "zvh", "self_help"]
 FIRST6 = ROUTE_ORDER[:6]
-INTERNAL = {"ib_er", "smw", "zat", "vertrouwenspersoon", "zorgcoordinator"}
-# The Routes table's "contacts (at least)".
-CONTRACT_ROUTE_CONTACTS = {
-    "consult": {"zat", "ib_er", "zorgcoordinator", "smw", "veilig_thuis"}, "police": {"politie"}, "zvh": {"zvh"},
-    "report_veilig_thuis": {"veilig_thuis"}, "board_duty": {"vertrouwensinspecteur"},
-    "emergency": {"emergency_112"}, "crisis_care": {"zelfmoordpreventie_113"},
-    "acute_care": {"centrum_seksueel_geweld"}, "inform_parents": set(), "self_help": set(),
-}
+INTERNAL = {"ib_er", "smw", "zat", "vertrouwenspersoon", "zorgcoordinator", "vertrouwenscontactpersoon",
+            "aandachtsfunctionaris"}
+# "The internal roles by setting: school: ib_er, zorgcoordinator, vertrouwenspersoon for self_help, and
+# zat, ib_er, zorgcoordinator, smw for consult; sport: vertrouwenscontactpersoon for both; childcare,
+# youth_care, youth_work: aandachtsfunctionaris for both."
+SELF_HELP = {"school": {"ib_er", "zorgcoordinator", "vertrouwenspersoon"}, "sport": {"vertrouwenscontactpersoon"},
+             **{s: {"aandachtsfunctionaris"} for s in ("childcare", "youth_care", "youth_work")}}
+CONSULT = {"school": {"zat", "ib_er", "zorgcoordinator", "smw"}, "sport": {"vertrouwenscontactpersoon"},
+           **{s: {"aandachtsfunctionaris"} for s in ("childcare", "youth_care", "youth_work")}}
+# `board_duty` by setting: school and childcare the vertrouwensinspecteur, sport Centrum Veilige Sport,
+# youth_care the IGJ, youth_work "no contact fixed".
+BOARD = {"school": {"vertrouwensinspecteur"}, "childcare": {"vertrouwensinspecteur"},
+         "sport": {"centrum_veilige_sport"}, "youth_care": {"igj"}, "youth_work": set()}
+
+
+def contract_route_contacts(route: str, setting: str) -> set[str]:
+    """The Routes table's "contacts (at least)", by setting."""
+    return {"self_help": SELF_HELP[setting], "consult": CONSULT[setting] | {"veilig_thuis"},
+            "inform_parents": set(), "police": {"politie"}, "zvh": {"zvh"}, "report_veilig_thuis": {"veilig_thuis"},
+            "board_duty": BOARD[setting], "emergency": {"emergency_112"}, "crisis_care": {"zelfmoordpreventie_113"},
+            "acute_care": {"centrum_seksueel_geweld"}}[route]
+
+
 # The question table's options. Choice questions list them safest first; a yes/no question is
 # listed "yes, no" there, but for each of them `yes` is the risk, so its risk order is no, yes.
-# Ages and other_person have no risk order.
+YES_NO = ("immediate_danger", "self_harm_concern", "sexual_violence_recent", "adult_involved", "extortion",
+          "violent_content", "online_only_contact", "adult_sent_images", "spread_to_hurt", "still_spreading",
+          "exploitation", "capacity_concern", "repeated", "home_risk")
 OPTIONS = {
-    **{q: ["no", "yes"] for q in ("immediate_danger", "self_harm_concern", "sexual_violence_recent", "adult_involved",
-                                  "extortion", "violent_content", "online_only_contact", "spread_to_hurt",
-                                  "still_spreading", "repeated", "home_risk")},
-    "other_person": ["peer", "adult_outside", "family_or_household", "staff_or_volunteer"],
-    "made_by": ["self", "other_with_consent", "other_secretly"],
+    **{q: ["no", "yes"] for q in YES_NO},
+    "other_person": ["peer", "adult_outside", "family_or_household", "staff_or_volunteer", "staff_elsewhere"],
+    "made_by": ["self", "other_with_consent", "other_secretly", "generated"],
     "voluntary": ["yes", "light_pressure", "pressure", "reward", "coercion"],
     "recipient_wanted": ["yes", "unclear", "no", "no_repeated"],
     "shared_further": ["no", "few", "group", "public_online"],
@@ -74,22 +97,38 @@ OPTIONS = {
     "impact": ["none", "mild", "serious", "severe"],
 }
 AGES = ("age_depicted", "age_other")
+# "ages, `other_person`, `adult_sent_images`, `capacity_concern` (which relaxes `repeated`) and the
+# answers that decide a role (Roles) have no such order" (step 4). The role-deciding answers keep
+# their order here; test_monotonic.py leaves out the changes that move a case to another role.
+NO_ORDER = ("other_person", "adult_sent_images", "capacity_concern")
 # "ordering each question's options by risk, with `unknown` just above the safest option"
-RISK = {q: [o[0], U, *o[1:]] for q, o in OPTIONS.items() if q != "other_person"}
+RISK = {q: [o[0], U, *o[1:]] for q, o in OPTIONS.items() if q not in NO_ORDER}
 # The plan items the contract fixes by id (the find-out items aside), and the step of those whose
 # step it names.
 FIXED = ["never_view_images", "listen_and_record", "stop_spreading", "police_before_confronting",
          "ask_images_removed_or_kept", "talk_separately", "no_sanction_for_sender", "not_to_blame",
-         "dont_contact_suspect", "extortion_advice", "consequences_for_spreader", "care_for_young_person",
-         "protect_from_suspect", "parents_safety_check", "parents_unsafe", "parents_16_or_younger", "parents_17",
-         "board_now", "aangifte_decision", "referral_under_13", "safe_climate", "afwegingskader_1",
-         "afwegingskader_2", "followup"]
+         "dont_contact_suspect", "extortion_advice", "keep_chat", "consequences_for_spreader", "care_for_young_person",
+         "care_for_adult_harmed", "protect_from_suspect", "tell_their_organisation", "generated_images",
+         "exploitation_signs", "capacity_support", "parents_safety_check", "parents_unsafe", "parents_today",
+         "parents_16_or_younger", "parents_17", "board_now", "aangifte_decision", "referral_under_13", "safe_climate",
+         "afwegingskader_1", "afwegingskader_2", "followup"]
 FIXED_STEP = {"never_view_images": 1, "listen_and_record": 1, "talk_separately": 3, "no_sanction_for_sender": 3,
               "parents_safety_check": 3, "parents_unsafe": 3, "parents_16_or_younger": 3, "parents_17": 3,
               "afwegingskader_1": 5, "afwegingskader_2": 5, "followup": 5}
 FIND = "find_out."
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# `first_items`, in the contract's order.
+FIRST_ITEMS = ["not_to_blame", "extortion_advice", "keep_chat", "dont_contact_suspect", "police_before_confronting",
+               "stop_spreading", "generated_images", "exploitation_signs", "referral_under_13", "capacity_support",
+               "parents_unsafe", "parents_safety_check", "parents_today", FIND + "immediate_danger",
+               FIND + "self_harm_concern", FIND + "sexual_violence_recent"]
+FOLLOWUP_DAYS = {"now": 1, "today": 1, "days": 7, "routine": 14}
+# The deliberate deviation of `asked` (see test_asked_deviation_is_named): of first_items, only these
+# items' questions are asked before the decision (data/protocol.yaml triage.first_items, before_decision).
+BEFORE_DECISION = {"stop_spreading": ["still_spreading"]}
+FAST = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                        HealthCheck.filter_too_much])
+SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                       HealthCheck.filter_too_much])
 
 
 def rank(flag: str) -> int:
@@ -104,6 +143,16 @@ def is_age(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def lt(v, n: int) -> bool:
+    """Known to be under n."""
+    return is_age(v) and v < n
+
+
+def ge(v, n: int) -> bool:
+    """Known to be n or over."""
+    return is_age(v) and v >= n
+
+
 def values_of(qid: str) -> list:
     """Every answer a question allows, unknown last."""
     q = QUESTIONS[qid]
@@ -113,7 +162,10 @@ def values_of(qid: str) -> list:
 
 
 def full(a: dict) -> dict:
-    return {q: a.get(q, U) for q in QUESTIONS}
+    out = {q: a.get(q, U) for q in QUESTIONS}
+    if "setting" in a:
+        out["setting"] = a["setting"]
+    return out
 
 
 # =================================================================================================
@@ -122,69 +174,177 @@ def full(a: dict) -> dict:
 
 
 def out_of_scope(a: dict) -> bool:
-    """age_depicted 18 or over is out of scope, unless age_other is under 18."""
-    d, o = a.get("age_depicted", U), a.get("age_other", U)
-    return is_age(d) and d >= 18 and not (is_age(o) and o < 18)
+    """"18 or over is out of scope when age_other is known to be 18 or over"."""
+    return ge(a.get("age_depicted", U), 18) and ge(a.get("age_other", U), 18)
+
+
+def no_abuse_of_actor(a: dict) -> bool:
+    """"*No abuse of the young person who acted* means: voluntary is yes, light_pressure or unknown;
+    extortion, exploitation, violent_content and sexual_violence_recent are not yes; adult_involved is
+    not yes; capacity_concern is not yes; and power_difference is not large.\""""
+    g = lambda q: a.get(q, U)  # noqa: E731
+    return g("voluntary") in ("yes", "light_pressure", U) and g("power_difference") != "large" and all(
+        g(q) != "yes" for q in ("extortion", "exploitation", "violent_content", "sexual_violence_recent",
+                                "adult_involved", "capacity_concern"))
+
+
+def young_actor_a(a: dict) -> bool:
+    """(a) age_depicted 18 or over, age_other known and under 18, adult_sent_images no,
+    adult_involved no, made_by other_secretly, generated or self; no abuse of the one who acted."""
+    g = lambda q: a.get(q, U)  # noqa: E731
+    return ge(g("age_depicted"), 18) and lt(g("age_other"), 18) and g("adult_sent_images") == "no" and \
+        g("adult_involved") == "no" and g("made_by") in ("other_secretly", "generated", "self") and no_abuse_of_actor(a)
+
+
+def young_actor_b(a: dict) -> bool:
+    """(b) age_depicted under 18 or unknown, made_by self, recipient_wanted no or no_repeated,
+    shared_further no, adult_involved no, the receiver staff_or_volunteer or staff_elsewhere not known
+    to be under 18; no abuse of the one who acted."""
+    g = lambda q: a.get(q, U)  # noqa: E731
+    return not ge(g("age_depicted"), 18) and g("made_by") == "self" and g("recipient_wanted") in ("no", "no_repeated") \
+        and g("shared_further") == "no" and g("adult_involved") == "no" and g("other_person") in STAFF \
+        and not lt(g("age_other"), 18) and no_abuse_of_actor(a)
+
+
+def effective(a: dict) -> dict:
+    """"In (a) other_person and online_only_contact are not asked, and an answer given for them is
+    left out" (it counts as unknown)."""
+    a = full(a)
+    if young_actor_a(a):
+        a = {**a, "other_person": U, "online_only_contact": U}
+    return a
+
+
+def young_actor(a: dict) -> bool:
+    return young_actor_a(a) or young_actor_b(a)
+
+
+def unwanted_image(a: dict) -> bool:
+    """An unwanted image between young people: age_depicted under 18 or unknown, made_by self,
+    recipient_wanted no or no_repeated, shared_further no, the receiver young (other_person peer or
+    unknown with age_other not known to be 18 or over, or staff_or_volunteer or staff_elsewhere with
+    age_other known to be under 18), and no abuse of the young person who acted."""
+    g = lambda q: a.get(q, U)  # noqa: E731
+    o, who = g("age_other"), g("other_person")
+    young_receiver = (who in ("peer", U) and not ge(o, 18)) or (who in STAFF and lt(o, 18))
+    return not ge(g("age_depicted"), 18) and g("made_by") == "self" and g("recipient_wanted") in ("no", "no_repeated") \
+        and g("shared_further") == "no" and young_receiver and no_abuse_of_actor(a)
+
+
+def adult_in_images(a: dict) -> bool:
+    """age_depicted 18 or over, age_other under 18 or unknown, not the young-actor case (a)."""
+    return ge(a.get("age_depicted", U), 18) and not ge(a.get("age_other", U), 18) and not young_actor_a(a)
+
+
+def role(a: dict) -> str:
+    if young_actor_a(a):
+        return "young actor (a)"
+    if young_actor_b(a):
+        return "young actor (b)"
+    if unwanted_image(a):
+        return "unwanted image"
+    return "adult in the images" if adult_in_images(a) else "default"
 
 
 def near_age(a: dict) -> bool:
-    """"near-age peers: age_depicted 16 or 17 with age_other known, under 23 and at most 5 years more
-    (the line the Dutch police and prosecution draw for consensual sexting, facts.md section 3)".
-    That line is "more than five years apart" (facts.md), so a younger other person more than 5
-    years below is no near-age peer either: at most 5 years apart, either way."""
-    d, o = a.get("age_depicted", U), a.get("age_other", U)
-    return d in (16, 17) and is_age(o) and o < 23 and abs(o - d) <= 5
+    """"both ages known, the younger 16 or 17, the older under 23 and at most 5 years apart,
+    other_person peer or adult_outside, voluntary and recipient_wanted yes, and shared_further no"."""
+    g = lambda q: a.get(q, U)  # noqa: E731
+    d, o = g("age_depicted"), g("age_other")
+    return is_age(d) and is_age(o) and min(d, o) in (16, 17) and max(d, o) < 23 and abs(d - o) <= 5 and \
+        g("other_person") in ("peer", "adult_outside") and g("voluntary") == "yes" and \
+        g("recipient_wanted") == "yes" and g("shared_further") == "no"
+
+
+def adult_other(a: dict) -> bool:
+    """"an adult other person (other_person adult_outside, or staff_or_volunteer or staff_elsewhere
+    unless age_other is known to be under 18, or age_other 18 or over)"."""
+    who, o = a.get("other_person", U), a.get("age_other", U)
+    return who == "adult_outside" or (who in STAFF and not lt(o, 18)) or ge(o, 18)
 
 
 def adult_contact(a: dict) -> bool:
-    g = lambda q: a.get(q, U)  # noqa: E731
-    d, o = g("age_depicted"), g("age_other")
-    adult = g("adult_involved") == "yes" or g("other_person") == "adult_outside" or (is_age(o) and o >= 18) or \
-        (is_age(d) and d >= 18 and is_age(o) and o < 18)
-    return adult and not near_age(a)
+    adult = a.get("adult_involved", U) == "yes" or adult_other(a) or adult_in_images(a)
+    return adult and not young_actor(a) and not near_age(a)
+
+
+def inside_role(a: dict) -> bool:
+    """other_person staff_or_volunteer, staff_elsewhere or family_or_household, not as the receiver
+    of an unwanted image, not in the young-actor case."""
+    return a.get("other_person", U) in INSIDE and not unwanted_image(a) and not young_actor(a)
 
 
 def abuse_sign(a: dict) -> bool:
+    """The abuse signs (outside the young-actor case)."""
     g = lambda q: a.get(q, U)  # noqa: E731
-    return adult_contact(a) or any(g(q) == "yes" for q in ("extortion", "violent_content", "sexual_violence_recent")) \
-        or g("voluntary") in ("coercion", "reward") or g("made_by") == "other_secretly" or g("other_person") in INSIDE
+    if young_actor(a):
+        return False
+    return adult_contact(a) or any(g(q) == "yes" for q in ("extortion", "exploitation", "violent_content",
+                                                           "sexual_violence_recent")) \
+        or g("voluntary") in ("coercion", "reward") or g("made_by") in ("other_secretly", "generated") or inside_role(a)
+
+
+def young_ages(a: dict) -> list[int]:
+    """The known ages of the young people involved."""
+    return [x for x in (a.get("age_depicted", U), a.get("age_other", U)) if lt(x, 18)]
+
+
+def young_person_age(a: dict):
+    """"The young person" of Roles: the one in the images by default; the receiver of an adult's
+    images or of an unwanted image (age_other); in (a) age_other, in (b) age_depicted."""
+    return a.get("age_other", U) if ge(a.get("age_depicted", U), 18) or unwanted_image(a) else a.get("age_depicted", U)
+
+
+def age_gap(a: dict) -> list[str]:
+    """The age-gap rules (both known; not in the young-actor case)."""
+    d, o = a.get("age_depicted", U), a.get("age_other", U)
+    if not (is_age(d) and is_age(o)) or young_actor(a):
+        return []
+    gap = abs(d - o)
+    return [r for r, holds in (("yellow", gap >= 2), ("red", gap >= 4 and min(d, o) < 16), ("black", gap > 5))
+            if holds]
 
 
 def contract_criteria(a: dict) -> dict[str, str]:
     g = lambda q: a.get(q, U)  # noqa: E731
     d, o = g("age_depicted"), g("age_other")
     spread = g("shared_further") in SPREAD
+    cap = g("capacity_concern") == "yes"
 
-    def rate(mapping: dict, qid: str, *extra: str | None) -> str:
-        ratings = [r for r in (mapping.get(g(qid)), *extra) if r]
+    def rate(mapping: dict, qid: str | None, *extra: str | None) -> str:
+        ratings = [r for r in (mapping.get(g(qid)) if qid else None, *extra) if r]
         return worst(*ratings) if ratings else U
 
-    ages = []
-    if is_age(d) and is_age(o):
-        gap = abs(d - o)
-        ages = ["yellow" if gap >= 2 else None, "red" if gap >= 4 and min(d, o) < 16 else None,
-                "black" if gap > 5 else None]
-    adult = g("adult_involved") == "yes" or g("other_person") == "adult_outside" or (is_age(o) and o >= 18)
-    adult_rule = (adult and (d == U or (is_age(d) and d < 16))) or \
-        (is_age(d) and d >= 18 and (o == U or (is_age(o) and o < 16)))
+    adult_rule = not young_actor(a) and (
+        ((adult_other(a) or g("adult_involved") == "yes") and not ge(d, 16)) or (ge(d, 18) and not ge(o, 16)))
+    age = o if ge(d, 18) else d
     return {
         "consent": rate({"yes": "green", "unclear": "yellow", "no": "red", "no_repeated": "black"}, "recipient_wanted",
                         "red" if spread else None, "black" if spread and g("spread_to_hurt") == "yes" else None,
-                        "black" if g("made_by") == "other_secretly" else None),
+                        "black" if g("made_by") in ("other_secretly", "generated") else None),
         "voluntariness": rate({"yes": "green", "light_pressure": "yellow", "pressure": "red", "reward": "red",
-                               "coercion": "black"}, "voluntary", "black" if g("extortion") == "yes" else None),
+                               "coercion": "black"}, "voluntary", "black" if g("extortion") == "yes" else None,
+                              "black" if g("exploitation") == "yes" else None),
         "equality": rate({"none": "green", "slight": "yellow", "clear": "red", "large": "black"}, "power_difference",
-                         *ages, "black" if adult_rule else None),
-        "age_appropriate": ("yellow" if d < 12 else "green") if is_age(d) else U,
+                         *age_gap(a), "black" if adult_rule else None, "red" if cap else None),
+        "age_appropriate": rate({}, None, ("yellow" if age < 12 else "green") if is_age(age) else None,
+                                "yellow" if any(x < 12 for x in young_ages(a)) else None, "yellow" if cap else None),
         "context": rate({"yes": "green", "somewhat": "yellow", "no": "red"}, "context_ok",
-                        "red" if g("shared_further") in ("group", "public_online") else None),
+                        "red" if g("shared_further") in WIDE else None),
         "self_respect": rate({"none": "green", "mild": "yellow", "serious": "red", "severe": "red"}, "impact"),
     }
 
 
+def repeated_relaxed(a: dict) -> bool:
+    """"when every young person involved whose age is known is under 12 (at least one age known), or
+    capacity_concern is yes, `repeated` raises nothing"."""
+    ages = young_ages(a)
+    return (bool(ages) and all(x < 12 for x in ages)) or a.get("capacity_concern") == "yes"
+
+
 def black_floor(a: dict) -> bool:
-    return any(a.get(q) == "yes" for q in ("extortion", "violent_content", "sexual_violence_recent")) or \
-        a.get("other_person") in INSIDE
+    return any(a.get(q) == "yes" for q in ("extortion", "exploitation", "violent_content", "sexual_violence_recent")) \
+        or inside_role(a)
 
 
 def red_floor(a: dict) -> bool:
@@ -192,13 +352,15 @@ def red_floor(a: dict) -> bool:
 
 
 def doubt(a: dict) -> bool:
-    return any(a.get(q, U) == U for q in DOUBT7)
+    """Step 4's seven questions; "adult_involved unknown is no doubt when age_other is known to be 18
+    or over"."""
+    return any(a.get(q, U) == U and not (q == "adult_involved" and ge(a.get("age_other", U), 18)) for q in DOUBT7)
 
 
 def contract_flag(a: dict, criteria: dict) -> str:
     rated = [v for v in criteria.values() if v != U]
     flag = worst(*rated) if rated else "green"
-    if a.get("repeated") == "yes":
+    if a.get("repeated") == "yes" and not repeated_relaxed(a):
         flag = {"yellow": "red", "red": "black"}.get(flag, flag)
     if black_floor(a):
         flag = "black"
@@ -212,10 +374,15 @@ def contract_flag(a: dict, criteria: dict) -> str:
 
 
 def contract_lowest(a: dict) -> str:
-    if black_floor(a) or red_floor(a) or a.get("voluntary") == "coercion":
+    g = lambda q: a.get(q, U)  # noqa: E731
+    spread = g("shared_further") in SPREAD
+    if black_floor(a) or red_floor(a) or g("voluntary") == "coercion" or g("shared_further") in WIDE or \
+            (g("spread_to_hurt") == "yes" and spread) or g("made_by") in ("other_secretly", "generated") or \
+            {"red", "black"} & set(age_gap(a)):
         return "red"
-    if a.get("shared_further") in SPREAD or a.get("made_by") == "other_secretly" or \
-            a.get("voluntary") in ("pressure", "reward") or a.get("recipient_wanted") == "no_repeated":
+    if g("shared_further") == "few" or g("voluntary") in ("pressure", "reward") or \
+            g("recipient_wanted") in ("no", "no_repeated") or g("capacity_concern") == "yes" or \
+            any(x < 12 for x in young_ages(a)) or young_actor(a):
         return "yellow"
     return "green"
 
@@ -233,9 +400,11 @@ def contract_routes(a: dict, flag: str) -> set[str]:
         routes.add("crisis_care")
     if g("sexual_violence_recent") == "yes":
         routes |= {"acute_care", "police"}
+    if g("exploitation") == "yes" or young_actor(a):
+        routes.add("police")
     if g("other_person") == "family_or_household" or (g("home_risk") == "yes" and flag != "green"):
         routes.add("report_veilig_thuis")
-    if g("home_risk") == "yes" or doubt(a):
+    if g("home_risk") == "yes" or g("capacity_concern") == "yes" or doubt(a):
         routes.add("consult")
     if g("other_person") == "staff_or_volunteer":
         routes |= {"board_duty", "police"}
@@ -246,51 +415,75 @@ def contract_routes(a: dict, flag: str) -> set[str]:
     return routes
 
 
-def contract_priority(a: dict, flag: str) -> str:
+def contract_priority(a: dict, flag: str, routes: set[str]) -> str:
     g = lambda q: a.get(q, U)  # noqa: E731
     if any(g(q) == "yes" for q in URGENT3):
         return "now"
-    d = g("age_depicted")
-    if adult_contact(a) or any(g(q) == "yes" for q in ("extortion", "violent_content", "still_spreading",
-                                                       "online_only_contact", "home_risk")) \
-            or g("voluntary") in ("coercion", "reward") or g("made_by") == "other_secretly" \
-            or g("other_person") in INSIDE or (is_age(d) and d < 13) or any(g(q) == U for q in URGENT3):
+    if adult_contact(a) or any(g(q) == "yes" for q in ("extortion", "exploitation", "violent_content",
+                                                       "still_spreading", "capacity_concern", "online_only_contact",
+                                                       "home_risk")) \
+            or (g("shared_further") in WIDE and g("still_spreading") != "no") \
+            or g("voluntary") in ("coercion", "reward") or g("made_by") in ("other_secretly", "generated") \
+            or "board_duty" in routes \
+            or (g("other_person") in ("staff_elsewhere", "family_or_household") and not young_actor(a)) \
+            or any(x < 13 for x in young_ages(a)) or any(g(q) == U for q in URGENT3):
         return "today"
     return "days" if flag != "green" else "routine"
 
 
-def contract_plan(a: dict, routes: set[str]) -> set[str]:
+def contract_plan(a: dict, routes: set[str], priority: str) -> set[str]:
     """The fixed plan items (find-out items aside) that the contract puts in this plan."""
     g = lambda q: a.get(q, U)  # noqa: E731
     spread = g("shared_further") in SPREAD
-    adult, abuse = adult_contact(a), abuse_sign(a)
-    inside = g("other_person") in INSIDE
+    adult, abuse, inside = adult_contact(a), abuse_sign(a), inside_role(a)
+    ya, ya_a, ya_b, uw = young_actor(a), young_actor_a(a), young_actor_b(a), unwanted_image(a)
     police = "police" in routes
-    peers_spread = spread and g("other_person") in ("peer", U) and not adult
-    d = g("age_depicted")
+    online = g("online_only_contact") == "yes"
+    o, who, setting = g("age_other"), g("other_person"), a.get("setting", "school")
+    actor_young = who in ("peer", U) or (who in STAFF and lt(o, 18))
+    age = young_person_age(a)
+    parents_unsafe = g("home_risk") == "yes" or who == "family_or_household"
     when = {
         "never_view_images": True,
         "listen_and_record": True,
         "stop_spreading": spread or g("still_spreading") == "yes",
-        "police_before_confronting": police and (adult or inside or g("made_by") == "other_secretly" or any(
-            g(q) == "yes" for q in ("extortion", "violent_content", "sexual_violence_recent"))),
+        "police_before_confronting": police and (
+            abuse or (g("spread_to_hurt") == "yes" and spread) or online or
+            (ya_a and (g("made_by") in ("other_secretly", "generated") or spread))),
         "ask_images_removed_or_kept": police or spread,
-        "talk_separately": peers_spread,
-        "no_sanction_for_sender": g("made_by") == "self" and g("recipient_wanted") == "yes" and not abuse,
-        "not_to_blame": abuse or spread,
-        "dont_contact_suspect": adult or inside or g("extortion") == "yes" or g("sexual_violence_recent") == "yes",
+        "talk_separately": spread and actor_young and not adult and not ya,
+        "no_sanction_for_sender": g("made_by") == "self" and g("recipient_wanted") == "yes" and
+        g("voluntary") in ("yes", U) and not lt(g("age_depicted"), 12) and g("capacity_concern") != "yes" and
+        not abuse and not ya and not uw and (not adult_in_images(a) or near_age(a)),
+        "not_to_blame": not ya and (abuse or g("voluntary") == "pressure" or spread or uw),
+        "dont_contact_suspect": not ya and (adult or inside or any(g(q) == "yes" for q in (
+            "extortion", "exploitation", "sexual_violence_recent")) or (uw and online)),
         "extortion_advice": g("extortion") == "yes",
-        "consequences_for_spreader": peers_spread,
-        "care_for_young_person": g("impact") in ("serious", "severe") or abuse or g("self_harm_concern") == "yes",
-        "protect_from_suspect": inside or g("sexual_violence_recent") == "yes" or g("violent_content") == "yes",
+        "keep_chat": not ya and g("extortion") != "yes" and (adult or online),
+        "consequences_for_spreader": ya or (uw and not online) or (
+            (spread or g("made_by") in ("other_secretly", "generated")) and actor_young and not adult),
+        "care_for_young_person": g("impact") in ("serious", "severe") or g("self_harm_concern") == "yes" or
+        (not ya and abuse) or ya_b or (uw and online),
+        "care_for_adult_harmed": ya,
+        "protect_from_suspect": not ya and (any(g(q) == "yes" for q in (
+            "sexual_violence_recent", "violent_content", "exploitation")) or inside or (adult and not online)),
+        # "other_person is staff_elsewhere, not the young-actor case"; Roles: the young staff member who
+        # received an unwanted image gets "none of the suspect items".
+        "tell_their_organisation": who == "staff_elsewhere" and not ya and not uw,
+        "generated_images": g("made_by") == "generated",
+        "exploitation_signs": g("exploitation") == "yes",
+        "capacity_support": g("capacity_concern") == "yes",
         "parents_safety_check": "inform_parents" in routes and g("home_risk") == U,
-        "parents_unsafe": g("home_risk") == "yes" or g("other_person") == "family_or_household",
-        "parents_16_or_younger": "inform_parents" in routes and (d == U or (is_age(d) and d <= 16)),
-        "parents_17": "inform_parents" in routes and d == 17,
+        "parents_unsafe": parents_unsafe,
+        "parents_today": "inform_parents" in routes and not parents_unsafe and priority in ("now", "today") and
+        (not ge(age, 16) or g("self_harm_concern") == "yes"),
+        "parents_16_or_younger": setting == "school" and "inform_parents" in routes and not ge(age, 17),
+        "parents_17": setting == "school" and "inform_parents" in routes and age == 17,
         "board_now": "board_duty" in routes,
-        "aangifte_decision": police and g("other_person") != "staff_or_volunteer",
-        "referral_under_13": is_age(d) and d < 13,
-        "safe_climate": g("shared_further") in ("group", "public_online"),
+        "aangifte_decision": police and not ya and not (
+            who == "staff_or_volunteer" and setting in ("school", "childcare") and not uw),
+        "referral_under_13": any(x < 13 for x in young_ages(a)),
+        "safe_climate": g("shared_further") in WIDE,
         "afwegingskader_1": True,
         "afwegingskader_2": True,
         "followup": True,
@@ -299,8 +492,22 @@ def contract_plan(a: dict, routes: set[str]) -> set[str]:
     return {i for i, holds in when.items() if holds}
 
 
-def contract_core(a: dict, confirmed: str | None = None) -> dict:
+def contract_first_items(a: dict, priority: str, plan: set[str]) -> list[str]:
+    """"in this order, as far as the plan holds them; it is empty when priority is days or routine"."""
+    if priority not in ("now", "today"):
+        return []
+    g = lambda q: a.get(q, U)  # noqa: E731
+    only = {"not_to_blame": g("self_harm_concern") == "yes" or abuse_sign(a) or (
+        unwanted_image(a) and g("online_only_contact") == "yes"),
+            "stop_spreading": g("still_spreading") == "yes" or (g("still_spreading") == U and
+                                                                g("shared_further") in WIDE)}
+    return [i for i in FIRST_ITEMS if i in plan and only.get(i, True)]
+
+
+def contract_core(answers: dict, confirmed: str | None = None) -> dict:
     """The decision without the find-out items: what the find-out, `asked` and `refine` rules weigh."""
+    a = effective(answers)
+    setting = a.get("setting", "school")
     criteria = contract_criteria(a)
     flag = contract_flag(a, criteria)
     lowest = contract_lowest(a)
@@ -309,16 +516,34 @@ def contract_core(a: dict, confirmed: str | None = None) -> dict:
     # "a case whose lowest allowed flag is above green keeps `police` when the proposal had it"
     if lowest != "green" and "police" in contract_routes(a, flag):
         routes.add("police")
-    priority = contract_priority(a, conf)
+    priority = contract_priority(a, conf, routes)
     ordered = [r for r in ROUTE_ORDER if r in routes]
     first = [r for r in FIRST6 if r in routes] if priority in ("now", "today") else []
     first = first or [r for r in ("consult", "self_help") if r in routes][:1]
-    contacts = set().union(*(ROUTE_CONTACTS[r] for r in routes))
-    if a.get("shared_further") in SPREAD or a.get("extortion") == "yes" or a.get("online_only_contact") == "yes":
-        contacts.add("helpwanted")
-    return {"criteria": criteria, "flag": flag, "confirmed": conf, "lowest": lowest,
-            "urgent": any(a.get(q) == "yes" for q in URGENT3), "priority": priority, "routes": ordered,
-            "first": first, "contacts": contacts, "plan": contract_plan(a, routes)}
+    plan = contract_plan(a, routes, priority)
+    return {"answers": a, "setting": setting, "criteria": criteria, "flag": flag, "confirmed": conf,
+            "lowest": lowest, "urgent": any(a.get(q) == "yes" for q in URGENT3), "priority": priority,
+            "followup_days": FOLLOWUP_DAYS[priority], "routes": ordered, "first": first,
+            "extra_contacts": contract_extra_contacts(a, plan),
+            "contacts": set().union(*(contract_route_contacts(r, setting) for r in routes),
+                                    contract_extra_contacts(a, plan)),
+            "plan": plan}
+
+
+def contract_extra_contacts(a: dict, plan: set[str]) -> set[str]:
+    """Beyond the routes' contacts."""
+    g = lambda q: a.get(q, U)  # noqa: E731
+    out = set()
+    if g("shared_further") in SPREAD or g("extortion") == "yes" or g("online_only_contact") == "yes" or \
+            (g("made_by") == "generated" and not ge(g("age_depicted"), 18)):
+        out.add("helpwanted")
+    if g("exploitation") == "yes":
+        out |= {"fier", "comensha"}
+    if "care_for_young_person" in plan:
+        out |= {"kindertelefoon", "slachtofferhulp"}
+    if young_actor(a):
+        out.add("slachtofferhulp")
+    return out
 
 
 def alternatives(a: dict, qid: str):
@@ -344,14 +569,16 @@ def contract_find_out(a: dict) -> set[str]:
     """find_out.<q> for each unknown q of which some answer could change the flag, the routes, the
     priority, the contacts or a plan item other than the find-out items (the others as they are)."""
     a = full(a)
-    return {FIND + q for q, v in a.items() if v == U and matters(find_out_outcome, a, q)}
+    unknown = {q for q, v in effective(a).items() if v == U}
+    return {FIND + q for q in unknown if matters(find_out_outcome, a, q)}
 
 
 def contract_decision(answers: dict, confirmed: str | None = None) -> dict:
     a = full(answers)
     c = contract_core(a, confirmed)
     c["find_out"] = contract_find_out(a)
-    c["unknown"] = [q for q, v in a.items() if v == U]
+    c["unknown"] = [q for q in QUESTIONS if c["answers"][q] == U]
+    c["first_items"] = contract_first_items(c["answers"], c["priority"], c["plan"] | c["find_out"])
     return c
 
 
@@ -363,10 +590,21 @@ def asked_signature(a: dict):
     return c["flag"], tuple(c["routes"]), c["urgent"], c["priority"]
 
 
-def refine_outcome(a: dict):
-    """What `refine` weighs: the plan and the contacts, the proposal taken as the confirmed flag."""
+def before_decision_signature(a: dict):
+    """The deviation: of first_items, only the items of BEFORE_DECISION are weighed before the decision."""
+    if out_of_scope(a):
+        return "out of scope"
     c = contract_core(a)
-    return frozenset(c["plan"]), frozenset(c["contacts"])
+    items = contract_first_items(c["answers"], c["priority"], c["plan"])
+    return tuple(i for i in items if i in BEFORE_DECISION)
+
+
+def refine_outcome(a: dict):
+    """What `refine` weighs: the plan, the contacts and (the deviation: what `asked` left for after the
+    confirmation) first_items, the proposal taken as the confirmed flag."""
+    c = contract_core(a)
+    return frozenset(c["plan"]), frozenset(c["contacts"]), tuple(
+        contract_first_items(c["answers"], c["priority"], c["plan"]))
 
 
 def contract_refine(answers: dict, asked: list[str]) -> list[str]:
@@ -391,11 +629,33 @@ def value_strategy(qid: str):
 
 
 random_answers = st.fixed_dictionaries(
-    {qid: st.one_of(st.just(MISSING), value_strategy(qid)) for qid in QUESTIONS}
+    {qid: st.one_of(st.just(MISSING), value_strategy(qid)) for qid in QUESTIONS},
+    optional={"setting": st.sampled_from(SETTINGS)},
 ).map(lambda d: {k: v for k, v in d.items() if v is not MISSING})
-near_clear = st.dictionaries(st.sampled_from(sorted(QUESTIONS)), st.none(), max_size=4).flatmap(
-    lambda keys: st.fixed_dictionaries({k: value_strategy(k) for k in keys})).map(lambda d: {**CLEAR, **d})
-answers_st = st.one_of(random_answers, near_clear).filter(lambda a: not out_of_scope(a))
+near_clear = st.tuples(
+    st.dictionaries(st.sampled_from(sorted(QUESTIONS)), st.none(), max_size=4).flatmap(
+        lambda keys: st.fixed_dictionaries({k: value_strategy(k) for k in keys})),
+    st.one_of(st.just({}), st.sampled_from(SETTINGS).map(lambda s: {"setting": s})),
+).map(lambda t: {**CLEAR, **t[0], **t[1]})
+# the roles: an adult in the images and the young-actor cases, near their lines
+role_answers = st.tuples(
+    st.sampled_from([
+        {"age_depicted": 35, "age_other": 15, "adult_sent_images": "no", "made_by": "other_secretly",
+         "shared_further": "group", "other_person": U, "online_only_contact": U},
+        {"age_depicted": 30, "age_other": 14, "adult_sent_images": "no", "made_by": "generated"},
+        {"age_depicted": 25, "age_other": 16, "adult_sent_images": "yes"},
+        {"age_depicted": 16, "age_other": 30, "recipient_wanted": "no", "other_person": "staff_or_volunteer"},
+        {"age_depicted": 15, "age_other": U, "recipient_wanted": "no_repeated", "other_person": "staff_elsewhere"},
+        {"age_depicted": 14, "age_other": 17, "recipient_wanted": "no", "other_person": "staff_or_volunteer"},
+        {"age_depicted": 14, "age_other": 14, "recipient_wanted": "no", "online_only_contact": "yes"},
+        {"age_depicted": 17, "age_other": 21, "other_person": "adult_outside"},
+        {"age_depicted": 21, "age_other": 17, "other_person": "adult_outside"},
+    ]),
+    st.dictionaries(st.sampled_from(sorted(QUESTIONS)), st.none(), max_size=3).flatmap(
+        lambda keys: st.fixed_dictionaries({k: value_strategy(k) for k in keys})),
+    st.one_of(st.just({}), st.sampled_from(SETTINGS).map(lambda s: {"setting": s})),
+).map(lambda t: {**CLEAR, **t[0], **t[1], **t[2]})
+answers_st = st.one_of(random_answers, near_clear, role_answers).filter(lambda a: not out_of_scope(a))
 
 
 def decide(answers: dict, confirmed: Confirmation | None = None, **kw):
@@ -420,13 +680,15 @@ def engine_matters(outcome, answers: dict, qid: str) -> bool:
 
 # Cases the brief and the issues name, each against the whole reference.
 NEAR_AGE = [{**CLEAR, "age_depicted": d, "age_other": o, "adult_involved": adult, "other_person": who}
-            for d, o in ((17, 18), (16, 21), (17, 22), (17, 23), (16, 22), (15, 18), (17, 12))
-            for adult, who in (("yes", "peer"), (U, "peer"), ("no", "adult_outside"))]
+            for d, o in ((17, 18), (16, 21), (17, 22), (17, 23), (16, 22), (15, 18), (17, 12), (18, 17), (21, 16),
+                         (22, 17))
+            for adult, who in (("yes", "peer"), (U, "peer"), ("no", "adult_outside"), ("no", "staff_elsewhere"))]
 TRICKY = [
     *NEAR_AGE,
     {**CLEAR, "age_depicted": 19, "age_other": 15},  # an adult's own image to a young person
     {**CLEAR, "age_depicted": 18, "age_other": 17},
-    {**CLEAR, "age_depicted": 25, "age_other": 16, "other_person": "adult_outside"},
+    {**CLEAR, "age_depicted": 18, "age_other": U},  # in scope now: adult contact
+    {**CLEAR, "age_depicted": 25, "age_other": 16, "other_person": "adult_outside", "adult_sent_images": "yes"},
     {**CLEAR, "home_risk": "yes"},  # green, and a signal at home
     {**CLEAR, "home_risk": U},
     {**CLEAR, "context_ok": "somewhat", "home_risk": U},
@@ -440,7 +702,29 @@ TRICKY = [
     {**CLEAR, "shared_further": "group", "spread_to_hurt": "yes"},
     {**CLEAR, "age_depicted": 12, "age_other": 12},
     {**CLEAR, "age_depicted": 11, "age_other": 13, "immediate_danger": U},
+    {**CLEAR, "age_depicted": 10, "age_other": 11, "context_ok": "somewhat", "repeated": "yes"},  # relaxed
+    {**CLEAR, "context_ok": "somewhat", "repeated": "yes", "capacity_concern": "yes"},  # relaxed
+    {**CLEAR, "capacity_concern": "yes"},
+    {**CLEAR, "exploitation": "yes"},
+    {**CLEAR, "made_by": "generated", "shared_further": "group", "still_spreading": U},
+    # the young-actor case (a): a pupil filmed a teacher; a deepfake of a teacher; and where it fails
+    {**CLEAR, "age_depicted": 35, "age_other": 15, "adult_sent_images": "no", "made_by": "other_secretly",
+     "shared_further": "group", "other_person": "staff_or_volunteer"},
+    {**CLEAR, "age_depicted": 40, "age_other": 13, "adult_sent_images": "no", "made_by": "generated"},
+    {**CLEAR, "age_depicted": 35, "age_other": 15, "adult_sent_images": U, "made_by": "other_secretly"},
+    {**CLEAR, "age_depicted": 35, "age_other": 15, "adult_sent_images": "no", "made_by": "other_secretly",
+     "voluntary": "pressure"},
+    # the young-actor case (b), and the unwanted image between young people
+    {**CLEAR, "age_depicted": 15, "age_other": 30, "recipient_wanted": "no", "other_person": "staff_or_volunteer"},
+    {**CLEAR, "age_depicted": 15, "age_other": U, "recipient_wanted": "no", "other_person": "staff_elsewhere",
+     "setting": "sport"},
+    {**CLEAR, "age_depicted": 15, "age_other": 17, "recipient_wanted": "no", "other_person": "staff_or_volunteer"},
+    {**CLEAR, "age_depicted": 15, "age_other": 17, "recipient_wanted": "no", "other_person": "staff_elsewhere"},
+    {**CLEAR, "age_depicted": 14, "age_other": 14, "recipient_wanted": "no", "online_only_contact": "yes"},
+    {**CLEAR, "age_depicted": 14, "age_other": 14, "recipient_wanted": "no", "capacity_concern": "yes"},
+    *[{**CLEAR, "other_person": "staff_or_volunteer", "age_other": 30, "setting": s} for s in SETTINGS],
     {},
+    {"setting": "youth_work"},
 ]
 
 
@@ -450,18 +734,27 @@ def check_decision(answers: dict, confirmed: str | None = None) -> None:
     d = decide(answers, conf)
     ref = contract_decision(answers, confirmed)
     ids = plan_ids(d)
-    why = (f"\nengine:   {d.flag}/{d.confirmed.flag} {d.assessment.criteria} {d.priority} {d.routes} {d.first} "
-           f"{sorted(ids)}\ncontract: {ref['flag']}/{ref['confirmed']} {ref['criteria']} {ref['priority']} "
-           f"{ref['routes']} {ref['first']} {sorted(ref['plan'] | ref['find_out'])}")
+    why = (f"\nrole: {role(ref['answers'])}\nengine:   {d.flag}/{d.confirmed.flag} {d.assessment.criteria} "
+           f"lowest {d.lowest} {d.priority} {d.routes} {d.first} {d.first_items} {sorted(ids)}\ncontract: "
+           f"{ref['flag']}/{ref['confirmed']} {ref['criteria']} lowest {ref['lowest']} {ref['priority']} "
+           f"{ref['routes']} {ref['first']} {ref['first_items']} {sorted(ref['plan'] | ref['find_out'])}")
     assert d.assessment.criteria == ref["criteria"], why
     assert d.flag == ref["flag"], why
     assert d.confirmed.flag == ref["confirmed"], why
     assert d.assessment.urgent is ref["urgent"], why
     assert d.lowest == ref["lowest"], why
     assert d.priority == ref["priority"], why
+    assert d.followup_days == ref["followup_days"], why
+    assert d.setting == ref["setting"], why
     assert d.routes == ref["routes"], why
     assert d.first == ref["first"], why
-    assert set(d.contacts) == ref["contacts"] and len(d.contacts) == len(set(d.contacts)), why
+    # "The decision's contacts is the union of its routes' contacts, plus ..."; each route has at
+    # least the contacts the Routes section names for the setting.
+    assert len(d.contacts) == len(set(d.contacts)), why
+    for r in d.routes:
+        assert contract_route_contacts(r, ref["setting"]) <= set(d.route_words[r].contacts), (r, why)
+    assert set(d.contacts) == set().union(*(d.route_words[r].contacts for r in d.routes), ref["extra_contacts"]), \
+        f"contacts {sorted(d.contacts)}, want {sorted(ref['contacts'])}" + why
     assert d.unknown == ref["unknown"], why
     assert len(ids) == len(set(ids)), f"a plan item twice: {ids}"
     assert set(ids) & set(FIXED) == ref["plan"], (
@@ -480,9 +773,12 @@ def check_decision(answers: dict, confirmed: str | None = None) -> None:
             qid = item[len(FIND):]
             assert d.answers[qid] == U and engine_matters(engine_outcome, answers, qid), \
                 f"{item}: no answer to {qid} could change the decision"
+        assert d.first_items == ref["first_items"], why
+    else:
+        want = contract_first_items(ref["answers"], ref["priority"], ref["plan"] | set(ids))
+        assert d.first_items == want, why
 
 
-# =================================================================================================
 # Worked examples and the scenario library, through the command (as check-scenarios runs them)
 # =================================================================================================
 
@@ -544,7 +840,10 @@ CASES = load_cases()
 
 
 def normalised(answers: dict) -> dict:
-    return {k: normalise(QUESTIONS[k], v) for k, v in answers.items() if k in QUESTIONS}
+    out = {k: normalise(QUESTIONS[k], v) for k, v in answers.items() if k in QUESTIONS}
+    if "setting" in answers:
+        out["setting"] = str(answers["setting"]).lower()
+    return out
 
 
 @pytest.mark.skipif(not EXAMPLES.exists(), reason="../shared/scenarios/examples.yaml is not there")
@@ -670,8 +969,9 @@ def test_the_confirmed_flag_decides_and_the_limits_hold(answers, confirmed):
 
 
 def test_a_lowered_black_keeps_police():
-    """Issue 8: a minor's nude spread in the class chat, lowered: police advice stays."""
-    a = {**CLEAR, "shared_further": "group", "spread_to_hurt": "yes"}
+    """Issue 8: a minor's nude shown to a few after saying no, lowered: police advice stays. (Version
+    3: spreading to a group, or to hurt, is no longer lowered below red.)"""
+    a = {**CLEAR, "shared_further": "few", "recipient_wanted": "no_repeated"}
     assert decide(a).flag == "black" and decide(a).lowest == "yellow"
     for low in ("red", "yellow"):
         d = decide(a, Confirmation(low, "reden", "zorgcoördinator"))
@@ -774,6 +1074,22 @@ def test_impact_is_refined_whenever_it_can_add_care():
     ({"shared_further": "few", "spread_to_hurt": "yes"}, "consent", "black"),
     ({"shared_further": "no", "spread_to_hurt": "yes"}, "consent", "green"),  # not spread: no black
     ({"made_by": "other_secretly"}, "consent", "black"),
+    ({"made_by": "generated"}, "consent", "black"),
+    ({"exploitation": "yes"}, "voluntariness", "black"),
+    ({"capacity_concern": "yes"}, "equality", "red"),
+    ({"capacity_concern": "yes", "power_difference": U}, "equality", "red"),
+    ({"capacity_concern": "yes"}, "age_appropriate", "yellow"),
+    ({"capacity_concern": "yes", "age_depicted": U}, "age_appropriate", "yellow"),
+    ({"age_depicted": U, "age_other": 10}, "age_appropriate", "yellow"),  # any young person under 12
+    ({"age_depicted": 14, "age_other": 11}, "age_appropriate", "yellow"),
+    ({"age_depicted": 30, "age_other": 11, "adult_sent_images": "yes"}, "age_appropriate", "yellow"),
+    ({"age_depicted": 30, "age_other": 14, "adult_sent_images": "yes"}, "age_appropriate", "green"),
+    ({"age_depicted": 30, "age_other": U}, "equality", "black"),  # an adult in the images, the young person's age unknown
+    # the young-actor case (a): no adult rule, no age-gap rules
+    ({"age_depicted": 35, "age_other": 14, "adult_sent_images": "no", "made_by": "other_secretly"}, "equality", "green"),
+    ({"age_depicted": 35, "age_other": 14, "adult_sent_images": "no", "made_by": "other_secretly",
+      "power_difference": "clear"}, "equality", "red"),
+    ({"age_depicted": 35, "age_other": 14, "adult_sent_images": U, "made_by": "other_secretly"}, "equality", "black"),
     ({"voluntary": "light_pressure"}, "voluntariness", "yellow"),
     ({"voluntary": "pressure"}, "voluntariness", "red"),
     ({"voluntary": "reward"}, "voluntariness", "red"),
@@ -805,6 +1121,7 @@ def test_impact_is_refined_whenever_it_can_add_care():
     ({"impact": "severe"}, "self_respect", "red"),
 ])
 def test_criterion_rule(change, criterion, rating):
+    assert contract_criteria(effective({**CLEAR, **change}))[criterion] == rating, "the reference"
     assert ENGINE.assess({**CLEAR, **change}).criteria[criterion] == rating
 
 
@@ -812,7 +1129,19 @@ def test_criterion_rule(change, criterion, rating):
     ({}, "green", "green"),
     ({"context_ok": "somewhat"}, "yellow", "green"),
     ({"context_ok": "somewhat", "repeated": "yes"}, "red", "green"),
-    ({"recipient_wanted": "no", "repeated": "yes"}, "black", "green"),
+    ({"recipient_wanted": "no", "repeated": "yes"}, "black", "yellow"),
+    ({"recipient_wanted": "no"}, "red", "yellow"),  # sending an unwanted image of yourself is never healthy
+    # repeated relaxed: all young people under 12, or a capacity concern
+    ({"context_ok": "somewhat", "repeated": "yes", "age_depicted": 11, "age_other": 10}, "yellow", "yellow"),
+    ({"context_ok": "somewhat", "repeated": "yes", "age_depicted": 11, "age_other": U}, "yellow", "yellow"),
+    ({"context_ok": "somewhat", "repeated": "yes", "age_depicted": 11, "age_other": 12}, "red", "yellow"),
+    ({"repeated": "yes", "capacity_concern": "yes"}, "red", "yellow"),  # equality red, not raised
+    ({"exploitation": "yes"}, "black", "red"),
+    ({"made_by": "generated"}, "black", "red"),
+    ({"shared_further": "group"}, "red", "red"),
+    ({"shared_further": "few", "spread_to_hurt": "yes"}, "black", "red"),
+    ({"other_person": "staff_elsewhere", "age_other": 25}, "black", "red"),
+    ({"age_depicted": 13, "age_other": 17}, "red", "red"),  # the age-gap rule's red
     ({"repeated": "yes"}, "green", "green"),
     ({"extortion": "yes"}, "black", "red"),
     ({"violent_content": "yes"}, "black", "red"),
@@ -825,7 +1154,7 @@ def test_criterion_rule(change, criterion, rating):
     ({"self_harm_concern": "yes", "impact": "severe"}, "red", "green"),
     ({"voluntary": "coercion"}, "black", "red"),
     ({"voluntary": "pressure"}, "red", "yellow"),
-    ({"made_by": "other_secretly"}, "black", "yellow"),
+    ({"made_by": "other_secretly"}, "black", "red"),
     ({"recipient_wanted": "no_repeated"}, "black", "yellow"),
     ({"shared_further": "few"}, "red", "yellow"),
     # adult contact and the near-age peers
@@ -837,15 +1166,27 @@ def test_criterion_rule(change, criterion, rating):
     ({"age_depicted": 17, "age_other": 23}, "black", "red"),  # 23: adult contact; 6 apart: black
     ({"age_depicted": 17, "age_other": U, "adult_involved": "yes"}, "red", "red"),  # age_other not known
     ({"age_depicted": 15, "age_other": 18}, "black", "red"),
-    ({"age_depicted": 18, "age_other": 17}, "red", "red"),  # an adult's own image to a 17-year-old
+    ({"age_depicted": 18, "age_other": 17}, "green", "green"),  # near-age, symmetric
+    ({"age_depicted": 18, "age_other": 17, "adult_sent_images": "yes"}, "green", "green"),
+    ({"age_depicted": 23, "age_other": 17}, "black", "red"),
+    ({"age_depicted": 18, "age_other": U}, "black", "red"),  # the adult rule: the young person's age unknown
+    ({"age_depicted": 18, "age_other": 17, "other_person": "staff_elsewhere"}, "black", "red"),  # never for staff
+    # the young-actor cases: lowest yellow
+    ({"age_depicted": 35, "age_other": 15, "adult_sent_images": "no", "made_by": "self", "other_person": U,
+      "online_only_contact": U}, "green", "yellow"),
+    ({"age_depicted": 15, "age_other": 30, "recipient_wanted": "no", "other_person": "staff_or_volunteer"}, "red",
+     "yellow"),
     ({"age_depicted": 19, "age_other": 15}, "black", "red"),
     ({"immediate_danger": U}, "yellow", "green"),
     ({"voluntary": U}, "yellow", "green"),
     ({"impact": U}, "yellow", "green"),
     *[({q: U}, "green", "green") for q in ("other_person", "online_only_contact", "age_other", "made_by",
-                                           "spread_to_hurt", "still_spreading", "repeated", "home_risk")],
+                                           "spread_to_hurt", "still_spreading", "repeated", "home_risk",
+                                           "exploitation", "capacity_concern", "adult_sent_images")],
 ])
 def test_proposed_flag_and_lowest_allowed(change, flag, lowest):
+    ref = contract_decision({**CLEAR, **change})
+    assert (ref["flag"], ref["lowest"]) == (flag, lowest), "the reference"
     a = ENGINE.assess({**CLEAR, **change})
     assert (a.flag, a.lowest) == (flag, lowest)
 
@@ -900,13 +1241,24 @@ def test_helpwanted_contact(change, helpwanted):
     assert ("helpwanted" in decide({**CLEAR, **change}).contacts) is helpwanted
 
 
-def test_routes_have_at_least_the_contracts_contacts():
-    assert set(ROUTE_CONTACTS) == set(ROUTE_ORDER)
+@pytest.mark.parametrize("setting", SETTINGS)
+def test_routes_have_at_least_the_contracts_contacts(setting):
+    """The internal roles and board_duty's contacts by setting (Routes)."""
     assert [r.id for r in PROTOCOL.triage.routes] == ROUTE_ORDER
-    for route, minimum in CONTRACT_ROUTE_CONTACTS.items():
-        assert minimum <= ROUTE_CONTACTS[route], route
-    assert ROUTE_CONTACTS["self_help"] and ROUTE_CONTACTS["self_help"] <= INTERNAL | {"aandachtsfunctionaris"}
-    assert not any("helpwanted" in c or "we_can_young" in c for c in ROUTE_CONTACTS.values())
+    for a in ({**CLEAR, "context_ok": "somewhat"}, {**CLEAR, "other_person": "staff_or_volunteer", "age_other": 30},
+              {**CLEAR, "immediate_danger": "yes", "self_harm_concern": "yes", "sexual_violence_recent": "yes",
+               "other_person": "family_or_household", "home_risk": "yes"}):
+        d = decide({**a, "setting": setting})
+        assert d.setting == setting
+        for r in d.routes:
+            have = set(d.route_words[r].contacts)
+            assert contract_route_contacts(r, setting) <= have, (r, have)
+            assert "helpwanted" not in have and "we_can_young" not in have
+            if r in ("self_help", "consult"):
+                assert have - {"veilig_thuis"} <= INTERNAL and have, (r, have)
+    if setting == "youth_work":
+        assert "vertrouwensinspecteur" not in decide({**CLEAR, "other_person": "staff_or_volunteer",
+                                                      "age_other": 30, "setting": setting}).contacts
 
 
 @pytest.mark.parametrize("answers,present,absent", [
@@ -948,8 +1300,16 @@ def test_contradictory_answers_warn_and_the_stricter_reading_counts():
     assert not any(r.kind == "warning" for r in decide(CLEAR).reasons)
 
 
+@pytest.mark.parametrize("change,days", [({}, 14), ({"context_ok": "somewhat"}, 7), ({"home_risk": "yes"}, 1),
+                                         ({"self_harm_concern": "yes"}, 1)])
+def test_followup_days_follow_the_priority(change, days):
+    """"1 when priority is now or today, 7 when days, 14 when routine"."""
+    d = decide({**CLEAR, **change})
+    assert (d.followup_days, d.followup) == (days, TODAY + dt.timedelta(days=days))
+
+
 def test_followup_date():
-    assert decide(CLEAR).followup == TODAY + dt.timedelta(days=PROTOCOL.triage.followup_days)
+    assert decide(CLEAR).followup == TODAY + dt.timedelta(days=14)
     assert decide(CLEAR, followup_days=21).followup == TODAY + dt.timedelta(days=21)
 
 
@@ -986,7 +1346,9 @@ def test_where_an_abuse_sign_holds_the_plan_never_speaks_of_wanting_or_experimen
     {"extortion": "yes"}, {"violent_content": "yes"}, {"sexual_violence_recent": "yes"},
     {"other_person": "family_or_household"}, {"other_person": "staff_or_volunteer"}, {"online_only_contact": "yes"},
     {"adult_involved": "yes", "age_depicted": 15, "age_other": 19}, {"adult_involved": "yes", "age_depicted": U},
-    {"age_depicted": 18, "age_other": 17}, {"voluntary": "coercion"},
+    {"age_depicted": 18, "age_other": 15}, {"age_depicted": 18, "age_other": U}, {"voluntary": "coercion"},
+    {"exploitation": "yes"}, {"other_person": "staff_elsewhere"}, {"made_by": "generated"},
+    {"shared_further": "public_online"}, {"age_depicted": 12, "age_other": 16},
 ], ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()))
 def test_a_case_with_a_red_or_black_floor_cannot_be_confirmed_below_red(change):
     a = ENGINE.assess({**CLEAR, **change})
@@ -997,7 +1359,7 @@ def test_a_case_with_a_red_or_black_floor_cannot_be_confirmed_below_red(change):
 
 
 def test_lowering_red_or_black_needs_who_was_consulted():
-    a = ENGINE.assess({**CLEAR, "recipient_wanted": "no"})
+    a = ENGINE.assess({**CLEAR, "context_ok": "no"})
     assert (a.flag, a.lowest) == ("red", "green")
     assert ENGINE.confirm_problem(a, Confirmation("yellow", "reden", None))
     assert ENGINE.confirm_problem(a, Confirmation("yellow", "reden", "  "))
@@ -1014,7 +1376,7 @@ def test_another_flag_needs_a_reason():
 
 
 def test_an_answers_file_confirms_within_the_limits(tmp_path):
-    a = {**CLEAR, "shared_further": "group", "spread_to_hurt": "yes"}
+    a = {**CLEAR, "shared_further": "few", "recipient_wanted": "no_repeated"}
     ok = scenario_run(tmp_path, {**a, "confirmed_flag": "yellow", "confirmed_reason": "reden",
                                  "confirmed_consulted": "ZAT"})
     assert ok.code == 0, ok.err
@@ -1032,8 +1394,8 @@ def test_an_answers_file_confirms_within_the_limits(tmp_path):
 # =================================================================================================
 
 
-@pytest.mark.parametrize("ages", [{"age_depicted": 18}, {"age_depicted": 30, "age_other": 25},
-                                  {"age_depicted": 18, "age_other": 18}, {"age_depicted": 99, "age_other": U}])
+@pytest.mark.parametrize("ages", [{"age_depicted": 30, "age_other": 25}, {"age_depicted": 18, "age_other": 18},
+                                  {"age_depicted": 99, "age_other": 99}])
 def test_an_adult_in_the_images_with_an_adult_is_out_of_scope(tmp_path, ages):
     a = {k: v for k, v in CLEAR.items() if k != "age_other"}
     r = scenario_run(tmp_path, {**a, **ages})
@@ -1042,9 +1404,11 @@ def test_an_adult_in_the_images_with_an_adult_is_out_of_scope(tmp_path, ages):
         assert number in r.err, number
 
 
-@pytest.mark.parametrize("age_other", [0, 15, 17])
+@pytest.mark.parametrize("age_other", [0, 15, 17, U, None])
 def test_an_adult_in_the_images_with_a_young_person_is_in_scope(tmp_path, age_other):
-    r = scenario_run(tmp_path, {**CLEAR, "age_depicted": 25, "age_other": age_other})
+    """"with age_other under 18 or unknown the case is in scope" (adult contact)."""
+    a = {k: v for k, v in CLEAR.items() if k != "age_other"}
+    r = scenario_run(tmp_path, {**a, "age_depicted": 25, **({} if age_other is None else {"age_other": age_other})})
     assert r.code == 0, r.err
     assert rank(r.json()["flag"]) >= rank("red") and r.json()["lowest_flag_allowed"] == "red"
 
@@ -1066,7 +1430,8 @@ def test_the_json_object_is_the_decision(lang):
         for i in s["items"]:
             assert i["text"].strip() and "{" not in i["text"], i
     assert d.followup.isoformat() in str(out["plan"])
-    assert out["answers"] == a
+    assert out["answers"] == {**a, "setting": "school"}
+    assert (out["first_items"], out["followup_days"], out["setting"]) == (d.first_items, d.followup_days, "school")
 
 
 # =================================================================================================
@@ -1106,7 +1471,7 @@ def test_no_route_kept_when_the_protocol_keeps_none():
     def edit(raw):
         raw["triage"]["keep_when_lowered"] = []
 
-    a = {**CLEAR, "shared_further": "group", "spread_to_hurt": "yes"}
+    a = {**CLEAR, "shared_further": "few", "recipient_wanted": "no_repeated"}
     c = Confirmation("yellow", "reden", "ZAT")
     assert "police" in decide(a, c).routes
     assert "police" not in changed(edit).decide(a, c, today=TODAY, asked=[]).routes
