@@ -983,11 +983,9 @@ def test_a_lowered_black_keeps_police():
 # --- asked and refine ----------------------------------------------------------------------------
 
 
-def check_asked(answers: dict, asked: list[str]) -> None:
-    assert len(asked) == len(set(asked)) and set(asked) <= set(QUESTIONS), asked
-    assert "age_depicted" in asked, "the session always asks age_depicted"
-    # Safety first: the six safety questions before anything else, except age_depicted and
-    # other_person right after adult_involved.
+def check_safety_first(asked: list[str]) -> None:
+    """"Safety first (asked before anything else, except that age_depicted and other_person may
+    follow adult_involved at once)"."""
     rest = list(asked)
     if "adult_involved" in rest:
         i = rest.index("adult_involved") + 1
@@ -996,15 +994,55 @@ def check_asked(answers: dict, asked: list[str]) -> None:
     for i, x in enumerate(rest):
         late = [s for s in rest[i + 1:] if s in SAFETY6]
         assert x in SAFETY6 or not late, f"{x} is asked before the safety question(s) {late}: {asked}"
-    # A question is skipped only when no answer to it, with the questions still open as unknown,
-    # could change the flag, the routes, urgent or priority.
+
+
+def check_asked(answers: dict, asked: list[str]) -> None:
+    """The skip rule, with the named deviation (test_asked_deviation_is_named): a question is skipped
+    only when no answer to it, with the questions still open as unknown, could change the flag, the
+    routes, urgent or priority, nor, for a question of BEFORE_DECISION, whether its item stands among
+    first_items."""
+    assert len(asked) == len(set(asked)) and set(asked) <= set(QUESTIONS), asked
+    assert "age_depicted" in asked, "the session always asks age_depicted"
     known = {q: answers.get(q, U) for q in asked}
+    if "setting" in answers:
+        known["setting"] = answers["setting"]
     base = asked_signature(full(known))
+    first_base = before_decision_signature(full(known))
+    first_qs = {q for qs in BEFORE_DECISION.values() for q in qs}
     for q in QUESTIONS:
         if q not in asked:
             for v in values_of(q):
-                assert asked_signature(full({**known, q: v})) == base, \
+                alt = full({**known, q: v})
+                assert asked_signature(alt) == base, \
                     f"{q} is not asked, but {q}={v} would change the decision (asked {asked})"
+                if q in first_qs:
+                    assert before_decision_signature(alt) == first_base, \
+                        f"{q} is not asked, but {q}={v} would change first_items (asked {asked})"
+
+
+def test_asked_deviation_is_named():
+    """The one deliberate deviation from the contract. The contract's `asked`: "A question is skipped
+    only when no answer to it, with the questions still open counted as unknown, could change the
+    flag, the routes, `urgent`, `priority` or `first_items` (find-out items aside)". The worked
+    example adult-asks-for-images demands `max_asked: 8`, which that literal rule cannot meet (it
+    would ask some 14 questions, for the items of first_items). So before the decision the engine
+    weighs, of first_items, only the items whose questions data/protocol.yaml lists under
+    triage.first_items `before_decision` (still_spreading, for stop_spreading); the other questions
+    that change only first_items are asked right after the confirmation (`refine`), which updates it.
+    check_asked and refine_outcome read `asked` and `refine` that way."""
+    listed = {f.id: list(f.before_decision) for f in PROTOCOL.triage.first_items.items if f.before_decision}
+    assert listed == BEFORE_DECISION
+    a = {"immediate_danger": "no", "self_harm_concern": "no", "sexual_violence_recent": "no", "adult_involved": "yes",
+         "other_person": "adult_outside", "online_only_contact": "yes", "age_depicted": 14, "age_other": 23,
+         "home_risk": "no"}
+    d = ENGINE.decide(a, today=TODAY)
+    assert 0 < len(d.asked) <= 8
+    check_asked(a, d.asked)
+    # the literal rule would ask more: some question left out changes first_items
+    known = full({q: a.get(q, U) for q in d.asked})
+    base = contract_decision(known)["first_items"]
+    assert any(contract_decision({**known, q: v})["first_items"] != base
+               for q in QUESTIONS if q not in d.asked for v in values_of(q)[:-1] if not out_of_scope({**known, q: v}))
 
 
 @SLOW
@@ -1020,6 +1058,8 @@ def test_asked_and_refine_follow_the_contract(answers):
     d = ENGINE.decide(answers, today=TODAY)
     note(f"asked {d.asked}, refine {d.refine}")
     check_asked(answers, d.asked)
+    if young_actor_a(full(answers)):  # "In (a) other_person and online_only_contact are not asked"
+        assert not {"other_person", "online_only_contact"} & set(d.refine)
     ref = contract_refine(answers, d.asked)
     note(f"contract refine {ref}")
     assert set(d.refine) <= set(QUESTIONS) - set(d.asked) - set(answers), "refine holds an asked or answered question"
@@ -1031,13 +1071,24 @@ def test_asked_and_refine_follow_the_contract(answers):
             f"{q} is in refine, but no answer to it could change the plan or the contacts"
 
 
-@pytest.mark.parametrize("age_other", [0, 16, 17])
+@pytest.mark.parametrize("age_other", [0, 15, 16, 17, U])
 def test_an_adult_in_the_images_still_asks_safety_first(age_other):
     """"Safety first (asked before anything else, except that age_depicted and other_person may
-    follow adult_involved at once)": age_other, the question that settles whether an adult in the
-    images is in scope, is not among those exceptions."""
+    follow adult_involved at once)": age_other, adult_sent_images and made_by, which settle scope and
+    the young-actor case (a), are not among those exceptions; extortion and violent_content decide
+    the role too ("no abuse of the young person who acted"), so they must come first."""
     a = {**CLEAR, "age_depicted": 19, "age_other": age_other}
-    check_asked(a, ENGINE.decide(a, today=TODAY).asked)
+    asked = ENGINE.decide(a, today=TODAY).asked
+    check_asked(a, asked)
+    check_safety_first(asked)
+
+
+@SLOW
+@given(answers_st)
+@example({})
+@example(CLEAR)
+def test_safety_questions_are_asked_first(answers):
+    check_safety_first(ENGINE.decide(answers, today=TODAY).asked)
 
 
 def test_a_fresh_session_asks_the_urgent_questions_first():
@@ -1387,6 +1438,20 @@ def test_an_answers_file_confirms_within_the_limits(tmp_path):
                 {"confirmed_flag": "yellow", "confirmed_reason": "reden"}, {"confirmed_flag": "yellow"}):
         r = scenario_run(tmp_path, {**a, **bad})
         assert r.code == 2 and "Traceback" not in r.err and "answers.yaml" in r.err, (bad, r.err)
+
+
+def test_a_proposal_below_the_lowest_allowed_is_no_crash(tmp_path):
+    """The young-actor case (a) with nothing else wrong: the contract's rules propose green (every
+    criterion green) and its lowest allowed flag is yellow ("yellow when ... it is the young-actor
+    case"). An answers file without `confirmed_flag` must still give a decision: "Exit status: 0 when
+    a decision was made; 2 for an unreadable or invalid answers file ..., a confirmation outside its
+    limits, or a case out of scope"."""
+    a = {**CLEAR, "age_depicted": 35, "age_other": 15, "adult_sent_images": "no", "made_by": "self"}
+    del a["other_person"], a["online_only_contact"]
+    ref = contract_decision(a)
+    assert (role(full(a)), ref["flag"], ref["lowest"]) == ("young actor (a)", "green", "yellow")
+    r = run_cli("triage", "--answers", write_file(tmp_path, "answers.yaml", a), "--json", debug=False)
+    assert r.code == 0 and "ValueError" not in r.err, r.err
 
 
 # =================================================================================================
