@@ -47,6 +47,7 @@ CLEAR: dict[str, Any] = {
     "age_depicted": 15, "age_other": 15, "made_by": "self", "voluntary": "yes", "recipient_wanted": "yes",
     "shared_further": "no", "spread_to_hurt": "no", "still_spreading": "no", "power_difference": "none",
     "context_ok": "yes", "impact": "none", "repeated": "no", "home_risk": "no",
+    "exploitation": "no", "capacity_concern": "no",
 }
 
 _ENV_VARS = ("SEXTING_PROTOCOL_LANG", "SEXTING_PROTOCOL_FILE", "SEXTING_CONTACTS_FILE", "NO_COLOR", "FORCE_COLOR",

@@ -16,7 +16,7 @@ pyte = pytest.importorskip("pyte")
 COMMAND = os.path.join(os.path.dirname(sys.executable), "sexting-protocol")
 ROWS, COLS = 24, 80
 STAFF = ("immediate_danger: no\nself_harm_concern: no\nsexual_violence_recent: no\nadult_involved: yes\n"
-         "other_person: staff_or_volunteer\nage_depicted: 16\nage_other: 34\nhome_risk: no\n")
+         "other_person: staff_or_volunteer\nage_depicted: 16\nage_other: 34\nstill_spreading: no\nhome_risk: no\n")
 
 
 def screen_at(tmp_path, text: str, colour: bool) -> list[str]:
@@ -56,3 +56,19 @@ def test_the_first_actions_and_their_numbers_are_on_screen_at_the_confirmation(t
     assert "EERST DOEN (vandaag)" in shown, shown
     assert "bevoegd gezag" in shown and "0900-8844" in shown, shown
     assert "VOORSTEL: ZWART" in shown, shown
+
+
+SEXTORTION_SUICIDAL = ("immediate_danger: no\nself_harm_concern: yes\nsexual_violence_recent: no\nadult_involved: unknown\n"
+                       "extortion: yes\nviolent_content: no\nother_person: unknown\nonline_only_contact: yes\nage_depicted: 16\n"
+                       "made_by: self\nvoluntary: yes\nrecipient_wanted: yes\nshared_further: no\nstill_spreading: no\nimpact: severe\nhome_risk: unknown\n")
+
+
+@pytest.mark.parametrize("colour", [False, True], ids=["plain", "colour"])
+def test_sextortion_with_suicidal_thoughts_keeps_113_blame_and_the_extortion_advice_in_view(tmp_path, colour):
+    """The worked example v3-sextortion-suicidal: when the flag is to be confirmed, 113, "not to
+    blame" and the advice on the blackmail stand on the 80x24 screen."""
+    shown = " ".join(" ".join(screen_at(tmp_path, SEXTORTION_SUICIDAL, colour)).split())
+    assert "bevestig de vlag" in shown
+    assert "113" in shown, shown
+    assert "geen schuld" in shown, shown
+    assert "niets (meer) betalen" in shown, shown

@@ -3,6 +3,8 @@ questionary asker through prompt_toolkit's pipe input for the keys."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import io
 import os
 import stat
@@ -190,7 +192,8 @@ def test_report_and_calendar_are_private_files(state, engine, tmp_path):
     code, _, out, _ = session(state, engine, CLEAR, report="md", ics=True)
     assert code == 0
     files = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
-    assert files == [f"follow-up-{TODAY.replace(day=9).isoformat()}.ics", f"sexting-verslag-{TODAY.isoformat()}.md"]
+    # a green case: the follow-up in 14 days (contract v3's followup_days for priority routine)
+    assert files == [f"follow-up-{(TODAY + dt.timedelta(days=14)).isoformat()}.ics", f"sexting-verslag-{TODAY.isoformat()}.md"]
     for name in files:
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
 
@@ -353,12 +356,12 @@ def test_impact_is_asked_after_the_confirmation_when_it_can_add_care(state, engi
 
 
 def test_an_answer_after_the_confirmation_that_raises_the_limit_asks_it_again(state, engine):
-    """11 and 17: black on the age gap alone, so it may be confirmed green; when it then turns
-    out the picture was shown to others, green is no longer allowed: confirm again."""
-    answers = {**CLEAR, "age_depicted": 11, "age_other": 17, "shared_further": "few"}
+    """Black on a large power difference alone, so it may be confirmed green; when it then turns
+    out the receiver did not want the picture, green is no longer allowed: confirm again."""
+    answers = {**CLEAR, "power_difference": "large", "recipient_wanted": "no"}
     code, asker, out, _ = session(state, engine, answers, confirm="green", reason="leeftijdgenoten", consulted="ZAT")
     assert code == 0
-    assert "shared_further" in asker.refined
+    assert "recipient_wanted" in asker.refined
     assert asker.confirms == 2 and "green" not in asker.confirm_options
     assert "bevestig de vlag opnieuw" in out
 

@@ -195,12 +195,14 @@ def test_a_whole_triage_by_posting_gives_the_decision_of_triage_answers(client, 
     order = [words.index(x) for x in (actions[0], tx("proposal", flag="ROOD", label="").split("(")[0].strip(),
                                       tx("why_title"), tx("routes_title"), tx("plan_title"))]
     assert order == sorted(order)
-    assert {"href": "tel:08002000"} in page.all("a"), "the first action's number is a tel: link"
+    # images in a group chat that may still be going round: the police first, today (contract v3)
+    assert expected["first"] == ["police"] and {"href": "tel:09008844"} in page.all("a"), \
+        "the first action's number is a tel: link"
     assert page.all("input", -1) and all(a.get("type") == "checkbox" for a in page.all("input", -1)), \
         "the plan's items are checkboxes"
     assert page.buttons()[0] == "confirm", "the first button confirms"
     assert [a["value"] for a in page.all("input", page.main) if a.get("name") == "confirmed_flag"] == \
-        ["yellow", "red", "black"], "only the flags within the limits are offered"
+        ["red", "black"], "only the flags within the limits are offered (a group chat: at least red)"
 
 
 def test_an_urgent_answer_shows_its_action_at_once_with_the_number(client):

@@ -268,6 +268,11 @@ def load(engine: Engine, text: str) -> State:
         raise BadEvent("the state's answers are not a mapping")
     answers: dict[str, Value] = {}
     for key, value in answers_raw.items():
+        if key == "setting":  # from an answers file: the organisation's kind
+            if value not in engine.settings:
+                raise BadEvent("the state's setting is not allowed")
+            answers[key] = value
+            continue
         q = engine.questions.get(key) if isinstance(key, str) else None
         v = normalise(q, value) if q else None
         if v is None or not in_range(q, v):

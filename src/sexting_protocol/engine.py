@@ -64,6 +64,7 @@ class PlanEntry:
     question: Optional[str] = None  # the question of a find-out item
     contacts: list[str] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
+    short: Optional[Text] = None  # a few words, beside the confirmation
 
 
 @dataclass(frozen=True)
@@ -462,7 +463,7 @@ class Engine:
         for item in self.t.plan:
             if item.when is None or ctx.holds(item.when):
                 steps[item.step].items.append(PlanEntry(item.id, self._text(item, ctx), None, list(item.contacts),
-                                                        list(item.advice)))
+                                                        list(item.advice), short=item.short))
         return list(steps.values())
 
     @staticmethod
@@ -551,9 +552,14 @@ class Engine:
             known["setting"] = answers["setting"]
         base = self._outcome(known, plan=False)
         ignored = self.ignored(known)
+        ctx = self.ctx(known)
         open_ = [q for q in self.p.questions if q.id not in known and q.id not in ignored
                  and (q.always_ask or (q.id in self._decisive and self._matters(q, known, False, base))
                       or (q.id in self._first_asks and self._matters(q, known, False, None, first=True)))]
+        # a question that waits has the questions it waits for asked first (together they can
+        # decide a role that none of them decides alone)
+        open_ = [next((self.questions[w] for w in q.wait.for_ if w not in known and w not in ignored), q)
+                 if q.wait and ctx.holds(q.wait.when) else q for q in open_]
         scope = self._scope_question(known)
         if scope is not None and not any(q.safety for q in open_):
             return scope

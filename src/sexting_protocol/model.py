@@ -88,6 +88,13 @@ class OutOfScope(_S, kw_only=True):
     unless: Optional[Cond] = None
 
 
+class Wait(_S, kw_only=True):
+    """While `when` holds, the question waits until the questions `for` have been asked."""
+
+    when: Cond
+    for_: list[str] = field(name="for")
+
+
 class Question(_S, kw_only=True):
     id: str
     type: Literal["choice", "number"] = "choice"
@@ -109,6 +116,7 @@ class Question(_S, kw_only=True):
     always_ask: bool = False
     # a safety question: asked before any other (the contract's "safety first")
     safety: bool = False
+    wait: Optional[Wait] = None
 
 
 # --- the flag system -------------------------------------------------------------------------
@@ -275,6 +283,8 @@ class PlanItem(_S, kw_only=True):
     id: str
     step: int
     text: Text
+    # a few words, where the item stands beside the confirmation with the first actions
+    short: Optional[Text] = None
     when: Optional[Cond] = None
     # the first variant whose `when` holds replaces `text`
     variants: list[Variant] = []
@@ -435,11 +445,17 @@ class Expect(_S, kw_only=True):
     urgent: Optional[bool] = None
     priority: Optional[str] = None
     first: Optional[list[str]] = None
+    first_items: Optional[list[str]] = None
+    followup_days: Optional[int] = None
+    setting: Optional[str] = None
     lowest_flag_allowed: Optional[str] = None
     routes_include: list[str] = []
     routes_exclude: list[str] = []
     routes_order: list[str] = []
     contacts_include: list[str] = []
+    contacts_exclude: list[str] = []
+    first_items_include: list[str] = []
+    first_items_exclude: list[str] = []
     unknown_include: list[str] = []
     plan_include: list[str] = []
     plan_exclude: list[str] = []
@@ -743,6 +759,9 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
                 _ref(v, values, "SP302", (*path, "alert", "answers", i), found, q=q.id)
         if q.out_of_scope:
             contacts(q.out_of_scope.contacts, (*path, "out_of_scope", "contacts"))
+        if q.wait:
+            for j, qid in enumerate(q.wait.for_):
+                _ref(qid, refs.questions, "SP301", (*path, "wait", "for", j), found)
 
     # the triage
     t = p.triage
@@ -752,6 +771,8 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
     for qi, q in enumerate(p.questions):
         if q.out_of_scope and q.out_of_scope.unless:
             _check_cond(q.out_of_scope.unless, refs, ("questions", qi, "out_of_scope", "unless"), found)
+        if q.wait:
+            _check_cond(q.wait.when, refs, ("questions", qi, "wait", "when"), found)
     for cid, rules in t.ratings.items():
         _ref(cid, refs.criteria, "SP306", ("triage", "ratings", cid), found)
         for ri, r in enumerate(rules):

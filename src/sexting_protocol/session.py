@@ -86,7 +86,7 @@ def _write_files(state, view, d, opts: Options, meta: Meta, days: int, quiet: bo
     """The files asked for on the command line: every target checked before any is written."""
     wanted = [(opts.report, render(view, d, meta, kind_of(opts.report)))] if opts.report else []
     if opts.ics:
-        wanted.append((opts.ics, calendar(view, state.env.today + dt.timedelta(days=days), case_ref=meta.case_ref)))
+        wanted.append((opts.ics, calendar(view, d.followup, case_ref=meta.case_ref)))
     for written in write_all(wanted, opts.force, view.t, done=state.written):
         announce(state.env, written_text(view.t, written), quiet)
 
@@ -220,8 +220,8 @@ class Session:
             content = render(self.view, d, self.meta, kind)
             self.save(free_name(".", f"sexting-verslag-{self.state.env.today.isoformat()}", f".{kind}"), content)
         if self.asker.yes_no(self.t("offer_ics"), default=True, key="files:ics"):
-            days = self.asker.number(self.t("ask_days"), 1, 365, default=self.days, key="files:days",
-                                     instruction=self.t("ask_days_instruction")) or self.days
+            days = self.asker.number(self.t("ask_days"), 1, 365, default=d.followup_days, key="files:days",
+                                     instruction=self.t("ask_days_instruction")) or d.followup_days
             when = self.state.env.today + dt.timedelta(days=days)
             self.save(free_name(".", f"follow-up-{when.isoformat()}", ".ics"),
                       calendar(self.view, when, case_ref=self.meta.case_ref))

@@ -7,6 +7,7 @@ language; this module only arranges it.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from .data import Bundle
@@ -242,6 +243,17 @@ def _fold(s: str) -> str:
 # --- the triage decision -----------------------------------------------------------------------
 
 
+@dataclass
+class FirstBox:
+    """What to do first, as every front shows it: the title with the priority, the first
+    routes' actions with the contacts to call, then the plan items that stand with them."""
+
+    title: str
+    style: str
+    actions: list  # [(action text, [Contact])]
+    items: list  # [text]
+
+
 class DecisionView(View):
     """The decision in words: first actions, flag with its reasons, routes, plan, contacts."""
 
@@ -287,9 +299,10 @@ class DecisionView(View):
             rule = next(x for x in t.ratings[r.id] if x.id == r.rule)
             return self.tx(rule.because)
         table = {"escalation": t.escalations, "floor": t.floors, "lowest": t.lowest, "priority": t.priority,
-                 "route": t.route_rules, "contact": t.contact_rules, "warning": t.warnings}[r.kind]
+                 "route": t.route_rules, "contact": t.contact_rules, "warning": [*t.warnings, *t.ignore],
+                 "note": t.notes}[r.kind]
         rule = next(x for x in table if x.id == r.rule)
-        return self.tx(rule.text if r.kind == "warning" else rule.because)
+        return self.tx(rule.text if r.kind in ("warning", "note") else rule.because)
 
     def sentence(self, r, named: bool = True) -> str:
         """One rule that fired, as a sentence: what it set and on which answers. A criterion's
@@ -325,8 +338,6 @@ class DecisionView(View):
         return out
 
     def item_text(self, d, item) -> str:
-        if item.question:
-            return self.tx(self.e.questions[item.question].find_out)
         return self.tx(item.text).replace("{followup_date}", d.followup.isoformat())
 
     def plan_json(self, d) -> list[dict[str, Any]]:
@@ -383,19 +394,28 @@ class DecisionView(View):
         r = self.e.routes[route_id]
         return Banner(self.tx(r.action), "bold white on red", self.contacts_of(r.contacts))
 
-    def first_blocks(self, d) -> list[Block]:
-        """What to do first, in order, each with the numbers to call: before anything else."""
-        lines = []
-        for n, rid in enumerate(d.first, 1):
-            r = self.e.routes[rid]
-            lines.append(f"{n}. {self.tx(r.action)}")
-            reach = [self.contact_line(c) for cid in r.contacts if (c := self.b.contact(cid)) and self.reachable(c)]
-            if reach:
-                lines.append("   " + "; ".join(reach))
-        lines += [f"- {self.item_text(d, i)}" for s in d.plan for i in s.items if i.first]
+    def first_box(self, d) -> FirstBox:
+        """What to do first: the first routes' actions, each with the contacts to call, then the
+        plan items that stand with them, in the contract's order. Every front shows this."""
+        actions = []
+        for rid in d.first:
+            r = d.route_words[rid]
+            actions.append((self.tx(r.action), [c for cid in r.contacts if (c := self.b.contact(cid)) and self.reachable(c)]))
+        items = [self.item_text(d, d.item(i)) for i in d.first_items if d.item(i) is not None]
         style = "bold white on red" if d.priority in self.e.t.first.priorities else "bold"
         title = self.t("first_title", priority=self.tx(self.priorities[d.priority].name))
-        return [Banner(title, style, lines)]
+        return FirstBox(title, style, actions, items)
+
+    def first_blocks(self, d) -> list[Block]:
+        """What to do first, in order, each with the numbers to call: before anything else."""
+        box = self.first_box(d)
+        lines = []
+        for n, (action, contacts) in enumerate(box.actions, 1):
+            lines.append(f"{n}. {action}")
+            if contacts:
+                lines.append("   " + "; ".join(self.contact_line(c) for c in contacts))
+        lines += [f"- {item}" for item in box.items]
+        return [Banner(box.title, box.style, lines)]
 
     def flag_banner(self, d) -> Banner:
         f = self.flags[d.flag]
@@ -428,7 +448,7 @@ class DecisionView(View):
         blocks: list[Block] = [Heading(self.t("why_title"), 2),
                                Table([self.t("col_criterion"), self.t("col_rating"), self.t("col_why")], rows)]
         steps = [self.t("worst_criterion", flag=self.flag_name(d.assessment.base))]
-        steps += [self.sentence(r) for r in d.reasons if r.kind in ("escalation", "floor")]
+        steps += [self.sentence(r) for r in d.reasons if r.kind in ("escalation", "note", "floor")]
         blocks.append(Items(steps))
         warnings = [self.sentence(r) for r in d.reasons if r.kind == "warning"]
         if warnings:
@@ -437,7 +457,7 @@ class DecisionView(View):
 
     def routes_blocks(self, d) -> list[Block]:
         return [Heading(self.t("routes_title"), 2),
-                Items([f"{self.tx(self.e.routes[r].name)}: {self.tx(self.e.routes[r].description)}" for r in d.routes])]
+                Items([f"{self.tx(d.route_words[r].name)}: {self.tx(d.route_words[r].description)}" for r in d.routes])]
 
     def plan_blocks(self, d) -> list[Block]:
         blocks: list[Block] = [Heading(self.t("plan_title"), 2)]
@@ -469,9 +489,21 @@ class DecisionView(View):
                 Table([self.t("col_name"), self.t("col_reach"), self.t("when_to_call")], rows)]
 
     def confirm_blocks(self, d) -> list[Block]:
-        """Beside the confirmation question: the first actions and the proposal, short."""
-        return self.first_blocks(d) + [Para(self.t("proposal", flag=self.flag_name(d.flag),
-                                                    label=self.tx(self.flags[d.flag].label)), self.flags[d.flag].color)]
+        """Beside the confirmation question, so that it fits one screen: the first actions as
+        the route's name with its numbers, the items that stand with them in a few words, and
+        the proposal."""
+        box = self.first_box(d)
+        lines = []
+        for n, rid in enumerate(d.first, 1):
+            contacts = box.actions[n - 1][1]
+            numbers = "; ".join(self.contact_line(c) for c in contacts)
+            lines.append(f"{n}. {self.tx(d.route_words[rid].name)}" + (f": {numbers}" if numbers else ""))
+        for iid in d.first_items:
+            item = d.item(iid)
+            lines.append(f"- {self.tx(item.short) if item.short else self.item_text(d, item)}")
+        return [Banner(box.title, box.style, lines),
+                Para(self.t("proposal", flag=self.flag_name(d.flag), label=self.tx(self.flags[d.flag].label)),
+                     self.flags[d.flag].color)]
 
     def blocks(self, d, note: Optional[str] = None) -> list[Block]:
         """The decision: first actions, the proposal and why, routes, plan, then the details."""

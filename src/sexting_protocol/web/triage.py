@@ -84,7 +84,6 @@ class Triage:
         self.p = _page(request)
         self.v = DecisionView(app.state.bundle, self.p.lang, app.state.engine)
         self.today = dt.date.today()
-        self.days = self.engine.t.followup_days
 
     def screen(self, s: conv.State) -> conv.Screen:
         # today and the follow-up left to their defaults (today, the protocol's days), as the
@@ -134,7 +133,7 @@ class Triage:
             d = sc.decision
             out.update(first=self.first(d), body=[v.flag_banner(d), *v.routes_blocks(d), *v.plan_blocks(d),
                                                   *v.contact_blocks(d)],
-                       days=self.days, today=self.today.isoformat())
+                       days=d.followup_days, today=self.today.isoformat())
         return out
 
     def reachable(self, ids: list[str]) -> list:
@@ -145,10 +144,8 @@ class Triage:
         return self.v.alert(route_id).text, self.reachable(self.engine.routes[route_id].contacts)
 
     def first(self, d):
-        """The first actions, as the views word them (view.first_blocks), with their contacts."""
-        banner = self.v.first_blocks(d)[0]
-        return banner, [(self.v.tx(self.engine.routes[r].action), self.reachable(self.engine.routes[r].contacts))
-                        for r in d.first]
+        """What to do first, as every front shows it (view.first_box)."""
+        return self.v.first_box(d)
 
     def decision_blocks(self, d) -> list:
         """After the first actions: the flag, why, the routes, the plan per step, the contacts."""
@@ -262,7 +259,7 @@ async def download(request: Request) -> Response:
         return t.bad()
     d, v = sc.decision, t.v
     if kind == "ics":
-        days = str(form.get("days") or t.days)
+        days = str(form.get("days") or d.followup_days)
         if not days.isdecimal() or not 1 <= int(days) <= 365:
             return t.bad("web_err_days")
         when = t.today + dt.timedelta(days=int(days))
