@@ -355,17 +355,6 @@ def test_impact_is_asked_after_the_confirmation_when_it_can_add_care(state, engi
     assert saved["answers"]["impact"] == "serious"
 
 
-def test_an_answer_after_the_confirmation_that_raises_the_limit_asks_it_again(state, engine):
-    """Black on a large power difference alone, so it may be confirmed green; when it then turns
-    out the receiver did not want the picture, green is no longer allowed: confirm again."""
-    answers = {**CLEAR, "power_difference": "large", "recipient_wanted": "no"}
-    code, asker, out, _ = session(state, engine, answers, confirm="green", reason="leeftijdgenoten", consulted="ZAT")
-    assert code == 0
-    assert "recipient_wanted" in asker.refined
-    assert asker.confirms == 2 and "green" not in asker.confirm_options
-    assert "bevestig de vlag opnieuw" in out
-
-
 def test_the_record_marks_what_was_never_asked(state, engine, tmp_path):
     path = tmp_path / "v.md"
     answers = {"immediate_danger": "no", "self_harm_concern": "no", "sexual_violence_recent": "no",
