@@ -53,8 +53,14 @@ Block = Union[Heading, Para, Items, Table, Banner]
 
 
 def to_json(obj: Any, ascii: bool = False) -> str:
-    """JSON; `ascii` writes every other character as an escape (for a stream that is not UTF-8)."""
-    return json.dumps(obj, ensure_ascii=ascii, indent=2)
+    """JSON; `ascii` writes every other character as an escape (for a stream that is not UTF-8).
+    A character that is not printable (a bidi override, a line separator, DEL, a C1 control)
+    is always written as its escape: the same text for a program, and an editor or a terminal
+    shows `\\u202e` instead of turning the text around."""
+    text = json.dumps(obj, ensure_ascii=ascii, indent=2)
+    if ascii or text.replace("\n", "").isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
 
 
 # Control characters other than newline and tab: escape sequences (ESC, CSI, OSC that sets a
