@@ -29,12 +29,18 @@ def run(state, port: Optional[int], open_browser: bool, lang: str, as_json: bool
     url = f"http://127.0.0.1:{port}/"
     app = create_app(bundle=bundle, lang=lang, allowed_hosts=[f"127.0.0.1:{port}", f"localhost:{port}"])
 
-    # the access log: method, path and status only (security.Guard writes it); uvicorn's own is off
+    # the access log: method, path and status only (security.Guard writes it); uvicorn's own is off.
+    # Every line, uvicorn's warnings too, is escaped by the one filter (a path is a client's text)
+    from .security import Escaped
+
     log = logging.getLogger("sexting_protocol.web")
+    server_log = logging.getLogger("uvicorn.error")
     handler = logging.StreamHandler(state.env.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(Escaped())
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+    server_log.addHandler(handler)
     server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
 
@@ -68,6 +74,7 @@ def run(state, port: Optional[int], open_browser: bool, lang: str, as_json: bool
         if old is not None:
             signal.signal(signal.SIGTERM, old)
         log.removeHandler(handler)
+        server_log.removeHandler(handler)
         sock.close()
     state.env.err(state.t("web_stopped"))
     return 0
