@@ -242,6 +242,13 @@ def test_a_half_sent_body_on_a_served_instance_leaves_no_traceback(home):
                       "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\n"
                       "_answers=%7B%22answers".encode())
             time.sleep(0.3)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:  # a malformed form
+            body = b"--xx\r\nContent-Disposition: form-data; name=\"file\"\r\n\x1b]0;x\x07"
+            s.sendall(f"POST /triage/continue HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n"
+                      f"Content-Type: multipart/form-data; boundary=yy\r\nContent-Length: {len(body)}\r\n"
+                      "Connection: close\r\n\r\n".encode() + body)
+            while s.recv(65536):
+                pass
         with urllib.request.urlopen(url, timeout=5) as r:  # still serving
             assert r.status == 200
         time.sleep(0.3)
@@ -249,7 +256,8 @@ def test_a_half_sent_body_on_a_served_instance_leaves_no_traceback(home):
         p.terminate()
         out, err = p.communicate(timeout=10)
     assert "Traceback" not in err and "None" not in err and "Exception" not in err, err
-    assert "POST /triage 400" in err.splitlines()
+    assert "POST /triage 400" in err.splitlines() and "POST /triage/continue 400" in err.splitlines()
+    assert "\x1b" not in err and "boundary" not in err, "one line per request, the parser's warnings left out"
 
 
 def test_too_many_fields_or_a_malformed_form_get_a_page_with_the_headers(client):
