@@ -454,6 +454,18 @@ def test_a_downloaded_json_report_shows_a_hidden_character_as_its_escape(client)
     assert report["case_ref"] == "2026\u202e-014" and report["said"] == "a\u2028b\x85c", "the same text, escaped"
 
 
+def test_the_downloaded_reports_show_a_hidden_character_as_its_escape(client):
+    """A line separator an editor shows as a line break (a forged "# heading" or field after it),
+    a right-to-left mark, a zero-width space: as their escapes in the .md and the .txt."""
+    page = finish(client, decide(client, SPREAD))
+    for kind in ("md", "txt"):
+        r = post(client, page, "/triage/download", _event=kind, case_ref="2026\u200f-014",
+                 said="gezegd\u2028Vlag: groen\u2029en 06\u200b12")
+        assert r.status_code == 200 and not re.search("[\u200b\u200f\u2028\u2029]", r.text), kind
+        shown = "gezegd\\u2028Vlag: groen\\u2029en 06\\u200b12"  # Markdown escapes the backslash itself
+        assert (shown.replace("\\", "\\\\") if kind == "md" else shown) in r.text, kind
+
+
 # --- bounds -------------------------------------------------------------------------------------------
 
 

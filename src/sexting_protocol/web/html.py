@@ -10,23 +10,18 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from ..render import Banner, Block, Heading, Items, Para, Table
+from ..render import HIDDEN, Banner, Block, Heading, Items, Para, Table, clean
 
 PHONE = re.compile(r"\+?\d[\d -]*\d")
-# What changes how a reader sees a text without being seen itself: control characters (but tab
-# and line breaks), the bidi marks, embeddings, overrides and isolates (U+202E shows "0900-8844"
-# for "4488-0090"), zero-width spaces and word joiners that hide inside a number, line and paragraph
-# separators, and the byte-order mark.
-HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e"
-                    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
 
 
 def visible(value):
     """Every text a page shows (the Jinja environment's `finalize`, so no template can forget
-    it): a hidden character written as its escape, `\\u202e`, as the terminal shows it. Safe in
-    HTML and in a hidden JSON field alike (there the escape is the same character again)."""
+    it): a hidden character (render.HIDDEN: a bidi override, a zero-width space, a control
+    character) written as its escape, `\\u202e`, as the terminal and the files show it. Safe
+    in HTML and in a hidden JSON field alike (there the escape is the same character again)."""
     if isinstance(value, str) and HIDDEN.search(value):
-        shown = HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+        shown = clean(value)
         return Markup(shown) if isinstance(value, Markup) else shown
     return value
 
