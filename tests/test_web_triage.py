@@ -237,8 +237,23 @@ def test_a_number_question_takes_a_number_or_unknown(client, engine):
                           ({"age_depicted": ["14", "unknown"]}, "unknown")):
         r = client.post("/triage", data={"_answers": page.state(), "_event": "answer", **fields}, headers=ORIGIN)
         assert conv.load(engine, Page(r.text).state()).answers["age_depicted"] == value
-    r = post(client, page, _event="answer", age_depicted="150")
-    assert r.status_code == 400 and tx("web_err_state") in Page(r.text).words()
+
+
+@pytest.mark.parametrize("typed", ["15.0", "1e1", "15,5", "-1", "150", "0x10", "vijftien", "9" * 5000])
+def test_an_age_that_is_not_a_whole_number_gets_the_question_again(client, typed):
+    """A number field lets "15.0" and "1e1" through: the question again, asking for a whole
+    number 0..99 in decimal (the terminal's words), not "this page is not right"."""
+    page = walk(client, SPREAD, until="age_depicted")
+    r = post(client, page, _event="answer", age_depicted=typed)
+    again = Page(r.text)
+    assert r.status_code == 400 and again.question() == "age_depicted", typed
+    assert again.state() == page.state(), "nothing was taken"
+    problem = [a for a in again.all("p", again.main) if a.get("role") == "alert"]
+    assert problem and tx("ask_number_invalid", low=0, high=99) in again.words()
+    assert tx("web_err_state") not in again.words()
+    field = next(a for a in again.all("input", again.main) if a.get("type") == "number")
+    assert field.get("aria-invalid") == "true" and problem[0]["id"] in field["aria-describedby"].split()
+    assert Page(post(client, again, _event="answer", age_depicted=" 15 ").text).question() != "age_depicted"
 
 
 def test_the_review_changes_any_answer(client, engine):
@@ -367,7 +382,7 @@ def test_a_report_or_json_output_continues_the_case(client, run, write, engine):
                         headers=ORIGIN)
     assert Page(again.text).buttons()[0] == "review", "a JSON report continues with all its answers given"
     for content, says in ((b'{"answers": {"immediate_danger": "maybe"}}', "yes, no, unknown"),
-                          (b"\xff\xfe", tx("web_err_upload_text", name="x.json")), (b"[1, 2]", "x.json"),
+                          (b"\x80\x81", "x.json:1: " + tx("err_read_not_utf8")), (b"[1, 2]", "x.json"),
                           (b"{answers: [", "x.json:2: YAML")):
         r = client.post("/triage/continue", files={"file": ("x.json", content, "application/json")}, headers=ORIGIN)
         assert r.status_code == 400 and says in Page(r.text).words() and "Traceback" not in r.text, content
@@ -411,7 +426,9 @@ def test_the_downloads_are_made_from_the_posted_state(client, run, write, bundle
             assert tx(key) in body
     assert "'hij stuurde het door'" in files["txt"] and "\n# geen kop" in files["txt"]
     assert "\\# geen kop" in files["md"], "the user's text cannot make a Markdown heading"
-    assert "BEGIN:VEVENT" in files["ics"] and "2026-014" not in files["ics"], "no case details in the calendar"
+    assert "BEGIN:VEVENT" in files["ics"]
+    assert "SUMMARY:" + tx("ics_summary_ref", ref="2026-014") in files["ics"], "the case reference typed on the form"
+    assert not any(x in files["ics"] for x in ("mentor", "hij stuurde", "Gesprek", "Zorgco")), "no case details"
 
 
 def test_the_report_sections_stand_there_to_fill_in_when_left_empty(client):

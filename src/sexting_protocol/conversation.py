@@ -23,6 +23,7 @@ from .errors import UserError
 from .model import FLAGS, UNKNOWN, Question
 
 PHASES = ("questions", "review", "change", "confirm", "refine", "end")
+MAX_TEXT = 2000  # characters of a confirmation's reason or of who was consulted, in a state
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,7 @@ def load(engine: Engine, text: str) -> State:
     """A state from `dump`, checked like an answers file; BadEvent when it is not one."""
     try:
         raw = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise BadEvent("the state is not JSON") from None
     if not isinstance(raw, dict) or set(raw) - {"answers", "given", "asked", "refined", "phase", "changing",
                                                  "confirmation", "confirmed_for"}:
@@ -299,7 +300,7 @@ def load(engine: Engine, text: str) -> State:
     if raw.get("confirmation") is not None:
         c = raw["confirmation"]
         if not isinstance(c, dict) or set(c) - {"flag", "reason", "consulted"} or c.get("flag") not in FLAGS \
-                or not all(isinstance(c.get(k, ""), str) and len(c.get(k, "")) <= 2000 for k in ("reason", "consulted")) \
+                or not all(isinstance(c.get(k, ""), str) and len(c.get(k, "")) <= MAX_TEXT for k in ("reason", "consulted")) \
                 or confirmed_for not in FLAGS:
             raise BadEvent("the state's confirmation is not valid")
         confirmation = Confirmation(c["flag"], c.get("reason"), c.get("consulted"))
@@ -309,4 +310,4 @@ def load(engine: Engine, text: str) -> State:
 
 
 __all__ = ["State", "Screen", "Answer", "Back", "ReviewDone", "Change", "Confirm", "BadEvent", "start", "screen",
-           "step", "decision", "dump", "load"]
+           "step", "decision", "dump", "load", "MAX_TEXT"]

@@ -53,20 +53,31 @@ Block = Union[Heading, Para, Items, Table, Banner]
 
 
 def to_json(obj: Any, ascii: bool = False) -> str:
-    """JSON; `ascii` writes every other character as an escape (for a stream that is not UTF-8)."""
-    return json.dumps(obj, ensure_ascii=ascii, indent=2)
+    """JSON; `ascii` writes every other character as an escape (for a stream that is not UTF-8).
+    A character that is not printable (a bidi override, a line separator, DEL, a C1 control)
+    is always written as its escape: the same text for a program, and an editor or a terminal
+    shows `\\u202e` instead of turning the text around."""
+    text = json.dumps(obj, ensure_ascii=ascii, indent=2)
+    if ascii or text.replace("\n", "").isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
 
 
-# Control characters other than newline and tab: escape sequences (ESC, CSI, OSC that sets a
-# window title or writes the clipboard), BEL, DEL, the C1 controls, and the bidi overrides and
-# isolates that reorder what a reader sees.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What changes what a reader sees without being seen itself (the one list, for the terminal,
+# the files and the pages): control characters other than newline and tab (ESC, CSI, OSC that
+# sets a window title or writes the clipboard, BEL, DEL, the C1 controls); the bidi marks,
+# embeddings, overrides and isolates that reorder text (U+202E shows "0900-8844" for
+# "4488-0090"); zero-width spaces and invisible operators that hide inside a number; the line
+# and paragraph separators an editor shows as a line break; the byte-order mark.
+HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064"
+                    "\u2066-\u206f\ufeff\ufff9-\ufffb]")
+_CONTROL = HIDDEN
 
 
 def clean(text: str) -> str:
-    """Text as it may reach a terminal or a file: every control character but newline and tab
-    made visible as `\\uXXXX` (inert on a terminal, and the same character again inside JSON)."""
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """Text as it may reach a terminal, a file or a page: every character of HIDDEN made visible
+    as `\\uXXXX` (inert on a terminal, and the same character again inside JSON)."""
+    return HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # --- plain text ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, get_args
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import jinja2
 from starlette.applications import Starlette
@@ -23,15 +23,18 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from .. import __version__
+from ..conversation import MAX_TEXT
 from ..env import LANGS, Env
-from ..errors import UserError
+from ..errors import DataError, UserError
 from ..model import Kind
 from ..views import View
 from . import html
-from .security import LOOPBACK, Guard, Hosts
+from .security import DEBUG_VARIABLE, ERROR_KEYS, LOOPBACK, Guard, Hosts, failure
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY = 1 << 20  # a posted form or report is a few kB
+MAX_PROBLEMS = 10  # the problems of a posted or uploaded file shown on its page; the rest counted
+MAX_LINE = 500  # characters of one problem shown
 
 
 class Page:
@@ -54,11 +57,18 @@ class Page:
         query = urlencode({k: v for k, v in params.items() if v is not None})
         return path + ("?" + query if query else "")
 
+    def here(self) -> str:
+        """The path of this page as a link within the site: one leading slash (`//host/x`, `/\\host`
+        and `/%2f%2fhost` would make a link to another site), every other character that could
+        end or change the path (`?`, `#`, `%`, a space, a backslash) percent-encoded."""
+        path = self.request.scope.get("path", "/")
+        return "/" + quote(path.lstrip("/\\"), safe="/:@!$&'()*+,;=-._~")
+
     def switch(self) -> list[dict[str, str]]:
         """This very page in each other language."""
         here = dict(self.request.query_params)
         return [{"lang": lang, "name": self.v.b.t("web_lang_name", lang),
-                 "href": self.request.url.path + "?" + urlencode({**here, "lang": lang})}
+                 "href": self.here() + "?" + urlencode({**here, "lang": lang})}
                 for lang in LANGS if lang != self.lang]
 
 def _page(request: Request) -> Page:
@@ -86,14 +96,14 @@ async def checklist(request: Request) -> Response:
 
 async def step(request: Request) -> Response:
     v = _page(request).v
-    n = request.path_params["n"]
-    steps = {s.number: s for s in v.p.steps}
-    if n not in steps:
+    steps = {str(s.number): s for s in v.p.steps}  # by their text: 5,000 digits are never converted
+    s = steps.get(request.path_params["n"])
+    if s is None:
         raise HTTPException(404)
-    numbers = list(steps)
-    i = numbers.index(n)
-    return render(request, "section.html", title=v.step_title(steps[n]),
-                  body=v.section_blocks(v.step_title(steps[n]), steps[n], with_advice=n)[1:],
+    numbers = [x.number for x in v.p.steps]
+    n, i = s.number, numbers.index(s.number)
+    return render(request, "section.html", title=v.step_title(s),
+                  body=v.section_blocks(v.step_title(s), s, with_advice=n)[1:],
                   prev=numbers[i - 1] if i else None, next=numbers[i + 1] if i + 1 < len(numbers) else None)
 
 
@@ -120,7 +130,7 @@ async def contacts(request: Request) -> Response:
     kind = request.query_params.get("kind") or None
     kinds = list(get_args(Kind))
     if kind is not None and kind not in kinds:
-        raise UserError(p.t("web_err_kind", kind=kind, allowed=", ".join(kinds)))
+        raise UserError(p.t("web_err_kind", kind=kind if len(kind) <= 40 else kind[:39] + "…", allowed=", ".join(kinds)))
     found = v.find_contacts(q, kind)
     table = [v.contact_rows(found)] if found else []
     return render(request, "contacts.html", q=q or "", kind=kind or "", kinds=kinds, table=table,
@@ -154,16 +164,30 @@ async def _error(request: Request, status: int, message: str) -> Response:
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
-    key = {404: "web_err_not_found", 405: "web_err_method"}.get(exc.status_code, "web_err_bad_request")
+    key = ERROR_KEYS.get(exc.status_code, "web_err_bad_request")
     return await _error(request, exc.status_code, _page(request).t(key))
 
 
+def bounded(exc: UserError, t) -> str:
+    """A user error's message as a page shows it: at most MAX_PROBLEMS problems of a file (the
+    rest counted), each at most MAX_LINE characters; a file of 20,000 wrong keys is one page."""
+    lines = [str(p) for p in exc.problems[:MAX_PROBLEMS]] if isinstance(exc, DataError) else exc.message.split("\n")
+    more = len(exc.problems) - MAX_PROBLEMS if isinstance(exc, DataError) else len(lines) - MAX_PROBLEMS
+    lines = [x if len(x) <= MAX_LINE else x[:MAX_LINE - 1] + "…" for x in lines[:MAX_PROBLEMS]]
+    if more > 0:
+        lines.append(t("web_err_more", n=more))
+    return "\n".join(lines)
+
+
 async def user_error(request: Request, exc: UserError) -> Response:
-    return await _error(request, 400, exc.message)
+    return await _error(request, 400, bounded(exc, _page(request).t))
 
 
 async def internal_error(request: Request, exc: Exception) -> Response:
-    return await _error(request, 500, _page(request).t("web_err_internal"))
+    """Whatever no page answered (Starlette's last handler): a page with the failure's status
+    (a client that went away, input nested too deep: 400); security.Guard logs it."""
+    status, key = failure(exc)
+    return await _error(request, status, _page(request).t(key))
 
 
 def create_app(bundle=None, lang: Optional[str] = None, allowed_hosts: Optional[Iterable[str]] = None,
@@ -185,11 +209,13 @@ def create_app(bundle=None, lang: Optional[str] = None, allowed_hosts: Optional[
         listed = environ.get("SEXTING_PROTOCOL_ALLOWED_HOSTS", "")
         allowed_hosts = [h for h in listed.split(",") if h.strip()] or LOOPBACK
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             finalize=html.visible)
+    env.globals["max_text"] = MAX_TEXT  # a text field's maxlength: what a page's state carries
     routes = [
         Route("/", home),
         Route("/checklist", checklist),
-        Route("/checklist/step/{n:int}", step),
+        Route("/checklist/step/{n}", step),
         Route("/checklist/route/{rid}", route),
         Route("/checklist/followup", followup),
         Route("/contacts", contacts),
@@ -199,16 +225,29 @@ def create_app(bundle=None, lang: Optional[str] = None, allowed_hosts: Optional[
         *triage_routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, max_body_size=MAX_BODY,
-                    exception_handlers={HTTPException: http_error, UserError: user_error, Exception: internal_error})
+    app = Application(routes=routes,  # the body's limit: security.Guard (its refusal is a page)
+                      exception_handlers={HTTPException: http_error, UserError: user_error, Exception: internal_error})
     app.state.bundle, app.state.lang = bundle, lang
     app.state.templates = Jinja2Templates(env=env)
     hosts = Hosts(allowed_hosts)
 
     async def refuse(scope, receive, send, status: int, key: str):
-        request = Request(scope, receive)
+        request = Request({**scope, "app": app}, receive)
         response = render(request, "error.html", status, code=status, message=_page(request).t(key))
         await response(scope, receive, send)
 
-    app.add_middleware(Guard, hosts=hosts, refuse=refuse)
+    debug = bool(environ.get(DEBUG_VARIABLE))
+    app.guard = lambda inner: Guard(inner, hosts=hosts, refuse=refuse, max_body=MAX_BODY, debug=debug)
     return app
+
+
+class Application(Starlette):
+    """Starlette with the Guard outside everything, its own error middleware and body limit
+    included: so every answer, a failure's too, carries the security headers, and no exception
+    reaches the server."""
+
+    guard: Any = None
+
+    def build_middleware_stack(self):
+        stack = super().build_middleware_stack()
+        return self.guard(stack) if self.guard is not None else stack

@@ -10,9 +10,20 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from ..render import Banner, Block, Heading, Items, Para, Table
+from ..render import HIDDEN, Banner, Block, Heading, Items, Para, Table, clean
 
 PHONE = re.compile(r"\+?\d[\d -]*\d")
+
+
+def visible(value):
+    """Every text a page shows (the Jinja environment's `finalize`, so no template can forget
+    it): a hidden character (render.HIDDEN: a bidi override, a zero-width space, a control
+    character) written as its escape, `\\u202e`, as the terminal and the files show it. Safe
+    in HTML and in a hidden JSON field alike (there the escape is the same character again)."""
+    if isinstance(value, str) and HIDDEN.search(value):
+        shown = clean(value)
+        return Markup(shown) if isinstance(value, Markup) else shown
+    return value
 
 
 def style_class(style) -> str:

@@ -19,7 +19,7 @@ import jinja2
 
 from .. import __version__
 from ..views import View
-from .html import urgent
+from .html import urgent, visible
 
 HERE = Path(__file__).resolve().parent
 
@@ -30,7 +30,7 @@ def _template() -> tuple[jinja2.Template, str, str]:
     css = (HERE / "templates" / "handout.css").read_text(encoding="utf-8")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, finalize=visible)
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     return env.get_template("handout.html"), css, digest
 

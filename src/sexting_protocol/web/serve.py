@@ -29,12 +29,22 @@ def run(state, port: Optional[int], open_browser: bool, lang: str, as_json: bool
     url = f"http://127.0.0.1:{port}/"
     app = create_app(bundle=bundle, lang=lang, allowed_hosts=[f"127.0.0.1:{port}", f"localhost:{port}"])
 
-    # the access log: method, path and status only (security.Guard writes it); uvicorn's own is off
+    # the access log: method, path and status only (security.Guard writes it); uvicorn's own is off.
+    # Every line, uvicorn's warnings too, is escaped by the one filter (a path is a client's text);
+    # the form parser's warnings about a malformed post are left out (the access line has its 400)
+    from .security import Escaped
+
     log = logging.getLogger("sexting_protocol.web")
+    others = [logging.getLogger("uvicorn.error"), logging.getLogger("python_multipart")]
+    parser_level = others[1].level
     handler = logging.StreamHandler(state.env.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(Escaped())
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+    for other in others:
+        other.addHandler(handler)
+    others[1].setLevel(logging.ERROR)
     server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
 
@@ -68,6 +78,9 @@ def run(state, port: Optional[int], open_browser: bool, lang: str, as_json: bool
         if old is not None:
             signal.signal(signal.SIGTERM, old)
         log.removeHandler(handler)
+        for other in others:
+            other.removeHandler(handler)
+        others[1].setLevel(parser_level)
         sock.close()
     state.env.err(state.t("web_stopped"))
     return 0

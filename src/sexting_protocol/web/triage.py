@@ -20,8 +20,11 @@ answers count). The files at the end are made from the posted state at /triage/d
 from __future__ import annotations
 
 import datetime as dt
+import io
+from dataclasses import replace
 from typing import Any, Optional
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,10 +32,10 @@ from starlette.routing import Route
 
 from .. import conversation as conv
 from .. import yamlio
-from ..answers import from_source
+from ..answers import from_source, in_range, normalise
 from ..data import Source
 from ..engine import Engine
-from ..errors import UserError
+from ..errors import DataError, UserError
 from ..model import FLAGS, UNKNOWN
 from ..render import Banner, Para
 from ..report import Meta, calendar, render as report
@@ -40,6 +43,8 @@ from ..views import DecisionView
 from .app import MAX_BODY, _page, render
 
 STATE = "_answers"
+MAX_FIELDS = 100  # a triage form has under 30 fields; an answers form one per question
+MAX_NAME = 80  # characters of an uploaded file's name shown in a message
 DOWNLOADS = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8",
              "json": "application/json", "ics": "text/calendar; charset=utf-8"}
 TEMPLATES = {"question": "triage/question.html", "review": "triage/review.html", "confirm": "triage/decision.html",
@@ -73,6 +78,15 @@ class RequestEngine:
         return self._once(key, lambda: self._engine.next_question(answers, asked))
 
 
+class NotAnAnswer(Exception):
+    """A posted answer the page's own field could give but the question does not take (an age
+    of "15.0" or "1e1", which a number field accepts): the question again, with what it takes."""
+
+    def __init__(self, key: str, **values: Any):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
 class Triage:
     """One request's engine, view and language."""
 
@@ -90,9 +104,9 @@ class Triage:
         # conversation asks for the decision itself: the same question, worked out once
         return conv.screen(self.engine, s)
 
-    def page(self, s: conv.State, status: int = 200) -> Response:
+    def page(self, s: conv.State, status: int = 200, **extra: Any) -> Response:
         sc = self.screen(s)
-        return render(self.request, TEMPLATES[sc.kind], status, **self.context(s, sc))
+        return render(self.request, TEMPLATES[sc.kind], status, **{**self.context(s, sc), **extra})
 
     def bad(self, key: str = "web_err_state") -> Response:
         return render(self.request, "error.html", 400, code=400, message=self.v.t(key))
@@ -125,7 +139,7 @@ class Triage:
                        consulted=s.confirmation.consulted if s.confirmation else "",
                        ask_consulted=any(self.engine.needs_consulted(d.assessment, f) for f in sc.flags),
                        locked=v.t("confirm_locked", flag=v.flag_name(d.lowest)) if d.lowest != FLAGS[0] else None,
-                       problem=v.t(f"web_problem_{sc.problem}") if sc.problem else None)
+                       problem=v.t(f"web_problem_{sc.problem}", limit=conv.MAX_TEXT) if sc.problem else None)
         elif sc.kind == "out_of_scope":
             oos = sc.question.out_of_scope
             out.update(text=v.tx(oos.text), contacts=self.reachable(oos.contacts))
@@ -157,9 +171,16 @@ class Triage:
     # --- what a post says ----------------------------------------------------------------------
 
     def given(self, src: Source) -> conv.State:
-        """A conversation that starts with the answers of an answers file (or a decision object)."""
+        """A conversation that starts with the answers of an answers file (or a decision object).
+        A reason or a note of who was consulted longer than a page can carry (a report from the
+        command line may hold one) is said at once, not left to lock every later post."""
         v = self.v
         answers, confirmation, _ = from_source(src, self.engine, v.contact_text, v.t, v.tx)
+        for key, text in (("confirmed_reason", confirmation and confirmation.reason),
+                          ("confirmed_consulted", confirmation and confirmation.consulted)):
+            if text and len(text) > conv.MAX_TEXT:
+                path = ["answers", key] if isinstance(src.raw, dict) and isinstance(src.raw.get("answers"), dict) else [key]
+                raise DataError([src.problem(path, v.t("web_err_text_long", n=len(text), limit=conv.MAX_TEXT))])
         return conv.start(self.engine, answers, confirmation)
 
     def state(self, form: FormData) -> conv.State:
@@ -196,18 +217,34 @@ class Triage:
     @staticmethod
     def value(sc: conv.Screen, values: list) -> Any:
         """The posted answer: none is "weet ik niet" (as a left-out question in an answers file);
-        for a number, an empty field is too, and the ticked "Weet ik niet" counts over a number."""
+        for a number, an empty field is too, and the ticked "Weet ik niet" counts over a number.
+        A number is a whole number in decimal, as everywhere ("15.0" and "1e1", which the
+        browser's number field lets through, get the question again with what it takes)."""
         values = [x.strip() for x in values if isinstance(x, str) and x.strip()]
-        if sc.question.type == "number" and UNKNOWN in values:
+        q = sc.question
+        if q.type == "number" and UNKNOWN in values:
             return UNKNOWN
         if len(values) > 1:
             raise conv.BadEvent("two answers to one question")
-        return values[0] if values else UNKNOWN
+        if not values:
+            return UNKNOWN
+        if q.type == "number":
+            value = normalise(q, values[0])
+            if value is None or not in_range(q, value):
+                raise NotAnAnswer("ask_number_invalid", low=q.min, high=q.max)
+        return values[0]
 
 
 def _text(form: FormData, name: str) -> Optional[str]:
+    """A text field's value, its line breaks as typed: a browser posts a textarea's line breaks
+    as CR LF, each of which its `maxlength` counts as one character."""
     value = form.get(name)
-    return value if isinstance(value, str) else None
+    return value.replace("\r\n", "\n") if isinstance(value, str) else None
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form, bounded: a few fields, one file, each part at most the body's limit."""
+    return await request.form(max_files=1, max_fields=MAX_FIELDS, max_part_size=MAX_BODY)
 
 
 async def start(request: Request) -> Response:
@@ -215,17 +252,29 @@ async def start(request: Request) -> Response:
     return t.page(conv.start(t.engine))
 
 
+def too_long(event: Optional[conv.Event]) -> bool:
+    """Whether a confirmation's texts are longer than a page's state may carry."""
+    return isinstance(event, conv.Confirm) and any(len(x or "") > conv.MAX_TEXT for x in (event.reason, event.consulted))
+
+
 async def post(request: Request) -> Response:
     t = Triage(request)
-    form = await request.form()
+    form = await read_form(request)
     try:
-        s = t.state(form)
+        if STATE in form:
+            s = t.state(form)
+        else:  # an answers file's checks: off the event loop, the other pages go on meanwhile
+            s = await run_in_threadpool(t.state, form)
         if STATE in form:
             event = t.event(s, form)
+            if too_long(event) and s.phase == "confirm":
+                return t.page(replace(s, problem="too_long"), 400)
             if event is not None:
                 s = conv.step(t.engine, s, event)
     except conv.BadEvent:
         return t.bad()
+    except NotAnAnswer as e:
+        return t.page(s, 400, problem=t.v.t(e.key, **e.values))
     sc = t.screen(s)
     return t.page(s, 400 if sc.problem else 200)
 
@@ -233,22 +282,38 @@ async def post(request: Request) -> Response:
 async def continue_case(request: Request) -> Response:
     """An uploaded JSON report or `--json` output: its answers start the conversation."""
     t = Triage(request)
-    form = await request.form()
+    form = await read_form(request)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return t.bad("web_err_upload")
-    name = upload.filename
+    raw = await upload.read(yamlio.MAX_BYTES + 1)
+    # the reading, parsing and checking of up to a megabyte: off the event loop
+    return t.page(await run_in_threadpool(read_upload, t, raw, upload_name(upload.filename)))
+
+
+def upload_name(name: str) -> str:
+    """An uploaded file's name as a message may show it: its last part, short."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1] or "?"
+    return name if len(name) <= MAX_NAME else name[:MAX_NAME - 1] + "…"
+
+
+def read_upload(t: Triage, raw: bytes, name: str) -> conv.State:
+    """An uploaded file read as `--answers` reads one: the same reader (its size limit, UTF-8
+    or UTF-16 with a byte-order mark, no NUL or control character), the same parser, the same
+    checks and messages, with the file's own name in them."""
     try:
-        text = (await upload.read()).decode("utf-8")
-    except UnicodeDecodeError:
-        raise UserError(t.v.t("web_err_upload_text", name=name)) from None
-    return t.page(t.given(Source(name, text, yamlio.parse(text, name))))
+        text = yamlio.read_text(yamlio.STDIN, t.v.t, stdin=io.BytesIO(raw))
+    except DataError as e:
+        for problem in e.problems:  # the reader names standard input: name the upload
+            problem.file = name
+        raise DataError(e.problems) from None
+    return t.given(Source(name, text, yamlio.parse(text, name, t.v.t)))
 
 
 async def download(request: Request) -> Response:
     """A report (md, txt, json) or the follow-up (.ics), made from the posted state; kept nowhere."""
     t = Triage(request)
-    form = await request.form()
+    form = await read_form(request)
     kind = form.get("_event")
     try:
         s = conv.load(t.engine, _text(form, STATE) or "")
@@ -263,7 +328,7 @@ async def download(request: Request) -> Response:
         if not days.isdecimal() or not 1 <= int(days) <= 365:
             return t.bad("web_err_days")
         when = t.today + dt.timedelta(days=int(days))
-        body, name = calendar(v, when), f"follow-up-{when.isoformat()}.ics"
+        body, name = calendar(v, when, case_ref=_text(form, "case_ref") or None), f"follow-up-{when.isoformat()}.ics"
     else:
         signal = _text(form, "signal_date") or ""
         try:
