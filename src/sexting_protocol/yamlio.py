@@ -3,8 +3,11 @@
 What it guarantees: at most MAX_BYTES are read (whatever stat says: /dev/zero, a pipe, standard
 input as `-`); the text is UTF-8 (or UTF-16 with its byte-order mark, as Windows tools write it),
 and a byte that is not is named by its line; YAML 1.2-like scalars (`020` and `0x10` are text, not
-octal or hex numbers; no dates); a key given twice is refused; and no file expands through its
-anchors and aliases to more than MAX_NODES values.
+octal or hex numbers; no dates, no base-60); an explicit tag (`!!int 021`, `!!float 15`, `!foo`)
+is refused unless the value reads the same without it, so no tag changes how a value is read; a
+key given twice is refused, also when two merges (`<<`) give it; and no file holds, or expands
+through its anchors and aliases to, more than MAX_NODES values. A file with problems of the same
+kind names the first MAX_PROBLEMS (`bounded`), so refusing any file stays quick and short.
 
 Loading is the fast path: libyaml when present, then msgspec converts the plain data into the
 typed model. Only when something is wrong is the file composed again to find the line of the
@@ -21,7 +24,7 @@ from typing import IO, Any, Callable, Optional
 
 import yaml
 
-from .errors import DataError, Problem
+from .errors import DataError, Problem, printable
 from .model import join_path
 
 MAX_BYTES = 1_000_000
@@ -115,17 +118,22 @@ def read_text(path: str, t: Texts = dutch, stdin: Optional[IO] = None) -> str:
 
 # --- parsing: YAML 1.2-like scalars, keys once, a bounded expansion ----------------------------
 
-_INT_TAG, _TIMESTAMP_TAG, _MERGE_TAG = ("tag:yaml.org,2002:" + t for t in ("int", "timestamp", "merge"))
+_YAML = "tag:yaml.org,2002:"
+_INT_TAG, _FLOAT_TAG, _STR_TAG, _MAP_TAG, _SEQ_TAG, _MERGE_TAG = (
+    _YAML + t for t in ("int", "float", "str", "map", "seq", "merge"))
+# YAML 1.1's implicit types that YAML 1.2 dropped: dates, `=` and the numbers redefined below
+_DROPPED = {_INT_TAG, _FLOAT_TAG, _YAML + "timestamp", _YAML + "value", _YAML + "yaml"}
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
     """SafeLoader that reads whole numbers in decimal only (YAML 1.1 reads `020` as octal 16,
-    `0x10` as hex and `1:20` as 80; here they stay text) and dates as text; that refuses a key
-    given twice (PyYAML keeps the last one silently), a key that is a list or mapping, and a file
-    that its aliases expand beyond MAX_NODES values."""
+    `0x10` as hex and `1:20` as 80; here they stay text), dates as text; that refuses an
+    explicit tag that would read a value otherwise than it reads without one, a key given twice
+    (PyYAML keeps the last one silently), also through merges, a key that is a list or mapping,
+    and a file of more than MAX_NODES values, its aliases expanded."""
 
     yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT_TAG, _TIMESTAMP_TAG)]
+        first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()}
     name = ""
     text = ""
@@ -139,11 +147,12 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         if node is None:
             return None
         self.check_size(node)
+        self._flat: dict[int, list] = {}
         return self.construct_document(node)
 
     def check_size(self, root: yaml.Node) -> None:
         """The number of values the document expands to, counted once per node (so an alias
-        bomb costs no more to count than its text), without recursion."""
+        bomb costs no more to count than its text), without recursion; and every node's tag."""
         size: dict[int, int] = {}
         open_: set[int] = set()  # the nodes being counted: their ancestors, for an alias inside itself
         stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -155,12 +164,14 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                 open_.discard(id(node))
                 size[id(node)] = n = 1 + sum(size[id(c)] for c in kids)
                 if n > MAX_NODES:
-                    raise self.problem(node, "err_yaml_too_big", limit=MAX_NODES)
+                    raise self.problem(node, "err_yaml_too_big" if _distinct(node) <= MAX_NODES
+                                       else "err_yaml_too_many", limit=MAX_NODES)
                 continue
             if id(node) in size:
                 continue
             if id(node) in open_:
                 raise self.problem(node, "err_yaml_recursive")
+            self.check_tag(node)
             if isinstance(node, yaml.MappingNode):
                 for key, _ in node.value:
                     if not isinstance(key, yaml.ScalarNode):
@@ -169,23 +180,88 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             stack.append((node, True))
             stack += [(c, False) for c in kids]
 
+    def check_tag(self, node: yaml.Node) -> None:
+        """An explicit tag is refused unless the value reads the same without it: `!!int 021`
+        (octal 17), `!!int 0x1f`, `!!int 1:20`, `!!float 15`, `!!bool 1`, `!!set`, `!foo`. Text
+        (`!!str 15`) is always allowed: it never makes a value into anything but text."""
+        if isinstance(node, yaml.ScalarNode):
+            ok = node.tag == _STR_TAG or node.tag == self.resolve(yaml.ScalarNode, node.value, (True, False))
+        else:
+            ok = node.tag == (_MAP_TAG if isinstance(node, yaml.MappingNode) else _SEQ_TAG)
+        if not ok:
+            tag = "!!" + node.tag[len(_YAML):] if node.tag.startswith(_YAML) else node.tag
+            line = node.start_mark.line + 1
+            raise DataError([Problem(self.name, line, join_path(_path_at(self.text, line - 1)),
+                                     self.t("err_yaml_tag", tag=printable(tag[:40])))])
+
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, _ in node.value:
-                if key_node.tag == _MERGE_TAG:
-                    continue  # keys merged in with `<<` may be overridden
-                key = self.construct_object(key_node)
-                line = key_node.start_mark.line + 1
-                if key in seen:
-                    where = join_path(_path_at(self.text, line - 1))
-                    raise DataError([Problem(self.name, line, where,
-                                             self.t("err_yaml_twice", name=show(key), first=seen[key]))])
-                seen[key] = line
-        return super().construct_mapping(node, deep=deep)
+        """A mapping with its merges (`<<`), as PyYAML merges them but without changing the nodes
+        in place; a key given twice, or given by two merges and not by the mapping itself, is
+        refused (a key of the mapping itself overrides a merged one)."""
+        if not isinstance(node, yaml.MappingNode):
+            return super().construct_mapping(node, deep=deep)
+        flat = yaml.MappingNode(node.tag, self.flat(node), node.start_mark, node.end_mark, node.flow_style)
+        return yaml.constructor.BaseConstructor.construct_mapping(self, flat, deep=deep)
+
+    def flat(self, node: yaml.MappingNode) -> list:
+        """The (key, value) nodes of a mapping, its merged keys first (each merged node once)."""
+        done = self._flat.get(id(node))
+        if done is not None:
+            return done
+        own: dict[Any, int] = {}  # key → its line in this mapping
+        merges = []
+        pairs = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                merges.append((key_node.start_mark.line + 1, value_node))
+                continue
+            line, key = key_node.start_mark.line + 1, self.construct_object(key_node)
+            if key in own:
+                self.twice("err_yaml_twice", line, name=show(key), first=own[key])
+            own[key] = line
+            pairs.append((key_node, value_node))
+        merged: dict[Any, tuple[yaml.Node, yaml.Node, int]] = {}  # key → (key node, value node, line)
+        for line, value_node in merges:
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    raise self.problem(source, "err_yaml_merge")
+                for k_node, v_node in self.flat(source):
+                    key = self.construct_object(k_node)
+                    first = merged.get(key)
+                    if first is not None and first[1] is not v_node and key not in own:
+                        self.twice("err_yaml_merged_twice", line, name=show(key), first=first[2])
+                    merged.setdefault(key, (k_node, v_node, line))
+        pairs = [(k, v) for key, (k, v, _) in merged.items() if key not in own] + pairs
+        self._flat[id(node)] = pairs
+        return pairs
+
+    def twice(self, key: str, line: int, **values: Any) -> None:
+        where = join_path(_path_at(self.text, line - 1))
+        raise DataError([Problem(self.name, line, where, self.t(key, **values))])
 
 
 _Loader.add_implicit_resolver(_INT_TAG, re.compile(r"^-?(?:0|[1-9][0-9]{0,17})$"), list("-0123456789"))
+# decimal fractions only (YAML 1.1 also reads `1:20.5` as 80.5 and `1_5.0` as 15.0)
+_Loader.add_implicit_resolver(
+    _FLOAT_TAG, re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"),
+    list("-+0123456789."))
+
+
+def _distinct(root: yaml.Node) -> int:
+    """The number of nodes under root, each counted once (however often an alias names it)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack += [c for pair in node.value for c in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+    return len(seen)
 
 
 def parse(text: str, path: str, t: Texts = dutch) -> Any:
@@ -204,6 +280,8 @@ def parse(text: str, path: str, t: Texts = dutch) -> Any:
         raise DataError([Problem(loader.name, None, "", t("err_yaml", what=str(e)[:200]))]) from None
     finally:
         loader.dispose()
+
+
 _SEGMENT = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 
 
