@@ -107,12 +107,17 @@ def test_a_merge_of_a_text_is_refused(write):
 # --- 17: too many values, with or without aliases --------------------------------------------------
 
 
-def test_a_file_of_too_many_values_says_so_without_aliases(write):
-    """#17: it said the file had a problem "met de ankers (&) en verwijzingen (*)"; it has none."""
-    path = write("a.yaml", "extortion: [" + ",".join(["1"] * 150_000) + "]\n")
+@pytest.mark.parametrize("value", ["1", "x", "[]", "{}", "''"])
+def test_a_file_of_too_many_values_says_so_without_aliases(write, value):
+    """#17: it said the file had a problem "met de ankers (&) en verwijzingen (*)"; it has none.
+    #5: half a million values in 1 MB are refused within a second."""
+    n = (yamlio.MAX_BYTES - 100) // (len(value) + 1)
+    path = write("a.yaml", "extortion: [" + ",".join([value] * n) + "]\n")
+    start = time.monotonic()
     r = cli("triage", "--answers", path, "--json")
     refused(r, path + ":", "100000 waarden")
     assert "anker" not in r.err
+    assert time.monotonic() - start < 1.0
 
 
 def test_aliases_that_grow_too_big_still_say_so(write):
@@ -132,7 +137,7 @@ def test_aliases_that_grow_too_big_still_say_so(write):
 ], ids=["top", "inside-answers", "near-names"])
 def test_thousands_of_unknown_keys_are_refused_quickly_and_briefly(write, make):
     """#5: 49,000 unknown keys took 104 s and wrote 21 MB (each message named every question)."""
-    text = make(60_000)
+    text = make(45_000)
     text = text[: yamlio.MAX_BYTES - 100]
     text = text[: text.rindex("\n") + 1]
     path = write("a.yaml", text)
@@ -144,7 +149,7 @@ def test_thousands_of_unknown_keys_are_refused_quickly_and_briefly(write, make):
     assert r.err.count("\n") <= 12, r.err
     assert "immediate_danger" in r.err, "the questions allowed are named once"
     assert r.err.count("immediate_danger") == 1, r.err
-    assert took < 1.5, f"{took:.2f} s"
+    assert took < 1.0, f"{took:.2f} s"
 
 
 def test_a_few_problems_are_all_named(write):
@@ -160,3 +165,23 @@ def test_the_line_of_a_key_in_a_big_mapping_is_found_quickly():
     start = time.monotonic()
     assert [finder.line([f"k{i}"]) for i in range(0, 50_000, 50)] == [i + 1 for i in range(0, 50_000, 50)]
     assert time.monotonic() - start < 1.5
+
+
+@pytest.mark.parametrize("entry", ["  - id: c{i}\n    phoen: x\n", "  - id: c{i}\n    phone: \"\\e\"\n",
+                                   "  - id: c{i}\n    remove: true\n"], ids=["unknown-key", "control", "remove"])
+def test_a_layer_of_thousands_of_problems_is_named_briefly(tmp_path, entry):
+    """#5 for the layers: validate named every problem of every entry (with a suggestion each)."""
+    from conftest import Org
+
+    org = Org(tmp_path)
+    org.home.mkdir()
+    layer = org.home / "contacts.yaml"
+    layer.write_text("contacts:\n" + "".join(entry.format(i=i) for i in range(15_000)), encoding="utf-8")
+    start = time.monotonic()
+    r = org.run("validate")
+    assert r.code == 2
+    assert r.err.count("\n") <= 13 and len(r.err) < 3_000, r.err[:3000]
+    assert "en nog" in r.err, r.err
+    assert time.monotonic() - start < 10
+    r = org.run("contacts", "AMK")
+    assert r.code == 0 and r.err.count("\n") == 2, r.err[:3000]

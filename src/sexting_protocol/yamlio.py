@@ -29,6 +29,7 @@ from .model import join_path
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000  # values after expanding aliases; the shipped protocol has under 5,000
+MAX_PROBLEMS = 10  # problems named of one file; the rest are counted (a file of 50,000 unknown keys)
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 Texts = Callable[..., str]  # (key, **values) → an interface text in the chosen language
@@ -142,17 +143,55 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     def problem(self, node: yaml.Node, key: str, **values: Any) -> DataError:
         return DataError([Problem(self.name, node.start_mark.line + 1, "", self.t(key, **values))])
 
+    root: Optional[yaml.Node] = None
+    composed = 0  # nodes composed so far
+
+    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+        """The implicit tag of each node as it is composed: counted, so that a file of more than
+        MAX_NODES values is refused before all of it is composed (half a million in 1 MB)."""
+        self.composed += 1
+        if self.composed > MAX_NODES:
+            raise DataError([Problem(self.name, None, "", self.t("err_yaml_too_many", limit=MAX_NODES))])
+        return super().resolve(kind, value, implicit)
+
     def get_single_data(self):  # type: ignore[no-untyped-def]
-        node = self.get_single_node()
+        node = self.root = self.get_single_node()
         if node is None:
             return None
-        self.check_size(node)
+        if self.check_nodes(node):
+            self.check_size(node)
         self._flat: dict[int, list] = {}
         return self.construct_document(node)
 
+    def check_nodes(self, root: yaml.Node) -> bool:
+        """Every node once: its tag, its keys, and that there are at most MAX_NODES; True when
+        a node is reached twice (an alias), so the values it expands to must be counted."""
+        seen: set[int] = set()
+        stack = [root]
+        shared = False
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                shared = True
+                continue
+            seen.add(id(node))
+            if node.tag != _STR_TAG:
+                self.check_tag(node)
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if not isinstance(key, yaml.ScalarNode):
+                        raise self.problem(key, "err_yaml_key")
+                    stack.append(key)
+                    stack.append(value)
+            elif isinstance(node, yaml.SequenceNode):
+                stack += node.value
+        if len(seen) > MAX_NODES:
+            raise self.problem(root, "err_yaml_too_many", limit=MAX_NODES)
+        return shared
+
     def check_size(self, root: yaml.Node) -> None:
-        """The number of values the document expands to, counted once per node (so an alias
-        bomb costs no more to count than its text), without recursion; and every node's tag."""
+        """The number of values the document expands to through its aliases, counted once per
+        node (so an alias bomb costs no more to count than its text), without recursion."""
         size: dict[int, int] = {}
         open_: set[int] = set()  # the nodes being counted: their ancestors, for an alias inside itself
         stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -164,18 +203,12 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                 open_.discard(id(node))
                 size[id(node)] = n = 1 + sum(size[id(c)] for c in kids)
                 if n > MAX_NODES:
-                    raise self.problem(node, "err_yaml_too_big" if _distinct(node) <= MAX_NODES
-                                       else "err_yaml_too_many", limit=MAX_NODES)
+                    raise self.problem(node, "err_yaml_too_big", limit=MAX_NODES)
                 continue
             if id(node) in size:
                 continue
             if id(node) in open_:
                 raise self.problem(node, "err_yaml_recursive")
-            self.check_tag(node)
-            if isinstance(node, yaml.MappingNode):
-                for key, _ in node.value:
-                    if not isinstance(key, yaml.ScalarNode):
-                        raise self.problem(key, "err_yaml_key")
             open_.add(id(node))
             stack.append((node, True))
             stack += [(c, False) for c in kids]
@@ -185,7 +218,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         (octal 17), `!!int 0x1f`, `!!int 1:20`, `!!float 15`, `!!bool 1`, `!!set`, `!foo`. Text
         (`!!str 15`) is always allowed: it never makes a value into anything but text."""
         if isinstance(node, yaml.ScalarNode):
-            ok = node.tag == _STR_TAG or node.tag == self.resolve(yaml.ScalarNode, node.value, (True, False))
+            ok = node.tag == _STR_TAG or node.tag == _Base.resolve(self, yaml.ScalarNode, node.value, (True, False))
         else:
             ok = node.tag == (_MAP_TAG if isinstance(node, yaml.MappingNode) else _SEQ_TAG)
         if not ok:
@@ -200,8 +233,13 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         refused (a key of the mapping itself overrides a merged one)."""
         if not isinstance(node, yaml.MappingNode):
             return super().construct_mapping(node, deep=deep)
-        flat = yaml.MappingNode(node.tag, self.flat(node), node.start_mark, node.end_mark, node.flow_style)
-        return yaml.constructor.BaseConstructor.construct_mapping(self, flat, deep=deep)
+        return {self.value(k): self.value(v, deep) for k, v in self.flat(node)}
+
+    def value(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A node's value; a text directly (most of a big file: a third of the time to read it)."""
+        if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value
+        return self.construct_object(node, deep=deep)
 
     def flat(self, node: yaml.MappingNode) -> list:
         """The (key, value) nodes of a mapping, its merged keys first (each merged node once)."""
@@ -215,7 +253,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             if key_node.tag == _MERGE_TAG:
                 merges.append((key_node.start_mark.line + 1, value_node))
                 continue
-            line, key = key_node.start_mark.line + 1, self.construct_object(key_node)
+            line, key = key_node.start_mark.line + 1, self.value(key_node)
             if key in own:
                 self.twice("err_yaml_twice", line, name=show(key), first=own[key])
             own[key] = line
@@ -227,7 +265,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                 if not isinstance(source, yaml.MappingNode):
                     raise self.problem(source, "err_yaml_merge")
                 for k_node, v_node in self.flat(source):
-                    key = self.construct_object(k_node)
+                    key = self.value(k_node)
                     first = merged.get(key)
                     if first is not None and first[1] is not v_node and key not in own:
                         self.twice("err_yaml_merged_twice", line, name=show(key), first=first[2])
@@ -248,28 +286,18 @@ _Loader.add_implicit_resolver(
     list("-+0123456789."))
 
 
-def _distinct(root: yaml.Node) -> int:
-    """The number of nodes under root, each counted once (however often an alias names it)."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            stack += [c for pair in node.value for c in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            stack += node.value
-    return len(seen)
-
-
 def parse(text: str, path: str, t: Texts = dutch) -> Any:
     """Parse YAML (JSON is read as YAML too); every problem names its line."""
+    return parse_nodes(text, path, t)[0]
+
+
+def parse_nodes(text: str, path: str, t: Texts = dutch) -> tuple[Any, Optional[yaml.Node]]:
+    """The data and the composed nodes it was read from (for a LineFinder, so that a file with
+    problems is not composed twice)."""
     loader = _Loader(text)
     loader.name, loader.text, loader.t = display_name(path), text, t
     try:
-        return loader.get_single_data()
+        return loader.get_single_data(), loader.root
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -293,10 +321,24 @@ def split_path(path: str) -> list[str | int]:
 class LineFinder:
     """Finds the line of a path in a YAML text, composing the text only when first asked."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, root: Optional[yaml.Node] = None):
         self.text = text
-        self._root: yaml.Node | None = None
-        self._done = False
+        self._root: yaml.Node | None = root
+        self._done = root is not None
+        self._keys: dict[int, dict[str, yaml.Node]] = {}  # id of a mapping → its keys' values
+
+    def _child(self, node: yaml.Node, part: str | int) -> yaml.Node | None:
+        """As _child, with each mapping's keys indexed once: finding the lines of many keys of a
+        big mapping costs no more than reading it."""
+        if not isinstance(node, yaml.MappingNode):
+            return _child(node, part)
+        keys = self._keys.get(id(node))
+        if keys is None:
+            keys = self._keys[id(node)] = {}
+            for k, v in reversed(node.value):  # the first of a key given twice
+                keys[k.value] = v
+        found = keys.get(str(part))
+        return found if found is not None else _child(node, part, own=False)
 
     def line(self, parts: list[str | int]) -> int | None:
         if not self._done:
@@ -310,7 +352,7 @@ class LineFinder:
             if node is None:
                 break
             best = node.start_mark.line + 1
-            node = _child(node, part)
+            node = self._child(node, part)
         if node is not None:
             best = node.start_mark.line + 1
         return best
@@ -341,16 +383,17 @@ def _path_at(text: str, line: int) -> list[str | int]:
     return path
 
 
-def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
+def _child(node: yaml.Node, part: str | int, own: bool = True) -> yaml.Node | None:
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
         return node.value[part] if part < len(node.value) else None
     if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
+        for k, v in node.value if own else ():
             if k.value == str(part):
                 return v
-        for k, v in node.value:  # a key merged in with `<<`
-            if k.tag == "tag:yaml.org,2002:merge":
-                found = _child(v, part)
-                if found is not None:
-                    return found
+        for k, v in node.value:  # a key merged in with `<<` (one mapping or a list of them)
+            if k.tag == _MERGE_TAG:
+                for source in v.value if isinstance(v, yaml.SequenceNode) else [v]:
+                    found = _child(source, part) if isinstance(source, yaml.MappingNode) else None
+                    if found is not None:
+                        return found
     return None
