@@ -190,3 +190,39 @@ def test_a_layer_of_thousands_of_problems_is_named_briefly(tmp_path, entry):
     assert time.monotonic() - start < 30
     r = org.run("contacts", "AMK")
     assert r.code == 0 and r.err.count("\n") == 2, r.err[:3000]
+
+
+# --- 7: a follow-up of 1 to 365 days, in the data as on the command line ---------------------------
+
+
+@pytest.mark.parametrize("days", [99999999, -1, 0, 366])
+def test_a_layer_with_a_follow_up_out_of_range_is_refused(tmp_path, write, days):
+    """#7: `followup_days: 99999999` passed validate, then every triage crashed (OverflowError);
+    -1 dated the follow-up yesterday."""
+    from conftest import Org
+
+    org = Org(tmp_path)
+    org.home.mkdir()
+    layer = org.home / "protocol.yaml"
+    layer.write_text(f"# eigen\ntriage:\n  followup_days: {days}\n", encoding="utf-8")
+    r = org.run("validate")
+    assert r.code == 2 and f"{layer}:3: triage.followup_days: [SP108]" in r.err and "1 tot en met 365" in r.err, r.err
+    r = org.run("triage", "--answers", write("a.yaml", CLEAR), "--json")
+    assert r.code == 0 and f"{layer}:3:" in r.err, r.err
+    assert r.json()["flag"] == "green"
+
+
+def test_a_protocol_file_with_a_follow_up_out_of_range_is_refused(write, protocol_text):
+    from conftest import alter
+
+    path = write("p.yaml", alter(protocol_text, "followup_days: 7", "followup_days: 99999999"))
+    refused(cli("--protocol", path, "triage", "--answers", write("a.yaml", CLEAR), "--json"), "[SP108]")
+
+
+def test_the_range_of_days_is_one_rule():
+    from sexting_protocol import model
+
+    found: list = []
+    for days in (1, 365, 0, 366, True, "7"):
+        model.check_days(days, ("x",), found)
+    assert [f[2]["value"] for f in found] == [0, 366, True, "7"]
