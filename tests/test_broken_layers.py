@@ -339,7 +339,7 @@ def test_layers_are_read_through_the_one_reader(org, monkeypatch):
     """#14: the reader that bounds sizes and aliases (yamlio) reads the layers too; what it
     refuses is a broken layer like any other."""
     layer = org.layer("protocol.yaml", "triage:\n  urgent: {q: extortion, is: 'yes'}\n")
-    real = yamlio.parse
+    real = yamlio.parse_nodes  # yamlio.parse too reads through it
 
     def parse(text, path, *args):
         if path == layer:
@@ -348,7 +348,7 @@ def test_layers_are_read_through_the_one_reader(org, monkeypatch):
             raise DataError([Problem(path, 2, "", "refused by the reader")])
         return real(text, path, *args)
 
-    monkeypatch.setattr(yamlio, "parse", parse)
+    monkeypatch.setattr(yamlio, "parse_nodes", parse)
     r = org.run("criteria", "--json")
     assert_left_out(org, r, layer, "criteria", "--json", line=2)
     assert "refused by the reader" in r.err

@@ -15,7 +15,7 @@ from . import yamlio
 from .data import Source, ui
 from .engine import Confirmation, Engine, Value, rank
 from .errors import DataError, Problem, UserError
-from .model import FLAGS, UNKNOWN, Question, Text
+from .model import FLAGS, UNKNOWN, Question, Text, suggest
 from .yamlio import Texts, show
 from .yamlio import dutch as _dutch
 
@@ -84,12 +84,23 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
         raise DataError([src.problem([], t("err_answers_mapping"))])
     answers: dict[str, Value] = {}
     extra: dict[str, Any] = {}
+    more = 0  # problems beyond the first MAX_PROBLEMS: counted, not named (a file of 50,000 keys)
+    named = False  # the questions allowed are named (with the first unknown key)
+    names = [*engine.questions, "setting", *CONFIRM_KEYS]
+
+    def problem(path: list, key: str, **values: Any) -> None:
+        nonlocal more
+        if len(problems) >= yamlio.MAX_PROBLEMS:
+            more += 1
+        else:
+            problems.append(src.problem(path, t(key, **values)))
+
     for key, value in raw.items():
         path = [*prefix, key]
         q = engine.questions.get(key) if isinstance(key, str) else None
         if key in CONFIRM_KEYS:
             if value is not None and not isinstance(value, str):
-                problems.append(src.problem(path, t("err_answers_text", value=show(value))))
+                problem(path, "err_answers_text", value=show(value))
             elif value is not None:
                 extra[key] = value.strip().lower() if key == "confirmed_flag" else value
             continue
@@ -101,14 +112,23 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
                 answers["setting"] = v
             continue
         if q is None:
-            keys = ", ".join([*engine.questions, "setting", *CONFIRM_KEYS])
-            problems.append(src.problem(path, t("err_answers_question", value=show(key), allowed=keys)))
+            if len(problems) >= yamlio.MAX_PROBLEMS:
+                more += 1
+            elif named:  # the questions allowed are named once, with the first unknown key
+                nearest = suggest(key, names).get("nearest") if isinstance(key, str) and len(key) < 100 else None
+                problem(path, "err_answers_question_near" if nearest else "err_answers_question_short",
+                        value=show(key), nearest=show(nearest))
+            else:
+                problem(path, "err_answers_question", value=show(key), allowed=", ".join(names))
+                named = True
             continue
         v = normalise(q, value)
         if v is None or not in_range(q, v):
-            problems.append(src.problem(path, t("err_answers_value", value=show(value), allowed=allowed(q, t))))
+            problem(path, "err_answers_value", value=show(value), allowed=allowed(q, t))
             continue
         answers[key] = v
+    if more:
+        problems.append(Problem(src.path, None, "", t("err_more_problems", n=more)))
     if problems:
         raise DataError(problems)
     q = engine.out_of_scope(answers)
@@ -153,5 +173,6 @@ def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] =
                  ) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
     """The answers in a file, or on standard input when path is `-` (bounded like a file)."""
     text = yamlio.read_text(path, t, stdin)
-    src = Source(yamlio.display_name(path), text, yamlio.parse(text, path, t))
+    raw, nodes = yamlio.parse_nodes(text, path, t)
+    src = Source(yamlio.display_name(path), text, raw, yamlio.LineFinder(text, nodes))
     return from_source(src, engine, contact_line, t, tx)

@@ -302,7 +302,9 @@ def triage(
 ) -> None:
     from .session import Options, run
 
-    if followup_days is not None and not 1 <= followup_days <= 365:
+    from .model import FOLLOWUP_DAYS
+
+    if followup_days is not None and not FOLLOWUP_DAYS[0] <= followup_days <= FOLLOWUP_DAYS[1]:
         raise UserError(_state(ctx).t("err_followup_days", days=followup_days))
 
     opts = Options(answers=answers, as_json=as_json, no_input=no_input, report=report, ics=ics, case_ref=case_ref,

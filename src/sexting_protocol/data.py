@@ -108,7 +108,8 @@ def read(path: str, lang: str = "nl") -> Source:
 
     t = yamlio.dutch if lang == "nl" else (lambda key, **values: text(ui(), key, lang, **values))
     content = yamlio.read_text(path, t)
-    return Source(path, content, yamlio.parse(content, path, t))
+    raw, nodes = yamlio.parse_nodes(content, path, t)
+    return Source(path, content, raw, yamlio.LineFinder(content, nodes))
 
 
 def _not_a_file(path: str) -> Optional[str]:
@@ -151,7 +152,7 @@ def checked(src: Source, lang: str = "nl") -> Source:
     if found:
         from . import messages
 
-        raise DataError([messages.problem(src.problem, p, c, v, lang) for p, c, v in found])
+        raise DataError(messages.bounded(found, lambda f: messages.problem(src.problem, *f, lang), src.path, lang))
     return src
 
 
@@ -297,7 +298,9 @@ class Merge:
             raise DataError([self.problem([], "SP201", {})])
         self.raw = self.mapping(base.raw, layer.raw, (), ())
         if self.problems:
-            raise DataError(self.problems)
+            from . import messages
+
+            raise DataError(messages.bounded(self.problems, lambda p: p, layer.path, lang))
 
     def problem(self, parts, code: str, values: dict) -> Problem:
         from . import messages
@@ -339,7 +342,10 @@ class Merge:
             elif remove and key not in known:
                 from .model import suggest
 
-                self.problems.append(self.problem(at, "SP205", {"id": key, **suggest(key, known)}))
+                from .yamlio import MAX_PROBLEMS  # a suggestion only for those shown
+
+                near = suggest(key, known) if len(self.problems) < MAX_PROBLEMS else {}
+                self.problems.append(self.problem(at, "SP205", {"id": key, **near}))
             else:
                 if remove:
                     self.removed[key] = at
@@ -425,7 +431,7 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, st
         else:
             problems.append(say(plocate, p, code, values))
     if problems:
-        raise DataError(problems)
+        raise DataError(messages.bounded(problems, lambda p: p, ppath, lang))
     return Bundle(proto, cons, ui(environ), layered="contacts" in layers,
                   locators={"protocol": plocate, "contacts": clocate})
 

@@ -27,10 +27,12 @@ class Problem:
     """What is wrong where: file, line, the path inside the file, the message, and the message's
     code in the catalogue (data/messages.yaml) where it has one."""
 
-    __slots__ = ("file", "line", "path", "message", "code")
+    __slots__ = ("file", "line", "path", "message", "code", "more")
 
-    def __init__(self, file: str, line: int | None, path: str, message: str, code: str | None = None):
+    def __init__(self, file: str, line: int | None, path: str, message: str, code: str | None = None,
+                 more: int = 0):
         self.file, self.line, self.path, self.message, self.code = file, line, path, message, code
+        self.more = more  # for the line that stands for problems not named (`messages.bounded`): how many
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -69,6 +69,21 @@ def problem(locate: Callable[[list, str], Problem], parts, code: str, values: di
     return p
 
 
+def bounded(found: list, make: Callable[[Any], Problem], file: str, lang: str, more: Optional[int] = None) -> list[Problem]:
+    """The problems of the first MAX_PROBLEMS of `found` (`make` turns one into a Problem, its
+    line looked up only then), and one line for the rest: how many (`more`, else those left in
+    `found`), or that there are more when that is not counted (-1)."""
+    from . import data, yamlio
+
+    limit = yamlio.MAX_PROBLEMS
+    out = [make(x) for x in found[:limit]]
+    rest = max(0, len(found) - limit) if more is None else more
+    if rest:
+        key = "err_more_problems_some" if rest < 0 else "err_more_problems"
+        out.append(Problem(file, None, "", data.text(data.ui(), key, lang, n=rest), more=max(rest, 1)))
+    return out
+
+
 def in_file(path: str) -> Callable[[list, str], Problem]:
     """`locate` for a problem of a whole file, without a line."""
     return lambda parts, message: Problem(path, None, "", message)
@@ -167,7 +182,11 @@ def from_jsonschema(err, root: dict) -> list[tuple[list, str, dict]]:
     rule = err.validator
     if rule == "additionalProperties":
         known = err.schema.get("properties", {})
-        return [([*parts, k], "SP101", {"key": k, **model.suggest(k, known)}) for k in err.instance if k not in known]
+        extra = [k for k in err.instance if k not in known]
+        from .yamlio import MAX_PROBLEMS  # only those shown get a suggestion (50,000 keys: seconds)
+
+        return [([*parts, k], "SP101", {"key": k, **(model.suggest(k, known) if i < MAX_PROBLEMS else {})})
+                for i, k in enumerate(extra)]
     if rule == "required":
         return [(parts, "SP102", {"key": k}) for k in err.validator_value if k not in err.instance]
     if rule == "enum":

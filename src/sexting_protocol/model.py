@@ -523,6 +523,17 @@ def suggest(value, known) -> dict:
     return {"known": names} if len(names) <= 6 else {}
 
 
+FOLLOWUP_DAYS = (1, 365)  # the follow-up's number of days: in the data and on the command line
+
+
+def check_days(days, path: Path, found: Found) -> None:
+    """A follow-up's number of days must be a whole number in FOLLOWUP_DAYS (99999999 made
+    every decision crash, -1 dated the follow-up yesterday): SP108 at `path` if it is not."""
+    low, high = FOLLOWUP_DAYS
+    if isinstance(days, bool) or not isinstance(days, int) or not low <= days <= high:
+        found.append((path, "SP108", {"value": days, "low": low, "high": high}))
+
+
 def check_plain(raw) -> Found:
     """What is wrong in a file's plain data before any type: a control character in a text or a
     key (it could drive the terminal), or nesting deeper than MAX_DEPTH."""
@@ -765,6 +776,7 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
 
     # the triage
     t = p.triage
+    check_days(t.followup_days, ("triage", "followup_days"), found)
     for name, cond in t.conditions.items():
         _check_cond(cond, refs, ("triage", "conditions", name), found)
         refs.conditions.add(name)

@@ -14,14 +14,20 @@ from .errors import DataError, Problem
 
 
 def problems_in(src: data.Source, file_schema: dict, lang: str = "nl") -> list[Problem]:
+    """The schema's problems of a file: the first MAX_PROBLEMS (a file of 50,000 wrong entries
+    is not validated to its end)."""
+    import itertools
+
     import jsonschema
 
+    from .yamlio import MAX_PROBLEMS
+
     validator = jsonschema.Draft202012Validator(file_schema)
-    out = []
-    for err in sorted(validator.iter_errors(src.raw), key=lambda e: list(map(str, e.absolute_path))):
-        for parts, code, values in messages.from_jsonschema(err, file_schema):
-            out.append(messages.problem(src.problem, parts, code, values, lang))
-    return out
+    errors = list(itertools.islice(validator.iter_errors(src.raw), MAX_PROBLEMS + 1))
+    found = [x for err in sorted(errors, key=lambda e: list(map(str, e.absolute_path)))
+             for x in messages.from_jsonschema(err, file_schema)]
+    more = -1 if len(errors) > MAX_PROBLEMS else None  # more errors than were asked for: not counted
+    return messages.bounded(found, lambda f: messages.problem(src.problem, *f, lang), src.path, lang, more)
 
 
 def _own_problems(path: str, name: str, layer: bool, lang: str) -> list[Problem]:
@@ -70,7 +76,7 @@ def run(state, as_json: bool = False) -> int:
     for p in problems:
         env.err(str(p))
     if problems:
-        env.err(data.text(t, "validate_count", lang, count=len(problems)))
+        env.err(data.text(t, "validate_count", lang, count=sum(p.more or 1 for p in problems)))
         return 2
     env.out(data.text(t, "validate_ok", lang, files=", ".join(files)))
     return 0
