@@ -776,7 +776,11 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
 
     # the triage
     t = p.triage
-    check_days(t.followup_days, ("triage", "followup_days"), found)
+    if isinstance(t.followup_days, dict):
+        for pid, n in t.followup_days.items():
+            check_days(n, ("triage", "followup_days", pid), found)
+    else:
+        check_days(t.followup_days, ("triage", "followup_days"), found)
     for name, cond in t.conditions.items():
         _check_cond(cond, refs, ("triage", "conditions", name), found)
         refs.conditions.add(name)
