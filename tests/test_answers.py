@@ -82,9 +82,10 @@ def test_values_are_matched_without_regard_to_case(run, write):
 
 def test_missing_questions_count_as_unknown(run, write):
     out = decided(run, write, {"extortion": "no"})
-    assert "extortion" not in out["unknown"] and len(out["unknown"]) == 20
+    assert "extortion" not in out["unknown"] and len(out["unknown"]) == 23
     # the record keeps what was given: the others were never answered, so not "unknown"
-    assert out["answers"] == {"extortion": "no"}
+    # (plus the setting, which `answers` always holds: the default, school)
+    assert out["answers"] == {"extortion": "no", "setting": "school"}
 
 
 def test_an_empty_file_is_all_unknown(run, write):
@@ -272,7 +273,8 @@ def test_every_problem_is_named(run, write):
 
 @pytest.mark.parametrize("age", [18, 19, 25])
 def test_age_18_or_over_is_out_of_scope(run, write, bundle, age):
-    path = write("a.yaml", {"adult_involved": "yes", "age_depicted": age})
+    # out of scope only when the other person is known to be an adult too (v3: age_other unknown is in scope)
+    path = write("a.yaml", {"adult_involved": "yes", "age_depicted": age, "age_other": 30})
     r = triage(run, path)
     assert r.code == 2
     assert r.out == ""
@@ -282,8 +284,17 @@ def test_age_18_or_over_is_out_of_scope(run, write, bundle, age):
     assert "Traceback" not in r.err
 
 
+@pytest.mark.parametrize("answers", [{"adult_involved": "yes", "age_depicted": 25},
+                                     {"adult_involved": "yes", "age_depicted": 25, "age_other": "unknown"},
+                                     {"adult_involved": "yes", "age_depicted": 25, "age_other": 15}])
+def test_an_adult_in_the_images_with_a_young_or_unknown_other_is_in_scope(run, write, answers):
+    # contract v3: an adult in the images with age_other under 18 or unknown is adult contact, not out of scope
+    out = decided(run, write, answers)
+    assert out["flag"] == "black"
+
+
 def test_out_of_scope_in_english(run, write):
-    path = write("a.yaml", {"age_depicted": 18})
+    path = write("a.yaml", {"age_depicted": 18, "age_other": 30})
     r = run("--lang", "en", "triage", "--answers", path, "--json")
     assert r.code == 2
     assert "0900-8844" in r.err

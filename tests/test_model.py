@@ -170,8 +170,8 @@ def plan_item_anchor(item_id: str) -> str:
 
 BROKEN_CONDITIONS = [
     # (plan item, what stands there, what the broken copy says, where, words in the message)
-    ("talk_separately", "{q: shared_further,", "{q: shared_furthest,", "when.q", ("shared_furthest", "triage.plan[")),
-    ("talk_separately", '"group"', '"whole_school"', "when.in", ("whole_school", "triage.plan[")),
+    ("generated_images", "{q: made_by,", "{q: made_by_whom,", "when.q", ("made_by_whom", "triage.plan[")),
+    ("generated_images", '"generated"', '"painted"', "when.is", ("painted", "triage.plan[")),
     ("police_advice", "{route: police}", "{route: politie_route}", "when.route", ("politie_route",)),
 ]
 
@@ -196,8 +196,8 @@ def test_rating_map_with_an_unknown_option(run, write, protocol_text):
 
 def test_condition_with_a_bare_string_is_not_code(run, write, protocol_text):
     """Conditions are declared data: an expression in a string is refused, not evaluated."""
-    after = plan_item_anchor("talk_separately")
-    old = '      when: {holds: peer_spreading}\n'
+    after = plan_item_anchor("zero_tolerance_spreading")
+    old = '      when: {holds: shared}\n'
     text = alter(protocol_text, old, '      when: "__import__(\'os\').getcwd()"\n', after=after)
     path = write("protocol.yaml", text)
     line = line_of(text, "__import__")

@@ -146,10 +146,9 @@ def report(found: list[str], checked: int) -> str:
 # person and the home; the roles (the young-actor cases, the unwanted image); spreading with
 # pressure, secret filming and generated images; the safety questions; capacity and exploitation.
 DECIDE_BASES = [
-    *grid(ages=AGE_PAIRS, other_person=PEOPLE, home_risk=("no", "yes")),
-    *grid(ages=((35, 15), (15, 30), (15, 17), (15, U), (14, 14)), other_person=("peer", "staff_or_volunteer",
-                                                                               "staff_elsewhere", U),
-          adult_sent_images=("no", U), recipient_wanted=("yes", "no"),
+    *grid(ages=AGE_PAIRS, other_person=PEOPLE),  # home_risk: varied as a riskier answer
+    *grid(ages=((35, 15), (15, 30), (15, 17), (15, U)), other_person=("peer", "staff_or_volunteer", "staff_elsewhere"),
+          adult_sent_images=("no",), recipient_wanted=("yes", "no"),
           made_by=("self", "other_secretly", "generated")),
     *grid(shared_further=("no", "few", "group", U), voluntary=("yes", "pressure", "reward", U),
           made_by=("self", "other_secretly", "generated", U)),
@@ -157,12 +156,12 @@ DECIDE_BASES = [
           impact=("none", "serious", U)),
     *grid(capacity_concern=("no", "yes", U), exploitation=("no", "yes", U), repeated=("no", "yes"),
           ages=((10, 11), (15, 15), (11, U))),
-    *sample(100, seed=8),
+    *sample(50, seed=8),
 ]
 FLAG_BASES = [
     *grid(ages=AGE_PAIRS, other_person=PEOPLE, recipient_wanted=("yes", "no", U), repeated=("no", "yes"),
           power_difference=("none", "slight", U)),
-    *sample(1200, seed=11),
+    *sample(600, seed=11),
 ]
 
 

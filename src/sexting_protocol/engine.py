@@ -54,7 +54,7 @@ class Assessment:
     @property
     def decisive(self) -> list[Reason]:
         """The rules that ask for the proposed flag itself: why this flag."""
-        return [r for r in self.reasons if r.kind in ("criterion", "escalation", "floor") and r.flag == self.flag]
+        return [r for r in self.reasons if r.kind in ("criterion", "escalation", "floor", "lowest") and r.flag == self.flag]
 
 
 @dataclass
@@ -312,6 +312,8 @@ class Engine:
                 lowest = worst(lowest, lo.flag)
                 if explain:
                     reasons.append(self._reason("lowest", lo.id, lo.id, lo.when, ctx, flag=lo.flag, at_least=True))
+        # never propose a flag that may not be confirmed (the young-actor case, a child under 12)
+        flag = worst(flag, lowest)
         return Assessment(flag, criteria, ctx.holds(self.t.urgent), lowest, base, reasons)
 
     # --- routes, priority, contacts ------------------------------------------------------------
