@@ -560,8 +560,10 @@ class Engine:
                       or (q.id in self._first_asks and self._matters(q, known, False, None, first=True)))]
         # a question that waits has the questions it waits for asked first (together they can
         # decide a role that none of them decides alone)
+        # (safety questions first all the same)
+        safety_open = any(q.safety for q in open_)
         open_ = [next((self.questions[w] for w in q.wait.for_ if w not in known and w not in ignored), q)
-                 if q.wait and ctx.holds(q.wait.when) else q for q in open_]
+                 if q.wait and not safety_open and ctx.holds(q.wait.when) else q for q in open_]
         scope = self._scope_question(known)
         if scope is not None and not any(q.safety for q in open_):
             return scope
