@@ -43,8 +43,12 @@ class State:
         return [*self.given, *self.asked, *self.refined]
 
     def known(self) -> dict[str, Value]:
-        """The answers that count: those given, asked or refined (not the stale defaults)."""
-        return {q: self.answers.get(q, UNKNOWN) for q in self.answered()}
+        """The answers that count: those given, asked or refined (not the stale defaults), and
+        the setting an answers file gave."""
+        out = {q: self.answers.get(q, UNKNOWN) for q in self.answered()}
+        if "setting" in self.answers:
+            out["setting"] = self.answers["setting"]
+        return out
 
 
 # --- events ------------------------------------------------------------------------------------
