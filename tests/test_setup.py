@@ -443,3 +443,39 @@ def test_handout_output_writes_the_file_and_refuses_to_overwrite(org, tmp_path):
     r = org.run("--lang", "en", "handout", "--output", str(target), "--force")
     assert r.code == 0, r.err
     assert target.read_text(encoding="utf-8") == handout(org, "--lang", "en")[0]
+
+
+STAFF_ANSWERS = {"adult_involved": "yes", "other_person": "staff_or_volunteer", "age_depicted": 15, "age_other": 30}
+
+
+def test_init_with_a_setting_writes_the_protocol_layer_and_the_decision_follows_it(org):
+    """Contract v3: an organisation chooses its setting; its layer sets it and the board's duty,
+    the consultation and the parents items follow it."""
+    r = org.run("init", "--setting", "sport")
+    assert r.code == 0, r.err
+    layer = org.home / "protocol.yaml"
+    assert yaml.safe_load(layer.read_text(encoding="utf-8")) == {"setting": "sport"}
+    assert oct(layer.stat().st_mode & 0o777) == "0o600"
+    assert (org.home / "protocol-layer.schema.json").exists()
+    assert org.run("validate").code == 0
+    answers = org.tmp / "answers.yaml"
+    answers.write_text(yaml.safe_dump(STAFF_ANSWERS), encoding="utf-8")
+    d = org.run("triage", "--answers", str(answers), "--json").json()
+    assert d["setting"] == "sport" and d["answers"]["setting"] == "sport"
+    assert "centrum_veilige_sport" in d["contacts"] and "vertrouwensinspecteur" not in d["contacts"]
+    plan = {i["id"] for s in d["plan"] for i in s["items"]}
+    assert "parents_16_or_younger" not in plan, "the informatierecht is a school's"
+    assert not any(r["warning"] == "setting_differs" for r in d["reasons"] if "warning" in r)
+
+
+def test_init_refuses_an_unknown_setting_and_writes_nothing(org):
+    r = org.run("init", "--setting", "kerk")
+    assert r.code == 2 and "kerk" in r.err and "youth_work" in r.err
+    assert not org.home.exists() or not any(org.home.iterdir())
+
+
+def test_a_layer_with_an_unknown_setting_is_refused_by_validate(org):
+    org.home.mkdir(parents=True, exist_ok=True)
+    (org.home / "protocol.yaml").write_text("setting: kerk\n", encoding="utf-8")
+    r = org.run("validate")
+    assert r.code == 2 and "SP315" in r.out + r.err and "protocol.yaml:1" in r.out + r.err

@@ -314,10 +314,11 @@ def triage(
 
 @app.command(help=H["init"])
 def init(ctx: typer.Context, force: bool = typer.Option(False, "--force", help=H["opt_force"]),
+         setting: Optional[str] = typer.Option(None, "--setting", help=H["opt_setting"], metavar="SETTING"),
          as_json: bool = JSON) -> None:
     from .setup import init as run
 
-    raise typer.Exit(run(_state(ctx), force, as_json))
+    raise typer.Exit(run(_state(ctx), force, as_json, setting))
 
 
 @app.command(help=H["schema"])

@@ -12,24 +12,34 @@ from .errors import UserError
 from .files import Exists, announce, os_error, private_folder, write_all, write_private
 
 
-def init(state, force: bool = False, as_json: bool = False) -> int:
-    """Write the organisation's contacts file, with the layer schema beside it."""
+def init(state, force: bool = False, as_json: bool = False, setting: Optional[str] = None) -> int:
+    """Write the organisation's contacts file, with the layer schema beside it; with a setting,
+    also its protocol layer that names the kind of organisation (contract version 3)."""
+    settings = [x.id for x in state.bundle().protocol.settings]
+    if setting is not None and setting not in settings:
+        raise UserError(state.t("err_setting", value=setting, allowed=", ".join(settings)))
     folder = data.config_dir(state.env.environ)
     target = folder / "contacts.yaml"
+    files = [(str(target), None)]
+    if setting is not None:
+        files.append((str(folder / "protocol.yaml"), state.t("init_setting_file", setting=setting)))
     try:
         private_folder(folder)  # 0700 whatever the umask: the school's own numbers
-        template = Path(data.shipped("init-contacts.yaml")).read_text(encoding="utf-8")
-        write_private(str(target), template, force)
+        files[0] = (str(target), Path(data.shipped("init-contacts.yaml")).read_text(encoding="utf-8"))
+        written = write_all(files, force, state.t)
     except Exists:
         raise UserError(state.t("err_exists", path=target), exit_code=1) from None
     except OSError as e:  # the folder cannot be made, or the template cannot be read
         raise os_error(e.filename or folder, e) from None
-    schema_path = folder / "contacts-layer.schema.json"
-    write_private(str(schema_path), schema.dumps(schema.layer("contacts")), force=True)
+    schemas = [(str(folder / f"{kind}-layer.schema.json"), schema.dumps(schema.layer(kind)))
+               for kind in ("contacts", "protocol")[:len(files)]]
+    write_all(schemas, True, state.t)
     if as_json:
-        state.json({"written": str(target), "schema": str(schema_path)})
+        state.json({"written": str(target), "schema": schemas[0][0], **({"protocol": written[1]} if setting else {})})
     else:
         announce(state.env, state.t("init_written", path=target))
+        if setting:
+            announce(state.env, state.t("init_setting_written", path=written[1], setting=setting))
     return 0
 
 
