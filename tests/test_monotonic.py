@@ -117,9 +117,9 @@ def engine_outcome(a: dict) -> tuple:
     try:
         d = decide(a)
     except ValueError:
-        # a proposal below its own lowest allowed flag (the young-actor case (a), all else clear): the
-        # engine's defect, reported by test_engine.py::test_a_proposal_below_the_lowest_allowed_is_no_crash;
-        # here the decision for the lowest allowed flag, so that the search goes on.
+        # a proposal below its own lowest allowed flag (the contract's gap, see
+        # test_engine.py::test_a_proposal_below_the_lowest_allowed_is_no_crash, which fails then):
+        # the decision for the lowest allowed flag, so that the search goes on.
         lowest = ENGINE.assess(a, explain=False).lowest
         d = decide(a, Confirmation(lowest, "reden", "IB-er"))
     held = {r for r in ("police", "report_veilig_thuis", "board_duty") if r in d.routes}
