@@ -53,9 +53,10 @@ def test_a_whole_triage_with_arrow_keys(spawn, tmp_path):
     answer(child, "suïcidale gedachten", DOWN + ENTER)          # Nee
     answer(child, "seksueel geweld", DOWN + ENTER)              # Nee
     answer(child, "18 jaar of ouder", ENTER)                    # Ja
-    child.expect_exact("Hoe oud is de jongere op de beelden?")
+    child.expect_exact("Hoe oud is de persoon op de beelden")
     child.send("14" + ENTER)
     answer(child, "Wie is de andere persoon", DOWN + ENTER)     # een volwassene buiten gezin en school
+    answer(child, "nu nog rond", DOWN + ENTER)                  # still_spreading (v3: asked before the decision): Nee
     answer(child, "inlichten van de ouders", DOWN + ENTER)      # Nee
     answer(child, "Kloppen je antwoorden", ENTER)               # the review: they are right
     child.expect_exact("VOORSTEL: ZWART")
@@ -64,8 +65,9 @@ def test_a_whole_triage_with_arrow_keys(spawn, tmp_path):
     child.expect_exact("0900-8844")
     answer(child, "bevestig de vlag", ENTER)                    # confirm black
     answer(child, "aanscherpen", DOWN + ENTER)                  # the first question that sharpens the plan: Nee
-    while child.expect_exact(["verslag opslaan", "pijltjestoetsen en Enter"]) == 1:
-        child.send(DOWN + ENTER)                                # Nee to the others
+    while (i := child.expect_exact(["verslag opslaan", "pijltjestoetsen en Enter", "(getal"])) != 0:
+        child.send(DOWN + ENTER if i == 1 else ENTER)           # Nee to the others; 'weet ik niet' to an age
+        settle(child, i)
     answer(child, "", DOWN * 3 + ENTER)                         # no report
     answer(child, "agenda", DOWN + ENTER)                       # no calendar
     child.expect_exact("Klaar.")
@@ -116,11 +118,11 @@ def test_an_out_of_scope_age_ends_the_session_with_the_numbers(spawn):
     for q in ("acuut gevaar", "suïcidale gedachten", "seksueel geweld"):
         answer(child, q, DOWN + ENTER)
     answer(child, "18 jaar of ouder", ENTER)
-    child.expect_exact("Hoe oud is de jongere op de beelden?")
+    child.expect_exact("Hoe oud is de persoon op de beelden")
     child.send("19" + ENTER)
     settle(child, 2)
     # the remaining safety questions first, then the other person's age settles the scope
-    while child.expect_exact(["Hoe oud is de andere persoon?", "pijltjestoetsen en Enter"]) == 1:
+    while child.expect_exact(["Hoe oud is de andere persoon", "pijltjestoetsen en Enter"]) == 1:
         child.send(DOWN + ENTER)
     child.send("25" + ENTER)
     child.expect_exact("0900-8844")

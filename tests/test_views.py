@@ -32,7 +32,7 @@ def test_the_first_actions_and_their_numbers_come_within_15_lines(bundle, engine
     d, text = text_of(bundle, engine, answers, lang)
     head = "\n".join(text.strip("\n").splitlines()[:15])
     for rid in d.first:
-        for cid in engine.routes[rid].contacts:
+        for cid in d.route_words[rid].contacts:  # v3: the route's contacts for this case's setting
             c = bundle.contact(cid)
             if c and c.phone and not isinstance(c.phone, str) and c.phone.verified == "yes":
                 assert c.phone.value in head, (rid, cid, head)
@@ -118,16 +118,23 @@ def test_a_question_never_asked_is_recorded_as_not_asked(bundle, engine):
     d = engine.decide({"immediate_danger": "no", "impact": "unknown"})
     assert v.recorded(d, "impact") == "weet ik niet"
     assert v.recorded(d, "home_risk") == "niet gevraagd"
-    assert v.as_json(d)["answers"] == {"immediate_danger": "no", "impact": "unknown"}
+    # v3: `answers` always holds the setting
+    assert v.as_json(d)["answers"] == {"immediate_danger": "no", "impact": "unknown", "setting": "school"}
 
 
 def test_advice_that_cannot_wait_stands_with_the_first_actions(bundle, engine):
     sextortion = {"immediate_danger": "no", "self_harm_concern": "unknown", "sexual_violence_recent": "no",
                   "adult_involved": "unknown", "extortion": "yes", "online_only_contact": "yes", "age_depicted": 15}
-    _, text = text_of(bundle, engine, sextortion)
+    d, text = text_of(bundle, engine, sextortion)
     first = text[text.index("EERST DOEN"):text.index("VOORSTEL")]
-    assert "niet te betalen" in first and "Neem zelf geen contact op" in first
+    # v3: the first box shows `first_items`, in their order, and only those
+    assert {"extortion_advice", "dont_contact_suspect", "find_out.self_harm_concern"} <= set(d.first_items)
+    assert "betalen" in first and "Neem zelf geen contact op" in first
     assert "signalen van suïcidale gedachten" in first  # a safety question still open: find it out today
-    _, text = text_of(bundle, engine, {**CLEAR, "home_risk": "yes"})
+    texts = {e.id: e.text.get("nl") for step in d.plan for e in step.items}
+    at = [first.index(texts[i]) for i in d.first_items]
+    assert at == sorted(at)
+    assert texts["afwegingskader_1"] not in first
+    d, text = text_of(bundle, engine, {**CLEAR, "home_risk": "yes"})
     first = text[text.index("EERST DOEN"):text.index("VOORSTEL")]
-    assert "Licht de ouders nog niet in" in first
+    assert "parents_unsafe" in d.first_items and "Licht de ouders nog niet in" in first
