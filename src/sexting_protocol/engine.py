@@ -558,16 +558,18 @@ class Engine:
         open_ = [q for q in self.p.questions if q.id not in known and q.id not in ignored
                  and (q.always_ask or (q.id in self._decisive and self._matters(q, known, False, base))
                       or (q.id in self._first_asks and self._matters(q, known, False, None, first=True)))]
-        # a question that waits has the questions it waits for asked first (together they can
-        # decide a role that none of them decides alone)
-        # (safety questions first all the same)
-        safety_open = any(q.safety for q in open_)
-        open_ = [next((self.questions[w] for w in q.wait.for_ if w not in known and w not in ignored), q)
-                 if q.wait and not safety_open and ctx.holds(q.wait.when) else q for q in open_]
         scope = self._scope_question(known)
-        if scope is not None and not any(q.safety for q in open_):
-            return scope
-        return open_[0] if open_ else None
+        q = scope if scope is not None and not any(x.safety for x in open_) else (open_[0] if open_ else None)
+        # a question that waits has the questions it waits for asked first: together they can
+        # decide a role that none of them decides alone, and safety comes first
+        seen: set[str] = set()
+        while q is not None and q.wait and q.id not in seen and ctx.holds(q.wait.when):
+            seen.add(q.id)
+            pending = next((w for w in q.wait.for_ if w not in known and w not in ignored), None)
+            if pending is None:
+                break
+            q = self.questions[pending]
+        return q
 
     def _scope_question(self, known: Answers) -> Optional[Question]:
         """The question still to ask before it is clear whether the case is in scope (the other
