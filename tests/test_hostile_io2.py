@@ -226,3 +226,100 @@ def test_the_range_of_days_is_one_rule():
     for days in (1, 365, 0, 366, True, "7"):
         model.check_days(days, ("x",), found)
     assert [f[2]["value"] for f in found] == [0, 366, True, "7"]
+
+
+# --- 8, 18: what a file may be written over, and clear words when it may not ----------------------
+
+
+@pytest.fixture
+def no_replace(monkeypatch):
+    """Whatever the code under test does, nothing outside tmp_path is replaced (these tests run
+    as root on a machine others share)."""
+    from sexting_protocol import files
+
+    def guarded(real):
+        def call(src, dst, *args, **kwargs):
+            if str(dst).startswith("/dev"):
+                raise AssertionError(f"{real.__name__} over {dst}")
+            return real(src, dst, *args, **kwargs)
+        return call
+
+    monkeypatch.setattr(files.os, "replace", guarded(os.replace))
+    monkeypatch.setattr(files.os, "link", guarded(os.link))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["", "force"])
+def test_a_fifo_is_never_replaced(write, tmp_path, force):
+    """#8: `--force` replaced a FIFO with the report."""
+    fifo = tmp_path / "pijp"
+    os.mkfifo(fifo)
+    r = cli("triage", "--answers", write("a.yaml", CLEAR), "--report", fifo, *force)
+    refused(r, str(fifo), "geen gewoon bestand")
+    assert fifo.is_fifo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "pijp"], "no temp file left"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null") or os.name != "posix", reason="POSIX devices")
+@pytest.mark.parametrize("target", ["/dev/null", "/dev/stdout", "/dev/stderr"])
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["", "force"])
+def test_a_device_is_never_replaced(write, no_replace, target, force):
+    """#8, #18: as root `--force` replaced /dev/null; `--report /dev/stdout` said "bestaat al"."""
+    r = cli("triage", "--answers", write("a.yaml", CLEAR), "--report", target, "--ics", target + "x", *force)
+    refused(r, target, "geen gewoon bestand")
+    assert not [p for p in os.listdir("/dev") if p.startswith(".sexting-protocol-")], "no temp file in /dev"
+
+
+def test_a_link_is_not_replaced_with_force(write, tmp_path):
+    """/dev/stdout is a link (to /proc/self/fd/1): replacing a link replaces the link itself."""
+    real = tmp_path / "echt.md"
+    real.write_text("ouder", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    r = cli("triage", "--answers", write("a.yaml", CLEAR), "--report", link, "--force")
+    refused(r, str(link), "geen gewoon bestand")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "ouder"
+
+
+@pytest.mark.parametrize("command", [["triage", "--answers", "{answers}", "--report"], ["triage", "--answers", "{answers}", "--ics"],
+                                     ["handout", "--output"], ["schema", "--output"]])
+@pytest.mark.parametrize("name", ["", " "])
+def test_an_empty_name_says_so(write, tmp_path, monkeypatch, command, name):
+    """#18: `handout --output ''` said " is een map"."""
+    monkeypatch.chdir(tmp_path)
+    answers = write("a.yaml", CLEAR)
+    r = cli(*[a.format(answers=answers) for a in command], name)
+    refused(r, "bestandsnaam", "leeg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="no /dev/null")
+def test_schema_into_a_device_or_a_file_says_it_is_no_folder(tmp_path):
+    """#18: `schema --output /dev/null` said "File exists"."""
+    refused(cli("schema", "--output", "/dev/null"), "/dev/null is geen map")
+    plain = tmp_path / "bestand"
+    plain.write_text("x", encoding="utf-8")
+    refused(cli("schema", "--output", plain / "sub"), str(plain))
+
+
+def test_init_with_a_file_for_its_folder_says_it_is_no_folder(tmp_path, user_home, monkeypatch):
+    """#18: `init` with XDG_CONFIG_HOME pointing at a file said "File exists"."""
+    from conftest import assert_no_leak
+
+    import io
+    import sys
+
+    from sexting_protocol.cli import main
+    from sexting_protocol.env import Env
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("XDG_CONFIG_HOME is Linux's")
+    xdg = tmp_path / "xdg"
+    xdg.write_text("x", encoding="utf-8")
+    err = io.StringIO()
+    code = main(["init"], env=Env(stdout=io.StringIO(), stderr=err, environ={"XDG_CONFIG_HOME": str(xdg),
+                                                                            "SEXTING_PROTOCOL_CACHE": "off"}))
+    from test_hostile_io import Result
+
+    refused(Result(code, "", err.getvalue()), f"{xdg} is geen map")
+    assert_no_leak(user_home)

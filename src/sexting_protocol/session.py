@@ -84,8 +84,8 @@ def _date(text: str, view) -> dt.date:
 
 def _write_files(state, view, d, opts: Options, meta: Meta, days: int, quiet: bool = False) -> None:
     """The files asked for on the command line: every target checked before any is written."""
-    wanted = [(opts.report, render(view, d, meta, kind_of(opts.report)))] if opts.report else []
-    if opts.ics:
+    wanted = [(opts.report, render(view, d, meta, kind_of(opts.report)))] if opts.report is not None else []
+    if opts.ics is not None:  # an empty name too: write_all says it is empty
         wanted.append((opts.ics, calendar(view, state.env.today + dt.timedelta(days=days), case_ref=meta.case_ref)))
     for written in write_all(wanted, opts.force, view.t, done=state.written):
         announce(state.env, written_text(view.t, written), quiet)
@@ -205,7 +205,7 @@ class Session:
         return d
 
     def offer_files(self, d) -> None:
-        if self.opts.report or self.opts.ics:
+        if self.opts.report is not None or self.opts.ics is not None:
             _write_files(self.state, self.view, d, self.opts, self.meta, self.days)
             return
         kind = self.asker.choice(self.t("offer_report"), [
