@@ -4,6 +4,7 @@ line where a user would meet it, or through the one reader every front uses (yam
 
 from __future__ import annotations
 
+import io
 import os
 import time
 
@@ -323,3 +324,61 @@ def test_init_with_a_file_for_its_folder_says_it_is_no_folder(tmp_path, user_hom
 
     refused(Result(code, "", err.getvalue()), f"{xdg} is geen map")
     assert_no_leak(user_home)
+
+
+# --- 6: standard output closed or full ---------------------------------------------------------
+
+
+class Full(io.StringIO):
+    """A stdout on a full disk (`> /dev/full`): every write, or else its flush, fails."""
+
+    def write(self, s):
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("stdout", [None, Full()], ids=["closed", "full"])
+def test_triage_writes_its_files_whatever_stdout_does(write, tmp_path, stdout):
+    """#6: with stdout closed or full, `triage --report --ics` said "interne fout" and wrote
+    neither file."""
+    report, ics = tmp_path / "r.md", tmp_path / "r.ics"
+    r = cli("triage", "--answers", write("a.yaml", CLEAR), "--report", report, "--ics", ics, stdout=stdout)
+    assert report.is_file() and ics.is_file(), r.err
+    assert str(report) in r.err and str(ics) in r.err, "said on stderr"
+    assert "interne fout" not in r.err
+    if stdout is None:  # closed on purpose (`>&-`): nothing to say about it
+        assert r.code == 0, r.err
+    else:
+        assert r.code == 1 and "No space left on device" in r.err, r.err
+
+
+@pytest.mark.parametrize("args", [["contacts"], ["contacts", "AMK", "--json"], ["checklist", "--step", "3"],
+                                  ["criteria"], ["validate"], ["triage", "--answers", "{answers}", "--json"]])
+def test_a_look_up_into_a_full_stdout_says_so(write, args):
+    """#6: every look-up with stdout on /dev/full said "interne fout"."""
+    answers = write("a.yaml", CLEAR)
+    r = cli(*[a.format(answers=answers) for a in args], stdout=Full())
+    assert r.code == 1, r.err
+    assert "interne fout" not in r.err and "uitvoer kon niet worden getoond" in r.err, r.err
+    assert r.err.count("\n") == 1, r.err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full") or os.name != "posix", reason="no /dev/full")
+def test_a_full_stdout_in_a_real_process(tmp_path, write):
+    import subprocess
+    import sys
+
+    answers = write("a.yaml", CLEAR)
+    env = {**os.environ, "SEXTING_PROTOCOL_DEBUG": ""}
+    for args, files in ((["contacts"], []), (["--help"], []),
+                        (["triage", "--answers", answers, "--report", tmp_path / "r.md", "--ics", tmp_path / "r.ics"],
+                         ["r.md", "r.ics"])):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([sys.executable, "-m", "sexting_protocol", *map(str, args)], stdout=full,
+                               stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+        assert p.returncode == 1, p.stderr
+        assert "uitvoer kon niet worden getoond" in p.stderr and "Traceback" not in p.stderr, p.stderr
+        assert "Exception ignored" not in p.stderr, p.stderr
+        assert all((tmp_path / f).is_file() for f in files)
+    p = subprocess.run(["sh", "-c", '"$0" -m sexting_protocol "$@" >&-', sys.executable, "triage", "--answers", answers,
+                        "--report", str(tmp_path / "s.md")], stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+    assert p.returncode == 0 and str(tmp_path / "s.md") in p.stderr and (tmp_path / "s.md").is_file(), p.stderr

@@ -18,6 +18,7 @@ import tempfile
 from typing import Optional, Sequence
 
 from .errors import UserError
+from .render import clean
 from .yamlio import Texts, dutch
 
 POSIX_MODES = os.name != "nt"
@@ -43,17 +44,12 @@ def written_text(t: Texts, path: str) -> str:
 
 
 def announce(env, text: str, quiet: bool = False) -> None:
-    """Say what was written: on stdout (stderr when quiet, or when stdout is closed, `>&-`).
-    The file is saved either way, so a message that cannot be shown is no error."""
-    for stream in (env.stderr,) if quiet else (env.stdout, env.stderr):
-        if stream is None:  # closed when the program started
-            continue
-        try:
-            stream.write(text + "\n")
-            stream.flush()
-            return
-        except (OSError, ValueError):  # a closed descriptor or file
-            continue
+    """Say what was written: on stdout (stderr when quiet, or when stdout is closed, `>&-`, or
+    full). The file is saved either way, so a message that cannot be shown is no error."""
+    if not quiet:
+        env.write(clean(text + "\n"), flush=True)
+    if quiet or not env.stdout_ok:
+        env.err(text)
 
 
 def private_folder(path, t: Texts = dutch) -> None:

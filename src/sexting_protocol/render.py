@@ -267,7 +267,7 @@ def show(blocks: list[Block], env, page: bool = False) -> None:
     if env.color:
         buffer = io.StringIO()
         show_rich(blocks, buffer, env.columns)
-        text, write = buffer.getvalue(), env.stdout.write  # cleaned already; the colours stay
+        text, write = buffer.getvalue(), env.write  # cleaned already; the colours stay
     else:
         text, write = plain(blocks, min(env.columns, WIDTH) if env.stdout_isatty else None), env.out
     if not (page and env.page(text)):
