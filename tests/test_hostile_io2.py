@@ -382,3 +382,37 @@ def test_a_full_stdout_in_a_real_process(tmp_path, write):
     p = subprocess.run(["sh", "-c", '"$0" -m sexting_protocol "$@" >&-', sys.executable, "triage", "--answers", answers,
                         "--report", str(tmp_path / "s.md")], stderr=subprocess.PIPE, text=True, env=env, timeout=60)
     assert p.returncode == 0 and str(tmp_path / "s.md") in p.stderr and (tmp_path / "s.md").is_file(), p.stderr
+
+
+# --- 15: a PAGER that is not there -------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell PAGER")
+@pytest.mark.parametrize("pager", ["geen-pager-hier", "geen-pager-hier -R", "LESS=R geen-pager-hier", "exit 127"])
+def test_a_pager_that_is_not_there_prints_the_text(tmp_path, pager):
+    """#15: a long look-up showed only `sh: not found` and exited 0."""
+    from sexting_protocol.cli import main
+    from sexting_protocol.env import Env
+
+    out_path = tmp_path / "out.txt"
+    err = io.StringIO()
+    with open(out_path, "w", encoding="utf-8") as out:
+        env = Env(stdin=io.StringIO(), stdout=out, stderr=err, stdin_isatty=True, stdout_isatty=True, no_color=True,
+                  environ={**os.environ, "PAGER": pager, "LINES": "10", "COLUMNS": "80"})
+        code = main(["checklist"], env=env)
+    assert code == 0, err.getvalue()
+    assert "Stap 5" in out_path.read_text(encoding="utf-8"), "the text is shown, without paging"
+    assert "PAGER" in err.getvalue() and "niet gevonden" in err.getvalue(), err.getvalue()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell PAGER")
+def test_a_pager_that_is_there_still_pages(tmp_path):
+    from sexting_protocol.cli import main
+    from sexting_protocol.env import Env
+
+    paged = tmp_path / "paged.txt"
+    with open(tmp_path / "out.txt", "w", encoding="utf-8") as out:
+        env = Env(stdin=io.StringIO(), stdout=out, stderr=io.StringIO(), stdin_isatty=True, stdout_isatty=True,
+                  no_color=True, environ={**os.environ, "PAGER": f"LESS=R cat > {paged}", "LINES": "10"})
+        assert main(["checklist"], env=env) == 0
+    assert "Stap 5" in paged.read_text(encoding="utf-8")

@@ -150,6 +150,10 @@ class Env:
         encoding = getattr(self.stdout, "encoding", None) or "utf-8"
         if not self.stdout_ok:
             return False
+        if not _runnable(command, environ):  # a PAGER that is not there: the text without paging
+            if self.environ.get("PAGER"):
+                self.err(self._text("pager_missing", pager=command[:60]))
+            return False
         self.write("", flush=True)
         try:
             proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=environ)
@@ -162,11 +166,20 @@ class Env:
             pass
         while True:  # Ctrl-C belongs to the pager while it runs (less: stop searching)
             try:
-                proc.wait()
+                code = proc.wait()
                 INTERRUPTS.pending = False
-                return True
+                break
             except (KeyboardInterrupt, Interrupted):
                 continue
+        if code in (126, 127):  # the shell could not run it ("sh: not found"): nothing was shown
+            self.err(self._text("pager_missing", pager=command[:60]))
+            return False
+        return True
+
+    def _text(self, key: str, **values) -> str:
+        from .data import ui
+
+        return ui(self.environ).texts[key].get(self.lang).format(**values)
 
     # Why standard output failed (disk full, an I/O error), once it has: nothing more is sent
     # to it, the command goes on (the files asked for are still written), and `finish` says so.
@@ -229,6 +242,21 @@ class Env:
             self.stderr.flush()
         except (OSError, ValueError):  # stderr full or closed too: nothing more can be said
             pass
+
+
+def _runnable(command: str, environ: dict) -> bool:
+    """Whether the program a PAGER names can be found (its first word, on the PATH given);
+    when that cannot be told (a quote the shell reads otherwise), try it."""
+    import shlex
+
+    try:
+        words = shlex.split(command, posix=os.name != "nt")
+    except ValueError:
+        return True
+    words = [w for w in words if "=" not in w[:1] and not ("=" in w and w.split("=")[0].isidentifier())]
+    if not words:  # only settings (`LESS=R`), or nothing
+        return False
+    return shutil.which(words[0], path=environ.get("PATH")) is not None
 
 
 # --- interrupts ------------------------------------------------------------------------------
