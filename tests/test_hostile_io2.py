@@ -416,3 +416,42 @@ def test_a_pager_that_is_there_still_pages(tmp_path):
                   no_color=True, environ={**os.environ, "PAGER": f"LESS=R cat > {paged}", "LINES": "10"})
         assert main(["checklist"], env=env) == 0
     assert "Stap 5" in paged.read_text(encoding="utf-8")
+
+
+# --- 16: a configuration folder that cannot be read ----------------------------------------------
+
+
+@pytest.fixture
+def unreadable_folder(tmp_path, monkeypatch):
+    """A config folder with the school's contacts in it, that may not be searched (as root no
+    permission keeps anything out, so the refusal is the OS's answer, given here)."""
+    from conftest import Org
+
+    org = Org(tmp_path)
+    org.home.mkdir()
+    (org.home / "contacts.yaml").write_text("contacts:\n  - id: zorgcoordinator\n    phone: 013-1234567\n",
+                                            encoding="utf-8")
+    real_lstat, real_stat = os.lstat, os.stat
+    folder = str(org.home)
+
+    def refused_inside(real):
+        def call(path, *args, **kwargs):
+            if os.fspath(path).startswith(folder + os.sep):
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real(path, *args, **kwargs)
+        return call
+
+    monkeypatch.setattr(os, "lstat", refused_inside(real_lstat))
+    monkeypatch.setattr(os, "stat", refused_inside(real_stat))
+    return org
+
+
+def test_a_folder_that_cannot_be_read_is_said(unreadable_folder):
+    """#16: the school's layer was dropped without a word (the Midden-Brabant contacts instead)."""
+    org = unreadable_folder
+    r = org.run("contacts", "zorgcoordinator")
+    assert r.code == 0
+    assert f"{org.home}: [SP213]" in r.err and "Permission denied" in r.err, r.err
+    assert "overgeslagen" in r.err
+    v = org.run("validate")
+    assert v.code == 2 and "[SP213]" in v.err, v.err

@@ -225,10 +225,35 @@ def paths(protocol: str | None = None, contacts: str | None = None, environ=os.e
 
 def layer_paths(environ=os.environ) -> tuple[Optional[str], Optional[str]]:
     """The organisation's layer files that are there in any form: (protocol, contacts). A link
-    to nothing or a FIFO counts too: it is a layer that cannot be read, and is said so."""
+    to nothing or a FIFO counts too: it is a layer that cannot be read, and is said so. In a
+    folder that may not be read neither is found: `folder_problem` says so."""
     folder = config_dir(environ)
     found = [folder / name for name in ("protocol.yaml", "contacts.yaml")]
-    return tuple(str(p) if os.path.lexists(p) else None for p in found)  # type: ignore[return-value]
+    return tuple(str(p) if _there(p) else None for p in found)  # type: ignore[return-value]
+
+
+def _there(path) -> bool:
+    try:
+        os.lstat(path)
+        return True
+    except OSError:
+        return False
+
+
+def folder_problem(environ=os.environ, lang: str = "nl") -> Optional[Problem]:
+    """The config folder's problem, if its files cannot even be looked for (no permission to
+    read it): without a word, the school's own contacts would silently be the region's."""
+    folder = config_dir(environ)
+    for name in ("protocol.yaml", "contacts.yaml"):
+        try:
+            os.lstat(folder / name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as e:  # EACCES, EIO, ...: whether the layer is there cannot be told
+            from . import messages
+
+            return messages.problem(messages.in_file(str(folder)), [], "SP213", {"reason": e.strerror or e}, lang)
+    return None
 
 
 # --- interface texts -------------------------------------------------------------------------
@@ -465,6 +490,10 @@ def load(protocol: str | None = None, contacts: str | None = None, layers: bool 
     active = {name: path for name, path in found.items() if path}
     skipped: list[str] = []
     problems: list[Problem] = []
+    unreadable = folder_problem(environ, lang) if layers else None
+    if unreadable is not None:
+        skipped.append(unreadable.file)
+        problems.append(unreadable)
     for name, path in list(active.items()):  # before the cache reads it: a FIFO would block
         problem = _unreadable(path, lang)
         if problem:
