@@ -455,3 +455,23 @@ def test_a_folder_that_cannot_be_read_is_said(unreadable_folder):
     assert "overgeslagen" in r.err
     v = org.run("validate")
     assert v.code == 2 and "[SP213]" in v.err, v.err
+
+
+# --- 18: a layer that removes what the protocol refers to: one line each, the places whole --------
+
+
+def test_removing_two_steps_gives_two_lines_with_their_places(tmp_path):
+    """#18: two removed steps gave 35 near-identical SP207 lines, each place cut off ("…")."""
+    from conftest import Org
+    from sexting_protocol import data
+
+    org = Org(tmp_path)
+    org.home.mkdir()
+    layer = org.home / "protocol.yaml"
+    layer.write_text("steps:\n  - number: 4\n    remove: true\n  - number: 5\n    remove: true\n", encoding="utf-8")
+    r = org.run("validate")
+    lines = [x for x in r.err.splitlines() if "[SP207]" in x]
+    assert [x.split(":")[1] for x in lines] == ["2", "4"], r.err
+    shipped = data.shipped("protocol.yaml")
+    assert all(f"({shipped}:" in x for x in lines) and "…" not in r.err, r.err
+    assert "en nog" in lines[1], "many places are counted"
