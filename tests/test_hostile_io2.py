@@ -475,3 +475,59 @@ def test_removing_two_steps_gives_two_lines_with_their_places(tmp_path):
     shipped = data.shipped("protocol.yaml")
     assert all(f"({shipped}:" in x for x in lines) and "…" not in r.err, r.err
     assert "en nog" in lines[1], "many places are counted"
+
+
+# --- 18: --answers - with standard input closed; a signal date no one can check ----------------------
+
+
+class ClosedIn(io.StringIO):
+    def read(self, *args):
+        raise ValueError("I/O operation on closed file")
+
+
+@pytest.mark.parametrize("stdin", ["none", "closed-file", "ebadf"])
+def test_answers_from_a_closed_stdin_says_so(monkeypatch, stdin):
+    """#18: `--answers -` with stdin closed (`<&-`) said "bestand niet gevonden"."""
+    import sys
+
+    from sexting_protocol.cli import main
+    from sexting_protocol.env import Env
+
+    class BadFd(io.StringIO):
+        def read(self, *args):
+            raise OSError(9, "Bad file descriptor")
+
+    stream = {"none": None, "closed-file": ClosedIn(), "ebadf": BadFd()}[stdin]
+    monkeypatch.setattr(sys, "stdin", stream)
+    err = io.StringIO()
+    env = Env(stdin=stream, stdout=io.StringIO(), stderr=err, stdin_isatty=False, stdout_isatty=False,
+              environ={k: os.environ[k] for k in ("SEXTING_PROTOCOL_HOME", "SEXTING_PROTOCOL_CACHE")})
+    from test_hostile_io import Result
+
+    refused(Result(main(["triage", "--answers", "-", "--json"], env=env), "", err.getvalue()),
+            "<stdin>", "standaardinvoer is gesloten")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="closes a descriptor with the shell")
+def test_answers_from_a_closed_stdin_in_a_real_process():
+    import subprocess
+    import sys
+
+    p = subprocess.run(["sh", "-c", '"$0" -m sexting_protocol triage --answers - --json <&-', sys.executable],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2 and "standaardinvoer is gesloten" in p.stderr, p.stderr
+
+
+@pytest.mark.parametrize("date", ["9999-12-31", "2026-03-03", "1900-01-01", "2006-03-01"])
+def test_a_signal_date_in_the_future_or_long_ago_is_refused(write, tmp_path, date):
+    """#18: `--signal-date 9999-12-31` was accepted (TODAY is 2026-03-02 here)."""
+    r = cli("triage", "--answers", write("a.yaml", CLEAR), "--report", tmp_path / "r.md", "--signal-date", date)
+    refused(r, date, "2006-03-02", "vandaag")
+    assert not (tmp_path / "r.md").exists()
+
+
+@pytest.mark.parametrize("date", ["2026-03-02", "2006-03-02", " 2025-12-31 "])
+def test_a_signal_date_from_twenty_years_ago_to_today_is_taken(write, tmp_path, date):
+    r = cli("triage", "--answers", write("a.yaml", CLEAR), "--report", tmp_path / "r.md", "--signal-date", date)
+    assert r.code == 0, r.err
+    assert date.strip() in (tmp_path / "r.md").read_text(encoding="utf-8")
