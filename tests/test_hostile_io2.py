@@ -531,3 +531,72 @@ def test_a_signal_date_from_twenty_years_ago_to_today_is_taken(write, tmp_path, 
     r = cli("triage", "--answers", write("a.yaml", CLEAR), "--report", tmp_path / "r.md", "--signal-date", date)
     assert r.code == 0, r.err
     assert date.strip() in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+# --- 11: bidi controls and other invisible characters ---------------------------------------------
+
+BIDI = ["\u202e", "\u202a", "\u202b", "\u202c", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f",
+        "\u061c", "\u200b", "\ufeff", "\u2028", "\u00ad", "\U000e0001"]
+
+
+def test_invisible_is_every_control_and_format_character():
+    """One definition (errors.INVISIBLE) for the data check, the terminal and the files: every
+    control character but newline and tab, every format character (Cf), the line and paragraph
+    separators and lone surrogates; nothing a text needs (letters, spaces, no-break spaces)."""
+    import re
+    import sys
+    import unicodedata
+
+    from sexting_protocol.errors import INVISIBLE
+
+    rx = re.compile(INVISIBLE)
+    for c in map(chr, range(sys.maxunicode + 1)):
+        kind = unicodedata.category(c)
+        hidden = kind in ("Cf", "Zl", "Zp", "Cs") or kind == "Cc" and c not in "\n\t"
+        assert bool(rx.match(c)) == hidden or kind == "Cn", (hex(ord(c)), kind)
+
+
+@pytest.mark.parametrize("char", BIDI, ids=[f"U+{ord(c):04X}" for c in BIDI])
+def test_a_bidi_character_in_a_layer_is_refused(tmp_path, char):
+    """#11: `phone: "\\u202E4488-0090"` passed validate; the handout showed it as 0900-8844."""
+    from conftest import Org
+
+    org = Org(tmp_path)
+    org.home.mkdir()
+    layer = org.home / "contacts.yaml"
+    layer.write_text(f'contacts:\n  - id: politie\n    phone: "{char}4488-0090"\n', encoding="utf-8")
+    v = org.run("validate")
+    assert v.code == 2 and f"{layer}:3: contacts[0].phone: [SP105]" in v.err, v.err
+    assert (f"U+{ord(char):04X}" if ord(char) > 0xFF else f"\\x{ord(char):02x}") in v.err
+    r = org.run("handout")
+    assert r.code == 0 and "4488-0090" not in r.out and char not in r.out and f"{layer}:3:" in r.err
+
+
+def test_bidi_in_a_key_of_a_layer_is_refused(tmp_path):
+    from conftest import Org
+
+    org = Org(tmp_path)
+    org.home.mkdir()
+    (org.home / "protocol.yaml").write_text('triage:\n  "followup\u2067_days": 7\n', encoding="utf-8")
+    v = org.run("validate")
+    assert v.code == 2 and "[SP105]" in v.err and "\u2067" not in v.err, v.err
+
+
+@pytest.mark.parametrize("kind", ["md", "txt", "json"])
+def test_invisible_characters_in_a_reason_are_escaped_in_the_report(write, tmp_path, kind):
+    """What a user typed reaches a file escaped, as on the terminal: a reader sees every character."""
+    answers = {**CLEAR, "recipient_wanted": "no", "confirmed_flag": "yellow",
+               "confirmed_reason": "eenmalig \u202eredaer\u202c en \u200bverder", "confirmed_consulted": "IB-er\u2066x"}
+    report = tmp_path / f"r.{kind}"
+    r = cli("triage", "--answers", write("a.yaml", answers), "--report", report, "--case-ref", "2026\u202e-014",
+            "--ics", tmp_path / "r.ics")
+    assert r.code == 0, r.err
+    for path in (report, tmp_path / "r.ics"):
+        text = path.read_text(encoding="utf-8")
+        assert not [c for c in text if c in BIDI], (path, [hex(ord(c)) for c in text if c in BIDI])
+    text = report.read_text(encoding="utf-8")
+    assert "202e" in text.lower()
+    if kind == "json":  # the same data when read back
+        import json
+
+        assert json.loads(text)["answers"]["confirmed_reason"] == answers["confirmed_reason"]

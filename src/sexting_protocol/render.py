@@ -13,6 +13,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
+from .errors import INVISIBLE
+
 
 @dataclass
 class Heading:
@@ -53,20 +55,27 @@ Block = Union[Heading, Para, Items, Table, Banner]
 
 
 def to_json(obj: Any, ascii: bool = False) -> str:
-    """JSON; `ascii` writes every other character as an escape (for a stream that is not UTF-8)."""
-    return json.dumps(obj, ensure_ascii=ascii, indent=2)
+    """JSON; `ascii` writes every other character as an escape (for a stream that is not UTF-8).
+    An invisible character is always written as its escape: the same data, shown as it is."""
+    return clean(json.dumps(obj, ensure_ascii=ascii, indent=2))
 
 
-# Control characters other than newline and tab: escape sequences (ESC, CSI, OSC that sets a
-# window title or writes the clipboard), BEL, DEL, the C1 controls, and the bidi overrides and
-# isolates that reorder what a reader sees.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(INVISIBLE)  # control characters but newline and tab, and invisible format characters
+
+
+def _escape(m: re.Match) -> str:
+    n = ord(m.group())
+    if n > 0xFFFF:  # as JSON writes it: two surrogates
+        n -= 0x10000
+        return f"\\u{0xD800 + (n >> 10):04x}\\u{0xDC00 + (n & 0x3FF):04x}"
+    return f"\\u{n:04x}"
 
 
 def clean(text: str) -> str:
-    """Text as it may reach a terminal or a file: every control character but newline and tab
+    """Text as it may reach a terminal or a file: every control character but newline and tab,
+    and every invisible format character (a bidi override that shows 0900-8844 as 4488-0090),
     made visible as `\\uXXXX` (inert on a terminal, and the same character again inside JSON)."""
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _CONTROL.sub(_escape, text)
 
 
 # --- plain text ------------------------------------------------------------------------------
