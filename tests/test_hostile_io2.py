@@ -600,3 +600,53 @@ def test_invisible_characters_in_a_reason_are_escaped_in_the_report(write, tmp_p
         import json
 
         assert json.loads(text)["answers"]["confirmed_reason"] == answers["confirmed_reason"]
+
+
+# --- 19: the prompt on a console that is not UTF-8 ------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252", "latin-1", "cp437"])
+def test_the_prompt_shows_stand_ins_on_a_narrow_console(encoding):
+    """#19: the selection marker and the arrow of "← Vorige vraag" showed as "?"."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    from sexting_protocol.data import ui
+    from sexting_protocol.prompts import Asker
+
+    raw = io.BytesIO()
+    console = io.TextIOWrapper(raw, encoding=encoding, write_through=True)
+    output = Vt100_Output(console, lambda: __import__("prompt_toolkit").data_structures.Size(rows=24, columns=80),
+                          term="xterm")
+    texts = lambda key: ui().texts[key].get("nl")  # noqa: E731
+    with create_pipe_input() as pipe:
+        pipe.send_text("\r")
+        asker = Asker(texts, input=pipe, output=output)
+        chosen = asker.choice("Wie maakte de beelden? (zorgcoördinator)", [("self", "De jongere zelf → ja"),
+                                                                           ("other", "Een ander")],
+                              default="self", back=True, help="Zie ‘hulp’")
+    assert chosen == "self"
+    import re
+
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", raw.getvalue().decode(encoding))
+    assert "?" not in shown.replace("? Wie maakte de beelden?", ""), shown  # the question's marks only
+    assert "<- Vorige vraag" in shown and "-> ja" in shown and " > " in shown, shown
+
+
+def test_the_prompt_keeps_its_marks_on_a_utf8_console():
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    from sexting_protocol.data import ui
+    from sexting_protocol.prompts import Asker
+
+    raw = io.BytesIO()
+    console = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
+    output = Vt100_Output(console, lambda: __import__("prompt_toolkit").data_structures.Size(rows=24, columns=80),
+                          term="xterm")
+    with create_pipe_input() as pipe:
+        pipe.send_text("\r")
+        Asker(lambda key: ui().texts[key].get("nl"), input=pipe, output=output).choice(
+            "Vraag?", [("a", "zorgcoördinator")], back=True)
+    shown = raw.getvalue().decode("utf-8")
+    assert "← Vorige vraag" in shown and "»" in shown and "zorgcoördinator" in shown
