@@ -143,9 +143,18 @@ def _plain_table(t: Table, width: Optional[int]) -> str:
 # --- Markdown --------------------------------------------------------------------------------
 
 
-_MD_PUNCT = re.compile(r"([\\`*_\[\]|~])")
+_MD_PUNCT = re.compile(r"([\\`*_\[\]|~#])")  # `#` too: a heading's last `#` closes it
 _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
-_MD_BLOCK_START = re.compile(r"^([#+=-]|\d+[.)])")
+# a line that would start a heading, a list, a rule, or an ordered list (`1986.`, `3)`): the
+# punctuation is escaped (CommonMark escapes only punctuation: `\1986.` shows its backslash)
+_MD_BLOCK_START = re.compile(r"^(\d*)([#+=.)-])")
+
+
+def _md_block(m: re.Match) -> str:
+    digits, mark = m.groups()
+    if digits or mark in "#+=-":
+        return f"{digits}\\{mark}"
+    return mark  # `.` or `)` alone starts nothing
 
 
 def md(text: str, breaks: bool = False) -> str:
@@ -156,7 +165,7 @@ def md(text: str, breaks: bool = False) -> str:
         line = _MD_PUNCT.sub(r"\\\1", line.strip())
         line = _MD_ENTITY.sub("&amp;", line).replace("<", "&lt;").replace(">", "&gt;")
         if line:
-            lines.append(_MD_BLOCK_START.sub(r"\\\1", line))
+            lines.append(_MD_BLOCK_START.sub(_md_block, line))
     return ("\\\n" if breaks else " ").join(lines)
 
 
