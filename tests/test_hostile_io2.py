@@ -683,7 +683,7 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path, write):
 # --- held back (b): a format whose escaping changes what the reader sees ---------------------------
 
 
-@pytest.mark.parametrize("text", ["1986. Een goed jaar", "3) drie", "## 0 #", "10.5 kg", "<script>x</script>",
+@pytest.mark.parametrize("text", ["1986. Een goed jaar", "3) drie", "2026-014", "2026-014 vervolg", "## 0 #", "10.5 kg", "<script>x</script>",
                                   "a | b", "*x* _y_ `z`", "&copy; &#x41;", "[l](http://x)", "- lijst", "> citaat"])
 def test_a_markdown_report_shows_each_text_as_typed(text):
     """`1986. ...` became `\\1986. ...` (CommonMark escapes only punctuation: the backslash
@@ -700,6 +700,13 @@ def test_a_markdown_report_shows_each_text_as_typed(text):
                           (Table(["k", "v"], [["x", text]]), "k v x ")):
         shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", parser.render(markdown([block])))).split())
         assert shown == before + " ".join(text.split()), (block, markdown([block]), shown)
+
+
+def test_a_markdown_text_is_escaped_only_where_markdown_would_read_it():
+    """A case reference `2026-014` stays as typed in the file (read as plain text too)."""
+    from sexting_protocol.render import md
+
+    assert [md(t) for t in ("2026-014", "1986. jaar", "- x", "10 km")] == ["2026-014", "1986\\. jaar", "\\- x", "10 km"]
 
 
 def test_a_markdown_text_of_any_characters_shows_as_typed():

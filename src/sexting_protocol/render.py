@@ -152,9 +152,9 @@ _MD_BLOCK_START = re.compile(r"^(\d*)([#+=.)-])")
 
 def _md_block(m: re.Match) -> str:
     digits, mark = m.groups()
-    if digits or mark in "#+=-":
+    if digits and mark in ".)" or not digits and mark in "#+=-":  # `1986.`, `3)`, `- `, `# `
         return f"{digits}\\{mark}"
-    return mark  # `.` or `)` alone starts nothing
+    return m.group()  # `2026-014`, `.` or `)` alone: nothing starts
 
 
 def md(text: str, breaks: bool = False) -> str:
