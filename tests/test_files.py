@@ -223,9 +223,8 @@ def test_private_folder_with_a_file_in_the_way(tmp_path):
 def test_announce_falls_back_to_stderr():
     import io
 
-    class Env:
-        stdout = None
-        stderr = io.StringIO()
+    from sexting_protocol.env import Env
 
-    files.announce(Env, "Geschreven: x")
-    assert Env.stderr.getvalue() == "Geschreven: x\n"
+    env = Env(stdout=None, stderr=io.StringIO())  # stdout closed when the program started
+    files.announce(env, "Geschreven: x")
+    assert env.stderr.getvalue() == "Geschreven: x\n"
