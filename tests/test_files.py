@@ -46,12 +46,14 @@ def test_refuses_an_existing_file(tmp_path):
     assert leftovers(tmp_path, {"v.md"}) == []
 
 
-def test_refuses_a_dangling_symlink(tmp_path):
+@pytest.mark.parametrize("force", [False, True])
+def test_refuses_a_dangling_symlink(tmp_path, force):
     link = tmp_path / "v.md"
     link.symlink_to(tmp_path / "elders.md")
-    with pytest.raises(files.Exists):
-        files.write_private(str(link), "nieuw")
-    assert not (tmp_path / "elders.md").exists()
+    with pytest.raises(UserError) as e:  # a link is not a file to write over (issue 18)
+        files.write_private(str(link), "nieuw", force=force)
+    assert "geen gewoon bestand" in e.value.message
+    assert not (tmp_path / "elders.md").exists() and link.is_symlink()
 
 
 def test_force_replaces_and_sets_0600(tmp_path, open_umask):
@@ -221,9 +223,8 @@ def test_private_folder_with_a_file_in_the_way(tmp_path):
 def test_announce_falls_back_to_stderr():
     import io
 
-    class Env:
-        stdout = None
-        stderr = io.StringIO()
+    from sexting_protocol.env import Env
 
-    files.announce(Env, "Geschreven: x")
-    assert Env.stderr.getvalue() == "Geschreven: x\n"
+    env = Env(stdout=None, stderr=io.StringIO())  # stdout closed when the program started
+    files.announce(env, "Geschreven: x")
+    assert env.stderr.getvalue() == "Geschreven: x\n"

@@ -300,9 +300,8 @@ def triage(
                                                 metavar=H["mv_days"]),
     force: bool = typer.Option(False, "--force", help=H["opt_force"]),
 ) -> None:
-    from .session import Options, run
-
     from .model import FOLLOWUP_DAYS
+    from .session import Options, run
 
     if followup_days is not None and not FOLLOWUP_DAYS[0] <= followup_days <= FOLLOWUP_DAYS[1]:
         raise UserError(_state(ctx).t("err_followup_days", days=followup_days))
@@ -385,35 +384,50 @@ def main(argv: Optional[List[str]] = None, env: Optional[Env] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     env.lang = scan_lang(argv, env.environ)  # for a message before the options are read
     state = State(env)
+    with INTERRUPTS.installed(final=entry):
+        return _finished(env, _run(env, state, argv))
+
+
+def _run(env: Env, state: State, argv: list) -> int:
+    """The command; every failure as its exit status, with one line on stderr."""
     from typer._click import exceptions as click_exc
 
-    with INTERRUPTS.installed(final=entry):
-        try:
-            rv = command(env).main(args=argv, prog_name="sexting-protocol", standalone_mode=False, obj=state)
-            rv = rv if isinstance(rv, int) else 0
-            if INTERRUPTS.pending and rv != 130:  # between the last prompt and the end
-                raise Interrupted
-            return rv
-        except UserError as e:
-            env.err(e.message)
-            return e.exit_code
-        except (KeyboardInterrupt, Interrupted, typer.Abort):
-            written = ", ".join(state.written)
-            env.err(_text(env, "interrupted_saved", paths=written) if written else _text(env, "interrupted"))
-            return 130
-        except click_exc.NoArgsIsHelpError as e:  # the help itself
-            env.err(e.format_message())
-            return e.exit_code
-        except click_exc.ClickException as e:
-            env.err(f"{click_error(e, env.lang, env.environ)}\n{_text(env, 'see_help')}")
-            return e.exit_code
-        except BrokenPipeError:
-            return 0
-        except Exception as e:  # a bug: say so in one line; SEXTING_PROTOCOL_DEBUG=1 shows the traceback
-            if env.environ.get("SEXTING_PROTOCOL_DEBUG"):
-                raise
-            env.err(_text(env, "internal_error", error=f"{type(e).__name__}: {e}"))
-            return 1
+    try:
+        rv = command(env).main(args=argv, prog_name="sexting-protocol", standalone_mode=False, obj=state)
+        rv = rv if isinstance(rv, int) else 0
+        if INTERRUPTS.pending and rv != 130:  # between the last prompt and the end
+            raise Interrupted
+        return rv
+    except UserError as e:
+        env.err(e.message)
+        return e.exit_code
+    except (KeyboardInterrupt, Interrupted, typer.Abort):
+        written = ", ".join(state.written)
+        env.err(_text(env, "interrupted_saved", paths=written) if written else _text(env, "interrupted"))
+        return 130
+    except click_exc.NoArgsIsHelpError as e:  # the help itself
+        env.err(e.format_message())
+        return e.exit_code
+    except click_exc.ClickException as e:
+        env.err(f"{click_error(e, env.lang, env.environ)}\n{_text(env, 'see_help')}")
+        return e.exit_code
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # a bug: say so in one line; SEXTING_PROTOCOL_DEBUG=1 shows the traceback
+        if env.environ.get("SEXTING_PROTOCOL_DEBUG"):
+            raise
+        env.err(_text(env, "internal_error", error=f"{type(e).__name__}: {e}"))
+        return 1
+
+
+def _finished(env: Env, rv: int) -> int:
+    """The exit status, once standard output is flushed: one that failed (`> /dev/full`) is said
+    on stderr, and a command that went well then exits with 1 (what was shown is incomplete)."""
+    error = env.finish()
+    if error is None:
+        return rv
+    env.err(_text(env, "err_stdout", reason=error))
+    return rv or 1
 
 
 def _text(env: Env, key: str, **values: Any) -> str:

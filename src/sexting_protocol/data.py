@@ -225,10 +225,35 @@ def paths(protocol: str | None = None, contacts: str | None = None, environ=os.e
 
 def layer_paths(environ=os.environ) -> tuple[Optional[str], Optional[str]]:
     """The organisation's layer files that are there in any form: (protocol, contacts). A link
-    to nothing or a FIFO counts too: it is a layer that cannot be read, and is said so."""
+    to nothing or a FIFO counts too: it is a layer that cannot be read, and is said so. In a
+    folder that may not be read neither is found: `folder_problem` says so."""
     folder = config_dir(environ)
     found = [folder / name for name in ("protocol.yaml", "contacts.yaml")]
-    return tuple(str(p) if os.path.lexists(p) else None for p in found)  # type: ignore[return-value]
+    return tuple(str(p) if _there(p) else None for p in found)  # type: ignore[return-value]
+
+
+def _there(path) -> bool:
+    try:
+        os.lstat(path)
+        return True
+    except OSError:
+        return False
+
+
+def folder_problem(environ=os.environ, lang: str = "nl") -> Optional[Problem]:
+    """The config folder's problem, if its files cannot even be looked for (no permission to
+    read it): without a word, the school's own contacts would silently be the region's."""
+    folder = config_dir(environ)
+    for name in ("protocol.yaml", "contacts.yaml"):
+        try:
+            os.lstat(folder / name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as e:  # EACCES, EIO, ...: whether the layer is there cannot be told
+            from . import messages
+
+            return messages.problem(messages.in_file(str(folder)), [], "SP213", {"reason": e.strerror or e}, lang)
+    return None
 
 
 # --- interface texts -------------------------------------------------------------------------
@@ -420,24 +445,48 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, st
 
     problems = [say(clocate, p, c, v) for p, c, v in model.check_contacts(cons)]
     index = {c.id: i for i, c in enumerate(cons.contacts)}
+    # a layer that removes an entry, or makes a contact historical, that the protocol refers to:
+    # one problem at the layer's line, naming every place that refers to it
+    referred: dict[tuple, list[Problem]] = {}
     for p, code, values in model.check_protocol(proto, cons):
         cid = values.get("value")
         took = cmerge if code == "SP303" else pmerge  # the merge whose layer may have taken it out
         if took and code in _UNKNOWN_REFS and cid in took.removed:
-            problems.append(say(took.layer.problem, took.removed[cid], "SP207", _routed(cid, plocate(p, ""))))
+            referred.setdefault((took.layer.problem, tuple(took.removed[cid]), "SP207", cid), []).append(plocate(p, ""))
         elif cmerge and code == "SP312" and clocate(["contacts", index[cid], "historical"], "").file == cmerge.layer.path:
             # the layer made a routed contact historical: the problem is the layer's line
-            problems.append(say(clocate, ["contacts", index[cid], "historical"], "SP208", _routed(cid, plocate(p, ""))))
+            at = ("contacts", index[cid], "historical")
+            referred.setdefault((clocate, at, "SP208", cid), []).append(plocate(p, ""))
         else:
             problems.append(say(plocate, p, code, values))
+    for (locate, at, code, cid), refs in sorted(referred.items(), key=lambda x: list(map(str, x[0][1]))):
+        problems.append(say(locate, list(at), code, {"id": cid, "where": _places(refs, lang)}))
     if problems:
         raise DataError(messages.bounded(problems, lambda p: p, ppath, lang))
     return Bundle(proto, cons, ui(environ), layered="contacts" in layers,
                   locators={"protocol": plocate, "contacts": clocate})
 
 
-def _routed(cid: str, ref: Problem) -> dict:
-    return {"id": cid, "where": f"{ref.file}:{ref.line}" if ref.line else ref.file}
+def _places(refs: list[Problem], lang: str, most: int = 6) -> str:
+    """The places that refer to something, whole: `protocol.yaml:12, 40, 77 en nog 30`."""
+    from .messages import catalogue
+
+    lines: dict[str, list] = {}
+    for ref in refs:
+        lines.setdefault(ref.file, [])
+        if ref.line and ref.line not in lines[ref.file]:
+            lines[ref.file].append(ref.line)
+    shown, count = [], 0
+    for file, found in lines.items():
+        found.sort()
+        room = max(0, most - count)
+        count += len(found)
+        if room or not shown:
+            shown.append(f"{file}:{', '.join(map(str, found[:room or 1]))}" if found else file)
+    text = "; ".join(shown)
+    if count > most:
+        text += " " + catalogue().words["more_places"].get(lang).format(n=count - most)
+    return text
 
 
 def _bundle(protocol, contacts, layers: dict[str, str], lang: str, environ, cache: bool) -> Bundle:
@@ -465,6 +514,10 @@ def load(protocol: str | None = None, contacts: str | None = None, layers: bool 
     active = {name: path for name, path in found.items() if path}
     skipped: list[str] = []
     problems: list[Problem] = []
+    unreadable = folder_problem(environ, lang) if layers else None
+    if unreadable is not None:
+        skipped.append(unreadable.file)
+        problems.append(unreadable)
     for name, path in list(active.items()):  # before the cache reads it: a FIFO would block
         problem = _unreadable(path, lang)
         if problem:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import errno
+import io
 import os
 import shutil
 import signal
@@ -146,7 +148,13 @@ class Env:
         command = self.environ.get("PAGER") or ("less" if shutil.which("less") else "more")
         environ = {**self.environ, "LESS": self.environ.get("LESS", "FRX")}  # as git: colours, quit if it fits
         encoding = getattr(self.stdout, "encoding", None) or "utf-8"
-        self.stdout.flush()
+        if not self.stdout_ok:
+            return False
+        if not _runnable(command, environ):  # a PAGER that is not there: the text without paging
+            if self.environ.get("PAGER"):
+                self.err(self._text("pager_missing", pager=command[:60]))
+            return False
+        self.write("", flush=True)
         try:
             proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=environ)
         except OSError:
@@ -158,18 +166,97 @@ class Env:
             pass
         while True:  # Ctrl-C belongs to the pager while it runs (less: stop searching)
             try:
-                proc.wait()
+                code = proc.wait()
                 INTERRUPTS.pending = False
-                return True
+                break
             except (KeyboardInterrupt, Interrupted):
                 continue
+        if code in (126, 127):  # the shell could not run it ("sh: not found"): nothing was shown
+            self.err(self._text("pager_missing", pager=command[:60]))
+            return False
+        return True
+
+    def _text(self, key: str, **values) -> str:
+        from .data import ui
+
+        return ui(self.environ).texts[key].get(self.lang).format(**values)
+
+    # Why standard output failed (disk full, an I/O error), once it has: nothing more is sent
+    # to it, the command goes on (the files asked for are still written), and `finish` says so.
+    stdout_error: Optional[str] = field(default=None, init=False)
+    stdout_gone: bool = field(default=False, init=False)  # closed (`>&-`) or a reader that quit
+
+    @property
+    def stdout_ok(self) -> bool:
+        return self.stdout is not None and not self.stdout_gone and self.stdout_error is None
 
     def out(self, text: str = "") -> None:
-        self.stdout.write(clean(text if text.endswith("\n") else text + "\n"))
+        self.write(clean(text if text.endswith("\n") else text + "\n"))
+
+    def write(self, text: str, flush: bool = False) -> None:
+        """Text on standard output as it is (cleaned already). A stdout closed when the program
+        started (`>&-`), or whose reader quit (a pipe into `head`), takes nothing more, silently;
+        one that fails (`> /dev/full`) takes nothing more and `finish` says why."""
+        if not self.stdout_ok:
+            self.stdout_gone = self.stdout_gone or self.stdout is None
+            return
+        try:
+            self.stdout.write(text)
+            if flush:
+                self.stdout.flush()
+        except (BrokenPipeError, ValueError):  # ValueError: a closed file
+            self._lost(None)
+        except OSError as e:
+            self._lost(None if e.errno == errno.EBADF else e)
+
+    def _lost(self, error: Optional[OSError]) -> None:
+        if error is None:
+            self.stdout_gone = True
+        else:
+            self.stdout_error = error.strerror or str(error)
+        try:  # what is still buffered goes nowhere: Python's own flush at exit must not fail again
+            fd = self.stdout.fileno()
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, fd)
+            os.close(null)
+        except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+            pass
+
+    def finish(self) -> Optional[str]:
+        """At the end: flush standard output; why it failed, if it did (None when all is well,
+        or when it was closed or its reader quit: then nobody is reading)."""
+        if self.stdout_ok:
+            try:
+                self.stdout.flush()
+            except (BrokenPipeError, ValueError):
+                self._lost(None)
+            except OSError as e:
+                self._lost(None if e.errno == errno.EBADF else e)
+        return self.stdout_error
 
     def err(self, text: str) -> None:
-        self.stderr.write(clean(text if text.endswith("\n") else text + "\n"))
-        self.stderr.flush()
+        if self.stderr is None:  # closed when the program started: nowhere to say it
+            return
+        try:
+            self.stderr.write(clean(text if text.endswith("\n") else text + "\n"))
+            self.stderr.flush()
+        except (OSError, ValueError):  # stderr full or closed too: nothing more can be said
+            pass
+
+
+def _runnable(command: str, environ: dict) -> bool:
+    """Whether the program a PAGER names can be found (its first word, on the PATH given);
+    when that cannot be told (a quote the shell reads otherwise), try it."""
+    import shlex
+
+    try:
+        words = shlex.split(command, posix=os.name != "nt")
+    except ValueError:
+        return True
+    words = [w for w in words if "=" not in w[:1] and not ("=" in w and w.split("=")[0].isidentifier())]
+    if not words:  # only settings (`LESS=R`), or nothing
+        return False
+    return shutil.which(words[0], path=environ.get("PATH")) is not None
 
 
 # --- interrupts ------------------------------------------------------------------------------

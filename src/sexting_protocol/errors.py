@@ -1,6 +1,19 @@
-"""Errors meant for the user: a message and an exit status, never a traceback."""
+"""Errors meant for the user: a message and an exit status, never a traceback; and what may
+not reach a reader raw (INVISIBLE)."""
 
 from __future__ import annotations
+
+# What must never reach a terminal or a reader raw, nor stand in the data: the control
+# characters but newline and tab (escape sequences: ESC, CSI, OSC that sets a window title or
+# writes the clipboard; BEL, DEL, the C1 controls), and the invisible format characters (Unicode
+# Cf, Zl, Zp): the bidi embeddings, overrides, isolates and marks that reorder what a reader
+# sees (U+202A-202E, U+2066-2069, U+200E/200F, U+061C), zero-width characters, the soft hyphen,
+# the line and paragraph separators; and lone surrogates (a file name that is not UTF-8).
+# tests/test_hostile_io2.py checks it against unicodedata.
+INVISIBLE = ("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+             "\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+             "\U000110bd\U000110cd\U00013430-\U0001345f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+             "\U000e0001\U000e0020-\U000e007f]")
 
 
 class UserError(Exception):

@@ -1,7 +1,8 @@
 """Writing the files a person asks for, one writer for every front.
 
 Every target of a command is checked before any is written (a folder, the same path twice, an
-existing file without --force, a missing folder, no permission): the content goes to a temp file
+existing file without --force, anything but a regular file even with --force: a device, a FIFO,
+a link; a missing folder, no permission): the content goes to a temp file
 beside each target first, and only when all of them stand is each put in place, atomically (a
 hard link, which never overwrites, or a rename with --force). Files are readable by the owner
 alone (0600) where the system has POSIX modes; on Windows the folder's access rights decide, and
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from typing import Optional, Sequence
 
 from .errors import UserError
+from .render import clean
 from .yamlio import Texts, dutch
 
 POSIX_MODES = os.name != "nt"
@@ -41,20 +44,15 @@ def written_text(t: Texts, path: str) -> str:
 
 
 def announce(env, text: str, quiet: bool = False) -> None:
-    """Say what was written: on stdout (stderr when quiet, or when stdout is closed, `>&-`).
-    The file is saved either way, so a message that cannot be shown is no error."""
-    for stream in (env.stderr,) if quiet else (env.stdout, env.stderr):
-        if stream is None:  # closed when the program started
-            continue
-        try:
-            stream.write(text + "\n")
-            stream.flush()
-            return
-        except (OSError, ValueError):  # a closed descriptor or file
-            continue
+    """Say what was written: on stdout (stderr when quiet, or when stdout is closed, `>&-`, or
+    full). The file is saved either way, so a message that cannot be shown is no error."""
+    if not quiet:
+        env.write(clean(text + "\n"), flush=True)
+    if quiet or not env.stdout_ok:
+        env.err(text)
 
 
-def private_folder(path) -> None:
+def private_folder(path, t: Texts = dutch) -> None:
     """Make a folder and any missing parents, each 0700 whatever the umask."""
     path = os.path.abspath(path)
     missing = []
@@ -69,7 +67,15 @@ def private_folder(path) -> None:
             os.mkdir(folder, 0o700)  # the umask can only narrow this
         except OSError as e:
             if not os.path.isdir(folder):
-                raise os_error(folder, e) from None
+                raise not_a_folder(folder, e, t) from None
+
+
+def not_a_folder(folder, e: OSError, t: Texts = dutch) -> UserError:
+    """A folder that cannot be made: a file (or a device) in its place says so ("File exists"
+    said nothing), any other reason as the OS gives it."""
+    if isinstance(e, (FileExistsError, NotADirectoryError)) or os.path.lexists(folder):
+        return UserError(t("err_not_a_folder", path=folder))
+    return os_error(folder, e)
 
 
 def _discard(tmp: str) -> None:
@@ -81,11 +87,31 @@ def _discard(tmp: str) -> None:
 
 
 def _target(path: str, t: Texts) -> str:
-    """The absolute path of a file to write; a folder (or a path ending in a separator) is refused."""
+    """The absolute path of a file to write; no name, a folder (or a path ending in a separator)
+    and anything but a regular file (a device such as /dev/null, a FIFO, a link such as
+    /dev/stdout) are refused, with --force too: a report never replaces them."""
     seps = tuple(s for s in (os.sep, os.altsep) if s)
-    if not path or path.endswith(seps) or os.path.isdir(path):
+    if not path.strip():
+        raise UserError(t("err_write_empty"))
+    if path.endswith(seps) or os.path.isdir(path):
         raise UserError(t("err_write_folder", path=path))
-    return os.path.abspath(path)
+    _regular(path, t)
+    try:
+        return os.path.abspath(path)
+    except OSError as e:  # the current folder was removed meanwhile
+        raise UserError(t("err_write_no_cwd", path=path, reason=e.strerror or e)) from None
+
+
+def _regular(path: str, t: Texts) -> None:
+    """Refuse a path that is there but is not a regular file: a device, a FIFO, or a symbolic
+    link (to anything: replacing it would replace the link itself, and /dev/stdout is one, to
+    /proc/self/fd/1, whatever standard output is)."""
+    try:
+        st = os.lstat(path)
+    except OSError:  # not there: written later
+        return
+    if not stat.S_ISREG(st.st_mode):
+        raise UserError(t("err_write_not_file", path=path))
 
 
 def _same_key(target: str) -> str:
@@ -123,6 +149,7 @@ def _temp(target: str, content: str, mode: int, t: Texts) -> str:
 
 def _place(tmp: str, target: str, force: bool, t: Texts) -> None:
     if force:
+        _regular(target, t)  # again, just before: a FIFO or device put there meanwhile
         os.replace(tmp, target)
         return
     try:

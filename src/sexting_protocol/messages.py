@@ -52,6 +52,8 @@ def say(code: str, values: dict, lang: str) -> str:
     def shown(key: str, value: Any) -> str:
         if key in ("expected", "got"):  # kinds of value: "een heel getal of niets"
             return f" {word('or')} ".join(word(f"type_{kind}") for kind in value)
+        if key == "where":  # places in files: whole (a cut path names no place), escaped
+            return show(value, 400)
         return show(value)
 
     text = cat.messages[code].get(lang).format(**{k: shown(k, v) for k, v in values.items()})

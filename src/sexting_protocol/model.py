@@ -10,6 +10,8 @@ from typing import Literal, Optional, Union
 
 from msgspec import Struct, field
 
+from .errors import INVISIBLE
+
 FLAGS = ("green", "yellow", "red", "black")
 UNKNOWN = "unknown"
 Verified = Literal["yes", "partly", "no"]
@@ -509,7 +511,7 @@ Found = list  # [(Path, code, values)]
 
 # deeper than this, plain data is refused before it is converted (the shipped files need 10)
 MAX_DEPTH = 32
-_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # every control character but newline and tab
+_CONTROL = INVISIBLE  # control characters but newline and tab, and invisible format characters (bidi)
 
 
 def suggest(value, known) -> dict:
@@ -546,7 +548,8 @@ def check_plain(raw) -> Found:
     def text(s: str, path: Path) -> None:
         m = control.search(s)
         if m:
-            found.append((path, "SP105", {"char": f"\\x{ord(m.group()):02x}"}))
+            n = ord(m.group())
+            found.append((path, "SP105", {"char": f"\\x{n:02x}" if n < 0x100 else f"U+{n:04X}"}))
 
     def walk(x, path: Path) -> None:
         if isinstance(x, str):

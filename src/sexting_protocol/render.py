@@ -13,6 +13,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
+from .errors import INVISIBLE
+
 
 @dataclass
 class Heading:
@@ -54,30 +56,27 @@ Block = Union[Heading, Para, Items, Table, Banner]
 
 def to_json(obj: Any, ascii: bool = False) -> str:
     """JSON; `ascii` writes every other character as an escape (for a stream that is not UTF-8).
-    A character that is not printable (a bidi override, a line separator, DEL, a C1 control)
-    is always written as its escape: the same text for a program, and an editor or a terminal
-    shows `\\u202e` instead of turning the text around."""
-    text = json.dumps(obj, ensure_ascii=ascii, indent=2)
-    if ascii or text.replace("\n", "").isprintable():
-        return text
-    return "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
+    An invisible character is always written as its escape: the same data, shown as it is."""
+    return clean(json.dumps(obj, ensure_ascii=ascii, indent=2))
 
 
-# What changes what a reader sees without being seen itself (the one list, for the terminal,
-# the files and the pages): control characters other than newline and tab (ESC, CSI, OSC that
-# sets a window title or writes the clipboard, BEL, DEL, the C1 controls); the bidi marks,
-# embeddings, overrides and isolates that reorder text (U+202E shows "0900-8844" for
-# "4488-0090"); zero-width spaces and invisible operators that hide inside a number; the line
-# and paragraph separators an editor shows as a line break; the byte-order mark.
-HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064"
-                    "\u2066-\u206f\ufeff\ufff9-\ufffb]")
-_CONTROL = HIDDEN
+_CONTROL = re.compile(INVISIBLE)  # control characters but newline and tab, and invisible format characters
+HIDDEN = _CONTROL  # the one list, for the terminal, the files and the pages
+
+
+def _escape(m: re.Match) -> str:
+    n = ord(m.group())
+    if n > 0xFFFF:  # as JSON writes it: two surrogates
+        n -= 0x10000
+        return f"\\u{0xD800 + (n >> 10):04x}\\u{0xDC00 + (n & 0x3FF):04x}"
+    return f"\\u{n:04x}"
 
 
 def clean(text: str) -> str:
-    """Text as it may reach a terminal, a file or a page: every character of HIDDEN made visible
-    as `\\uXXXX` (inert on a terminal, and the same character again inside JSON)."""
-    return HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """Text as it may reach a terminal or a file: every control character but newline and tab,
+    and every invisible format character (a bidi override that shows 0900-8844 as 4488-0090),
+    made visible as `\\uXXXX` (inert on a terminal, and the same character again inside JSON)."""
+    return _CONTROL.sub(_escape, text)
 
 
 # --- plain text ------------------------------------------------------------------------------
@@ -145,9 +144,18 @@ def _plain_table(t: Table, width: Optional[int]) -> str:
 # --- Markdown --------------------------------------------------------------------------------
 
 
-_MD_PUNCT = re.compile(r"([\\`*_\[\]|~])")
+_MD_PUNCT = re.compile(r"([\\`*_\[\]|~#])")  # `#` too: a heading's last `#` closes it
 _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
-_MD_BLOCK_START = re.compile(r"^([#+=-]|\d+[.)])")
+# a line that would start a heading, a list, a rule, or an ordered list (`1986.`, `3)`): the
+# punctuation is escaped (CommonMark escapes only punctuation: `\1986.` shows its backslash)
+_MD_BLOCK_START = re.compile(r"^(\d*)([#+=.)-])")
+
+
+def _md_block(m: re.Match) -> str:
+    digits, mark = m.groups()
+    if digits and mark in ".)" or not digits and mark in "#+=-":  # `1986.`, `3)`, `- `, `# `
+        return f"{digits}\\{mark}"
+    return m.group()  # `2026-014`, `.` or `)` alone: nothing starts
 
 
 def md(text: str, breaks: bool = False) -> str:
@@ -158,7 +166,7 @@ def md(text: str, breaks: bool = False) -> str:
         line = _MD_PUNCT.sub(r"\\\1", line.strip())
         line = _MD_ENTITY.sub("&amp;", line).replace("<", "&lt;").replace(">", "&gt;")
         if line:
-            lines.append(_MD_BLOCK_START.sub(r"\\\1", line))
+            lines.append(_MD_BLOCK_START.sub(_md_block, line))
     return ("\\\n" if breaks else " ").join(lines)
 
 
@@ -278,7 +286,7 @@ def show(blocks: list[Block], env, page: bool = False) -> None:
     if env.color:
         buffer = io.StringIO()
         show_rich(blocks, buffer, env.columns)
-        text, write = buffer.getvalue(), env.stdout.write  # cleaned already; the colours stay
+        text, write = buffer.getvalue(), env.write  # cleaned already; the colours stay
     else:
         text, write = plain(blocks, min(env.columns, WIDTH) if env.stdout_isatty else None), env.out
     if not (page and env.page(text)):

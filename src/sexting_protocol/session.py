@@ -13,7 +13,7 @@ from typing import Any, Optional
 from . import conversation as conv
 from .answers import read_answers
 from .engine import Engine
-from .errors import UserError
+from .errors import UserError, printable
 from .files import announce, write_all, write_private, written_text
 from .model import FLAGS, UNKNOWN
 from .render import Banner, Heading, Para
@@ -44,7 +44,8 @@ def run(state, opts: Options, asker=None) -> int:
     bundle = state.bundle()
     engine = Engine(bundle.protocol)
     view = DecisionView(bundle, state.lang, engine)
-    meta = Meta(opts.case_ref, opts.role, _date(opts.signal_date, view) if opts.signal_date else env.today, env.today)
+    meta = Meta(opts.case_ref, opts.role,
+                signal_date(opts.signal_date, env.today, view.t) if opts.signal_date is not None else env.today, env.today)
     answers: dict[str, Any] = {}
     confirmation = None
     if opts.answers:
@@ -75,17 +76,26 @@ def run(state, opts: Options, asker=None) -> int:
         return 130
 
 
-def _date(text: str, view) -> dt.date:
+SIGNAL_YEARS = 20  # how far back a signal's date may lie
+
+
+def signal_date(text: str, today: dt.date, t) -> dt.date:
+    """The date of a signal, YYYY-MM-DD, from SIGNAL_YEARS years ago up to today (9999-12-31
+    was accepted: a report dated in a future no one can check); UserError with the reason."""
     try:
-        return dt.date.fromisoformat(text.strip())
+        date = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(view.t("err_date", value=text[:40])) from None
+        raise UserError(t("err_date", value=printable(text[:40]))) from None
+    first = today.replace(year=today.year - SIGNAL_YEARS, day=min(today.day, 28))
+    if not first <= date <= today:
+        raise UserError(t("err_date_range", value=date.isoformat(), first=first.isoformat(), today=today.isoformat()))
+    return date
 
 
 def _write_files(state, view, d, opts: Options, meta: Meta, days: int, quiet: bool = False) -> None:
     """The files asked for on the command line: every target checked before any is written."""
-    wanted = [(opts.report, render(view, d, meta, kind_of(opts.report)))] if opts.report else []
-    if opts.ics:
+    wanted = [(opts.report, render(view, d, meta, kind_of(opts.report)))] if opts.report is not None else []
+    if opts.ics is not None:  # an empty name too: write_all says it is empty
         wanted.append((opts.ics, calendar(view, d.followup, case_ref=meta.case_ref)))
     for written in write_all(wanted, opts.force, view.t, done=state.written):
         announce(state.env, written_text(view.t, written), quiet)
@@ -205,7 +215,7 @@ class Session:
         return d
 
     def offer_files(self, d) -> None:
-        if self.opts.report or self.opts.ics:
+        if self.opts.report is not None or self.opts.ics is not None:
             _write_files(self.state, self.view, d, self.opts, self.meta, self.days)
             return
         kind = self.asker.choice(self.t("offer_report"), [
@@ -231,9 +241,9 @@ class Session:
             text = self.asker.text(self.t("ask_signal_date"), default=default.isoformat() if default else "",
                                    key="files:signal_date")
             try:
-                return dt.date.fromisoformat(text)
-            except ValueError:
-                self.show([Para(self.t("err_date", value=text[:40]), "yellow")])
+                return signal_date(text, self.state.env.today, self.t)
+            except UserError as e:
+                self.show([Para(e.message, "yellow")])
 
     def save(self, default: str, content: str) -> None:
         while True:

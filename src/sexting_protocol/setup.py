@@ -9,7 +9,7 @@ from typing import Optional
 
 from . import data, schema
 from .errors import UserError
-from .files import Exists, announce, os_error, private_folder, write_all, write_private
+from .files import Exists, announce, not_a_folder, os_error, private_folder, write_all, write_private
 
 
 def init(state, force: bool = False, as_json: bool = False, setting: Optional[str] = None) -> int:
@@ -24,7 +24,7 @@ def init(state, force: bool = False, as_json: bool = False, setting: Optional[st
     if setting is not None:
         files.append((str(folder / "protocol.yaml"), state.t("init_setting_file", setting=setting)))
     try:
-        private_folder(folder)  # 0700 whatever the umask: the school's own numbers
+        private_folder(folder, state.t)  # 0700 whatever the umask: the school's own numbers
         files[0] = (str(target), Path(data.shipped("init-contacts.yaml")).read_text(encoding="utf-8"))
         written = write_all(files, force, state.t)
     except Exists:
@@ -50,10 +50,12 @@ def schemas(state, output: Optional[str], as_json: bool = False, force: bool = F
     if output is None:
         state.json(all_)
         return 0
+    if not output.strip():
+        raise UserError(state.t("err_write_empty"))
     try:
         os.makedirs(output, exist_ok=True)
-    except OSError as e:  # a file in the way, no permission, ...
-        raise os_error(output, e) from None
+    except OSError as e:  # a file in the way (/dev/null), no permission, ...
+        raise not_a_folder(output, e, state.t) from None
     files = [(os.path.join(output, name), schema.dumps(s)) for name, s in all_.items()]
     written = write_all(files, force, state.t, mode=0o644)  # a schema is no secret
     if as_json:

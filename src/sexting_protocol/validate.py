@@ -47,6 +47,9 @@ def run(state, as_json: bool = False) -> int:
     checks = [(ppath, "protocol", False), (cpath, "contacts", False)]
     checks += [(p, n, True) for p, n in ((lproto, "protocol"), (lcontacts, "contacts")) if p]
     problems: list[Problem] = []
+    unreadable = data.folder_problem(env.environ, lang) if state.layers else None
+    if unreadable is not None:  # the school's layers cannot even be looked for
+        problems.append(unreadable)
     broken: set[str] = set()
     for path, name, layer in checks:
         found = _own_problems(path, name, layer, lang)

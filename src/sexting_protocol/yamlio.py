@@ -17,6 +17,7 @@ path that msgspec or a check names.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
 import sys
@@ -87,9 +88,16 @@ def read_text(path: str, t: Texts = dutch, stdin: Optional[IO] = None) -> str:
     try:
         if path == STDIN:
             stream = stdin if stdin is not None else sys.stdin
-            if stream is None:  # started with standard input closed
-                raise refused("err_read_missing")
-            raw = getattr(stream, "buffer", stream).read(MAX_BYTES + 1)
+            if stream is None:  # started with standard input closed (`<&-`)
+                raise refused("err_read_stdin_closed")
+            try:
+                raw = getattr(stream, "buffer", stream).read(MAX_BYTES + 1)
+            except ValueError:  # a closed file
+                raise refused("err_read_stdin_closed") from None
+            except OSError as e:
+                if e.errno == errno.EBADF:  # a closed descriptor
+                    raise refused("err_read_stdin_closed") from None
+                raise
             if isinstance(raw, str):  # a text stream without bytes beneath (as in tests)
                 raw = raw.encode("utf-8", "surrogatepass")
         elif os.path.isdir(path):
