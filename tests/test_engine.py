@@ -990,10 +990,14 @@ def test_a_lowered_black_keeps_police():
 def check_safety_first(asked: list[str]) -> None:
     """"Safety first (asked before anything else, except that age_depicted and other_person may
     follow adult_involved at once)"."""
+    # age_depicted and other_person stand in adult_involved's place, also when adult_involved itself
+    # is skipped (it can no longer change anything): after the first four, before the other two
+    first4 = SAFETY6[:4]
     rest = list(asked)
-    if "adult_involved" in rest:
-        i = rest.index("adult_involved") + 1
-        while i < len(rest) and rest[i] in ("age_depicted", "other_person"):
+    for x in ("age_depicted", "other_person"):
+        if x in rest:
+            i = rest.index(x)
+            assert not [s for s in rest[i + 1:] if s in first4], f"{x} is asked before {first4}: {asked}"
             del rest[i]
     for i, x in enumerate(rest):
         late = [s for s in rest[i + 1:] if s in SAFETY6]
