@@ -166,8 +166,57 @@ def convert(src: Source, typ: type[T], raw: Any = None, locate=None, lang: str =
         from .yamlio import split_path
 
         message, _, where = str(e).partition(" - at `")
-        parts, code, values = messages.from_msgspec(message, split_path(where.rstrip("`")) if where else [], typ)
+        data = src.raw if raw is None else raw
+        parts = _msgspec_path(where.rstrip("`"), data, typ) if where else []
+        parts, code, values = messages.from_msgspec(message, parts, typ)
         raise DataError([messages.problem(locate or src.problem, parts, code, values, lang)]) from None
+
+
+def _msgspec_path(where: str, data: Any, typ: type) -> list:
+    """The path msgspec names (`$.triage.ratings[...][5].at_least`) as keys and indexes, with
+    the key of each mapping's value that msgspec writes as `[...]` found: the one half of the
+    mapping's items that still fails, halved again (a few conversions, however big)."""
+    from .yamlio import split_path
+
+    heads = where.split("[...]")
+    parts = split_path(heads[0])
+    for i, tail in enumerate(heads[1:], 1):
+        prefix = "[...]".join(heads[:i]) + "[...]"
+        mapping = _at(data, parts)
+        if not isinstance(mapping, dict) or not mapping:
+            return parts  # the mapping itself, if its key cannot be found
+        items = list(mapping.items())
+        while len(items) > 1:
+            half = items[: len(items) // 2]
+            items = half if _fails_at(_replaced(data, parts, dict(half)), typ, prefix) else items[len(half):]
+        parts = [*parts, items[0][0], *split_path(tail)]
+    return parts
+
+
+def _at(data: Any, parts: list) -> Any:
+    for part in parts:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _replaced(data: Any, parts: list, value: Any) -> Any:
+    """A copy of data with the value at parts replaced (only the containers on the way copied)."""
+    if not parts:
+        return value
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    copy[parts[0]] = _replaced(data[parts[0]], parts[1:], value)
+    return copy
+
+
+def _fails_at(data: Any, typ: type, prefix: str) -> bool:
+    try:
+        msgspec.convert(data, typ)
+    except msgspec.ValidationError as e:
+        return str(e).partition(" - at `")[2].startswith(prefix)
+    return False
 
 
 @dataclass

@@ -1,0 +1,42 @@
+"""Hostile and broken input, third round: a fresh red-team pass of issue 18's surfaces (new cases
+of the same kinds). Each test names what it keeps fixed."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import CLEAR, Org
+from test_hostile_io import cli, refused
+
+
+# --- a layer's follow-up days per priority: a wrong value is named at the layer's line ---------
+
+
+@pytest.mark.parametrize("value, kind", [("true", "true of false"), ("1.5", "een getal"), ('"14"', "een tekst"),
+                                         ("null", "niets")])
+def test_a_wrong_day_in_a_layers_mapping_is_named_in_the_layer(tmp_path, write, value, kind):
+    """A layer's `followup_days: {..., routine: true}` was also blamed on the shipped
+    protocol.yaml, at a garbled place (`triage.followup_days.]`); triage named only that."""
+    org = Org(tmp_path)
+    org.home.mkdir()
+    layer = org.home / "protocol.yaml"
+    layer.write_text(f"triage:\n  followup_days: {{now: 1, today: 1, days: 7, routine: {value}}}\n", encoding="utf-8")
+    r = org.run("validate")
+    assert r.code == 2 and f"{layer}:2: triage.followup_days.routine: [SP103]" in r.err and kind in r.err, r.err
+    assert "data/protocol.yaml" not in r.err and ".]" not in r.err, r.err
+    assert "Aantal problemen: 1." in r.err, r.err
+    r = org.run("triage", "--answers", write("a.yaml", CLEAR), "--json")
+    assert r.code == 0 and f"{layer}:2: triage.followup_days.routine:" in r.err, r.err
+    assert "data/protocol.yaml" not in r.err, r.err
+
+
+def test_a_wrong_value_in_a_mapping_of_lists_is_named_at_its_key(tmp_path):
+    """msgspec names a mapping's value `[...]`: the key is found, also further down a path."""
+    org = Org(tmp_path)
+    org.home.mkdir()
+    layer = org.home / "protocol.yaml"
+    layer.write_text("triage:\n  ratings:\n    consent:\n      - {id: consent_new, at_least: 3}\n", encoding="utf-8")
+    for args in (["validate"], ["criteria"]):
+        r = org.run(*args)
+        assert f"{layer}:4: triage.ratings.consent[0].at_least: [SP103]" in r.err, r.err
+        assert "data/protocol.yaml" not in r.err and "]" not in r.err.replace("[0]", "").replace("[SP103]", ""), r.err
