@@ -40,3 +40,28 @@ def test_a_wrong_value_in_a_mapping_of_lists_is_named_at_its_key(tmp_path):
         r = org.run(*args)
         assert f"{layer}:4: triage.ratings.consent[0].at_least: [SP103]" in r.err, r.err
         assert "data/protocol.yaml" not in r.err and "]" not in r.err.replace("[0]", "").replace("[SP103]", ""), r.err
+
+
+# --- init --setting: a hostile value is echoed as every refused value is ----------------------
+
+
+@pytest.mark.parametrize("setting, shown", [("school\nGeschreven: /etc/passwd", "'school\\nGeschreven: /etc/passwd'"),
+                                            ("\x1b]0;PWN\x07", "'\\x1b]0;PWN\\x07'"),
+                                            ("x" * 5000, "'" + "x" * 38 + "…")])
+def test_init_echoes_an_unknown_setting_on_one_short_visible_line(tmp_path, setting, shown):
+    """A newline in `--setting` gave a second line that looked like the tool's own; 5,000
+    characters were echoed whole."""
+    org = Org(tmp_path)
+    r = org.run("init", "--setting", setting)
+    refused(r, shown, "kies uit: school")
+    assert r.err.count("\n") == 1 and "\x1b" not in r.err and len(r.err) < 200, r.err
+    assert not org.home.exists()
+
+
+@pytest.mark.parametrize("setting", [" SPORT ", "Sport"])
+def test_init_reads_a_setting_as_an_answers_file_does(tmp_path, setting):
+    """`setting: " SPORT "` counts in an answers file; init took the same word as unknown."""
+    org = Org(tmp_path)
+    r = org.run("init", "--setting", setting)
+    assert r.code == 0, r.err
+    assert "setting: sport" in (org.home / "protocol.yaml").read_text(encoding="utf-8")

@@ -10,14 +10,17 @@ from typing import Optional
 from . import data, schema
 from .errors import UserError
 from .files import Exists, announce, not_a_folder, os_error, private_folder, write_all, write_private
+from .yamlio import show
 
 
 def init(state, force: bool = False, as_json: bool = False, setting: Optional[str] = None) -> int:
     """Write the organisation's contacts file, with the layer schema beside it; with a setting,
     also its protocol layer that names the kind of organisation (contract version 3)."""
     settings = [x.id for x in state.bundle().protocol.settings]
-    if setting is not None and setting not in settings:
-        raise UserError(state.t("err_setting", value=setting, allowed=", ".join(settings)))
+    if setting is not None:  # read as an answers file reads it: `SPORT` is sport
+        given, setting = setting, " ".join(setting.split()).lower()
+        if setting not in settings:  # echoed as every refused value is: quoted, escaped, short
+            raise UserError(state.t("err_setting", value=show(given), allowed=", ".join(settings)))
     folder = data.config_dir(state.env.environ)
     target = folder / "contacts.yaml"
     files = [(str(target), None)]
