@@ -65,3 +65,23 @@ def test_init_reads_a_setting_as_an_answers_file_does(tmp_path, setting):
     r = org.run("init", "--setting", setting)
     assert r.code == 0, r.err
     assert "setting: sport" in (org.home / "protocol.yaml").read_text(encoding="utf-8")
+
+
+# --- contract v3 in a decision object: a setting beside answers: that would not count ---------
+
+
+@pytest.mark.parametrize("inside", [{"setting": "school"}, {}], ids=["other", "none"])
+def test_a_decision_whose_setting_differs_from_its_answers_is_refused(write, inside):
+    """A decision or JSON report edited to `setting: sport` at the top (its answers say school,
+    or nothing) was read as a school's case without a word: refused as confirmed_flag is."""
+    answers = {**CLEAR, **inside}
+    path = write("d.json", __import__("json").dumps({"flag": "green", "setting": "sport", "answers": answers}))
+    refused(cli("triage", "--answers", path, "--json"), path + ":1: setting:", "answers:")
+
+
+def test_a_decision_written_by_the_tool_is_read_back(write, tmp_path):
+    path = write("a.yaml", {**CLEAR, "setting": "sport"})
+    out = cli("triage", "--answers", path, "--json")
+    assert out.code == 0, out.err
+    again = cli("triage", "--answers", write("d.json", out.out), "--json")
+    assert again.code == 0 and again.json()["setting"] == "sport", again.err

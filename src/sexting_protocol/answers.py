@@ -152,10 +152,13 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
 
 def _beside(raw: dict) -> list:
     """The keys beside `answers:` that would not count: all but a decision's or a report's, and
-    a confirmed_flag other than the one the answers give (a decision repeats it at the top)."""
+    a confirmed_flag or a setting other than the one the answers give (a decision repeats them
+    at the top; a setting edited there only would be dropped without a word)."""
     out = [k for k in raw if k != "answers" and k not in DECISION_KEYS]
     if "confirmed_flag" in raw and raw["confirmed_flag"] != raw["answers"].get("confirmed_flag", raw.get("flag")):
         out.append("confirmed_flag")
+    if "setting" in raw and raw["setting"] != raw["answers"].get("setting"):
+        out.append("setting")
     return out
 
 
