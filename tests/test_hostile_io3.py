@@ -85,3 +85,25 @@ def test_a_decision_written_by_the_tool_is_read_back(write, tmp_path):
     assert out.code == 0, out.err
     again = cli("triage", "--answers", write("d.json", out.out), "--json")
     assert again.code == 0 and again.json()["setting"] == "sport", again.err
+
+
+# --- a save in an interactive session: a name the OS cannot take is a message, not a crash ----
+
+
+def test_a_name_with_a_nul_is_refused_with_words(tmp_path, monkeypatch):
+    """A NUL typed or pasted into the prompt's file name raised ValueError inside the writer:
+    an internal error that lost the session's case (Session.save asks again on a UserError)."""
+    from sexting_protocol import files
+    from sexting_protocol.errors import UserError
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("ver\0slag.md", "\0"):
+        with pytest.raises(UserError) as e:
+            files.write_private(name, "x")
+        assert "NUL" in e.value.message and "\0" not in e.value.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_name_with_a_nul_on_the_command_line(write, tmp_path):
+    r = cli("triage", "--answers", write("a.yaml", CLEAR), "--report", str(tmp_path / "a\0b.md"))
+    refused(r, "NUL")

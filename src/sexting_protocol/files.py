@@ -17,7 +17,7 @@ import stat
 import tempfile
 from typing import Optional, Sequence
 
-from .errors import UserError
+from .errors import UserError, printable
 from .render import clean
 from .yamlio import Texts, dutch
 
@@ -93,6 +93,8 @@ def _target(path: str, t: Texts) -> str:
     seps = tuple(s for s in (os.sep, os.altsep) if s)
     if not path.strip():
         raise UserError(t("err_write_empty"))
+    if "\0" in path:  # the OS calls raise ValueError, not OSError: it ended a session's case
+        raise UserError(t("err_write_nul", path=printable(path)))
     if path.endswith(seps) or os.path.isdir(path):
         raise UserError(t("err_write_folder", path=path))
     _regular(path, t)
