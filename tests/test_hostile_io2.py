@@ -216,7 +216,7 @@ def test_a_layer_with_a_follow_up_out_of_range_is_refused(tmp_path, write, days)
 def test_a_protocol_file_with_a_follow_up_out_of_range_is_refused(write, protocol_text):
     from conftest import alter
 
-    path = write("p.yaml", alter(protocol_text, "followup_days: 7", "followup_days: 99999999"))
+    path = write("p.yaml", alter(protocol_text, "followup_days: {now: 1, today: 1, days: 7, routine: 14}", "followup_days: {now: 1, today: 1, days: 99999999, routine: 14}"))
     refused(cli("--protocol", path, "triage", "--answers", write("a.yaml", CLEAR), "--json"), "[SP108]")
 
 
