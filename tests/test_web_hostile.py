@@ -502,3 +502,32 @@ def test_an_echoed_query_is_bounded(client):
     r = client.get("/contacts", params={"kind": "k" * 5000})
     [message] = [x for x in re.findall(r'<p class="error-message">(.*?)</p>', r.text, re.S)]
     assert r.status_code == 400 and "k" * 39 + "…" in message and "k" * 200 not in message
+
+
+# --- a fresh pass (third round): the downloads' fields read by the command line's rules ---------------
+
+
+@pytest.mark.parametrize("days", ["1" * 5000, "0" * 5000 + "7", "366", "-1", "7.0"])
+def test_a_download_with_days_of_any_length_is_a_bad_request(client, days):
+    """`days` of 5,000 digits passed isdecimal() and made int() raise: a 500 internal error."""
+    page = finish(client, decide(client, SPREAD))
+    r = post(client, page, "/triage/download", _event="ics", days=days)
+    assert r.status_code == 400 and guarded(r) and "content-disposition" not in r.headers
+
+
+@pytest.mark.parametrize("date", ["9999-12-31", "1900-01-01"])
+def test_a_downloaded_report_takes_a_signal_date_as_the_command_line_does(client, date):
+    """`--signal-date 9999-12-31` is refused (issue 18, #18); the browser's report took it."""
+    page = finish(client, decide(client, SPREAD))
+    r = post(client, page, "/triage/download", _event="md", signal_date=date)
+    assert r.status_code == 400 and guarded(r) and "content-disposition" not in r.headers
+    assert date in r.text
+
+
+def test_a_downloaded_report_with_a_signal_date_of_today(client):
+    import datetime as dt
+
+    page = finish(client, decide(client, SPREAD))
+    today = dt.date.today().isoformat()
+    r = post(client, page, "/triage/download", _event="md", signal_date=f" {today} ")
+    assert r.status_code == 200 and today in r.text

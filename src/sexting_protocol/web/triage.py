@@ -32,13 +32,14 @@ from starlette.routing import Route
 
 from .. import conversation as conv
 from .. import yamlio
-from ..answers import from_source, in_range, normalise
+from ..answers import from_source, in_range, normalise, whole_number
 from ..data import Source
 from ..engine import Engine
 from ..errors import DataError, UserError
 from ..model import FLAGS, UNKNOWN
 from ..render import Banner, Para
 from ..report import Meta, calendar, render as report
+from ..session import signal_date as read_signal_date
 from ..views import DecisionView
 from .app import MAX_BODY, _page, render
 
@@ -324,17 +325,14 @@ async def download(request: Request) -> Response:
         return t.bad()
     d, v = sc.decision, t.v
     if kind == "ics":
-        days = str(form.get("days") or d.followup_days)
-        if not days.isdecimal() or not 1 <= int(days) <= 365:
+        days = whole_number(str(form.get("days") or d.followup_days))  # 5,000 digits: int() raised
+        if days is None or not 1 <= days <= 365:
             return t.bad("web_err_days")
-        when = t.today + dt.timedelta(days=int(days))
+        when = t.today + dt.timedelta(days=days)
         body, name = calendar(v, when, case_ref=_text(form, "case_ref") or None), f"follow-up-{when.isoformat()}.ics"
     else:
-        signal = _text(form, "signal_date") or ""
-        try:
-            signal_date = dt.date.fromisoformat(signal.strip()) if signal.strip() else None
-        except ValueError:
-            raise UserError(v.t("err_date", value=signal[:40])) from None
+        signal = _text(form, "signal_date") or ""  # the command line's rule: up to today, not long ago
+        signal_date = read_signal_date(signal, t.today, v.t) if signal.strip() else None
         meta = Meta(*(_text(form, k) or None for k in ("case_ref", "role")), signal_date, t.today,
                     *(_text(form, k) or None for k in ("said", "done", "told")))
         body, name = report(v, d, meta, kind), f"sexting-verslag-{t.today.isoformat()}.{kind}"
