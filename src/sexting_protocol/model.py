@@ -274,6 +274,9 @@ class Setting(_S, kw_only=True):
 
     id: str
     name: Text
+    # the contacts that belong to this kind of organisation: its internal roles and the bodies of
+    # its own duty; a contact named by another setting only is left off this one's poster
+    contacts: list[str] = []
 
 
 class Variant(_S, kw_only=True):
@@ -724,6 +727,8 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
     if sorted(refs.steps) != list(range(1, len(p.steps) + 1)):
         found.append((("steps",), "SP311", {}))
     _dupes(p.settings, "id", ("settings",), found)
+    for si, x in enumerate(p.settings):
+        contacts(x.contacts, ("settings", si, "contacts"))
     _ref(p.setting, refs.settings, "SP315", ("setting",), found)
     # the engine ranks flags in this order: a layer may reword a flag, never add, drop or move one
     for i, f in enumerate(p.flags):
