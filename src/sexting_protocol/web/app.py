@@ -171,9 +171,11 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
 def bounded(exc: UserError, t) -> str:
     """A user error's message as a page shows it: at most MAX_PROBLEMS problems of a file (the
     rest counted), each at most MAX_LINE characters; a file of 20,000 wrong keys is one page."""
-    lines = [str(p) for p in exc.problems[:MAX_PROBLEMS]] if isinstance(exc, DataError) else exc.message.split("\n")
-    more = len(exc.problems) - MAX_PROBLEMS if isinstance(exc, DataError) else len(lines) - MAX_PROBLEMS
-    lines = [x if len(x) <= MAX_LINE else x[:MAX_LINE - 1] + "…" for x in lines[:MAX_PROBLEMS]]
+    # a reader already names its first MAX_PROBLEMS and counts the rest in one more line
+    limit = MAX_PROBLEMS + 1 if isinstance(exc, DataError) else MAX_PROBLEMS
+    lines = [str(p) for p in exc.problems[:limit]] if isinstance(exc, DataError) else exc.message.split("\n")
+    more = len(exc.problems) - limit if isinstance(exc, DataError) else len(lines) - limit
+    lines = [x if len(x) <= MAX_LINE else x[:MAX_LINE - 1] + "…" for x in lines[:limit]]
     if more > 0:
         lines.append(t("web_err_more", n=more))
     return "\n".join(lines)
