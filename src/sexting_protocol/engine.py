@@ -219,7 +219,7 @@ class Engine:
     def setting(self, answers: Answers) -> str:
         """The setting the decision uses: the answers file's, else the organisation's."""
         v = answers.get("setting")
-        return v if isinstance(v, str) and v in self.settings else self.p.setting
+        return v if isinstance(v, str) and v in self.settings else self.p.setting or self.settings[0]
 
     def ctx(self, answers: Answers, **kw: Any) -> Ctx:
         return Ctx(answers, self.t.conditions, self.setting(answers), **kw)
@@ -439,7 +439,7 @@ class Engine:
         for ig, gone in dropped:
             reasons.append(Reason("warning", ig.id, ig.id, gone, [recorded[q] for q in gone]))
         setting = ctx.setting
-        if "setting" in recorded and recorded["setting"] != self.p.setting:
+        if "setting" in recorded and self.p.setting is not None and recorded["setting"] != self.p.setting:
             reasons.append(Reason("warning", "setting_differs", "setting_differs", ["setting"], [setting]))
         for w in self.t.warnings:
             if w.when is not None and ctx.holds(w.when):

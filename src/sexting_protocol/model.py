@@ -388,9 +388,10 @@ class Protocol(_S, kw_only=True):
     donts: list[Advice]
     questions: list[Question]
     triage: Triage
-    # the kinds of organisation, and the one this protocol is for (an organisation's layer sets it)
+    # the kinds of organisation, the first the default; the one this protocol is for is set by an
+    # organisation's layer
     settings: list[Setting]
-    setting: str = "school"
+    setting: Optional[str] = None
 
 
 # --- contacts --------------------------------------------------------------------------------
@@ -729,7 +730,8 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
     _dupes(p.settings, "id", ("settings",), found)
     for si, x in enumerate(p.settings):
         contacts(x.contacts, ("settings", si, "contacts"))
-    _ref(p.setting, refs.settings, "SP315", ("setting",), found)
+    if p.setting is not None:
+        _ref(p.setting, refs.settings, "SP315", ("setting",), found)
     # the engine ranks flags in this order: a layer may reword a flag, never add, drop or move one
     for i, f in enumerate(p.flags):
         if i >= len(FLAGS) or f.id != FLAGS[i]:

@@ -41,7 +41,8 @@ def poster(bundle, lang: str, today: dt.date) -> tuple[str, str]:
     p = v.p
     template, css, digest = _template()
     own = {x.id: x.contacts for x in p.settings}
-    others = {cid for sid, ids in own.items() if sid != p.setting for cid in ids} - set(own.get(p.setting, []))
+    setting = p.setting or p.settings[0].id
+    others = {cid for sid, ids in own.items() if sid != setting for cid in ids} - set(own.get(setting, []))
     contacts = [c for c in bundle.contacts.contacts if not c.historical and c.kind != "acuut" and c.id not in others]
     consult = [c for cid in p.steps[1].contacts if (c := bundle.contact(cid)) and c.phone] if len(p.steps) > 1 else []
     page = template.render(
