@@ -147,9 +147,11 @@ def test_thousands_of_unknown_keys_are_refused_quickly_and_briefly(write, make):
     text = text[: yamlio.MAX_BYTES - 100]
     text = text[: text.rindex("\n") + 1]
     path = write("a.yaml", text)
-    start = time.process_time()
-    r = cli("triage", "--answers", path, "--json")
-    took = time.process_time() - start
+    took = float("inf")
+    for _ in range(3):  # the best of three, as timeit does: the machine is shared
+        start = time.process_time()
+        r = cli("triage", "--answers", path, "--json")
+        took = min(took, time.process_time() - start)
     assert r.code == 2
     assert len(r.err) < 3_000, len(r.err)
     assert r.err.count("\n") <= 12, r.err

@@ -402,9 +402,16 @@ def test_the_handout_holds_the_whole_protocol(org, lang):
             title = flat(tx(a["title"], lang))
             assert any(li.startswith(title + ":") for li in advice), f"{kind} {title!r} missing"
     listed = contacts_part(out, lang)
+    # a school's poster: every contact but those of another setting only (a club's VCP, the IGJ)
+    own = {x["id"]: set(x.get("contacts", [])) for x in protocol["settings"]}
+    elsewhere = set().union(*(ids for sid, ids in own.items() if sid != "school")) - own["school"]
+    assert elsewhere >= {"vertrouwenscontactpersoon", "houder", "leiding", "igj", "centrum_veilige_sport"}
     for c in contacts:
         if not c.get("historical") and c["kind"] != "acuut":
-            assert c["name"] in listed, f"contact {c['name']!r} missing"
+            if c["id"] in elsewhere:
+                assert c["name"] not in listed, f"contact {c['name']!r} of another setting on a school's poster"
+            else:
+                assert c["name"] in listed, f"contact {c['name']!r} missing"
     # the other language is not mixed in: a step title that differs between the languages
     other = "en" if lang == "nl" else "nl"
     s1 = protocol["steps"][0]["title"]
