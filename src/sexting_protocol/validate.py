@@ -33,7 +33,7 @@ def problems_in(src: data.Source, file_schema: dict, lang: str = "nl") -> list[P
 def _own_problems(path: str, name: str, layer: bool, lang: str) -> list[Problem]:
     """The problems a file has on its own."""
     try:
-        src = data.read_layer(path, lang) if layer else data.read(path)
+        src = data.read_layer(path, lang) if layer else data.read(path, lang)
         data.checked(src, lang)
     except DataError as e:
         return e.problems
