@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import CLEAR, TODAY, Org, Result, mode
-from sexting_protocol import files, yamlio
+from sexting_protocol import data, files, yamlio
 from sexting_protocol.cli import main
 from sexting_protocol.env import Env
 
@@ -72,7 +72,7 @@ def test_the_file_and_the_prompt_read_an_age_alike(write):
 
     with create_pipe_input() as pipe:
         pipe.send_text("015\r")
-        typed = Asker(yamlio.dutch, input=pipe, output=DummyOutput()).number("Leeftijd?", 0, 17)
+        typed = Asker(data.dutch, input=pipe, output=DummyOutput()).number("Leeftijd?", 0, 17)
     assert typed == 15
     assert decide(write("a.yaml", "age_depicted: 015\n"))["answers"]["age_depicted"] == typed
 
