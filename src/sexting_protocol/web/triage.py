@@ -40,7 +40,7 @@ from ..model import FLAGS, UNKNOWN
 from ..render import Banner, Para
 from ..report import Meta, calendar, render as report
 from ..views import DecisionView
-from .app import MAX_BODY, _page, render
+from .pages import MAX_BODY, _page, render
 
 STATE = "_answers"
 MAX_FIELDS = 100  # a triage form has under 30 fields; an answers form one per question
