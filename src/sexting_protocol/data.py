@@ -274,11 +274,16 @@ def ui(environ=os.environ) -> model.UI:
     """The interface texts, read once (the command help needs them before anything else)."""
     global _UI
     if _UI is None:
-        from .yamlio import plain
-
-        path = shipped("ui.yaml")  # its own problems are named without its texts
-        _UI = _cached([path], model.UI, lambda: convert(_read(path, plain), model.UI), environ)
+        path = shipped("ui.yaml")
+        _UI = _cached([path], model.UI, lambda: convert(_ui_source(path), model.UI), environ)
     return _UI
+
+
+def _ui_source(path: str) -> Source:
+    """ui.yaml, read (only when it is not cached): its own problems named without its texts."""
+    from .yamlio import plain
+
+    return _read(path, plain)
 
 
 # --- layers ----------------------------------------------------------------------------------
