@@ -189,6 +189,63 @@ def test_a_broken_layer_is_left_out_and_validate_names_it(org, case):
         assert "\x1b" not in out and "\x07" not in out, "a control character reached the terminal"
 
 
+
+# --- the flags are fixed: a layer may reword them, never add one (issue 15) ---------------------
+
+ORANGE = textwrap.dedent("""\
+    # our own flag between yellow and red
+    flags:
+      - id: orange
+        name: {nl: "ORANJE", en: "ORANGE"}
+        label: {nl: "tussen geel en rood", en: "between yellow and red"}
+        meaning: {nl: "Zorgelijk.", en: "Worrying."}
+        calls_for: [{nl: "Overleg met de zorgcoördinator.", en: "Consult the care coordinator."}]
+        color: "bold yellow"
+    """)
+# the answer CLEAR gives (recipient_wanted: yes) is rated orange
+ORANGE_IN_A_MAP = ORANGE + textwrap.dedent("""\
+    triage:
+      ratings:
+        consent:
+          - {id: consent_wanted, map: {"yes": orange, "unclear": yellow, "no": red, "no_repeated": black}}
+    """)
+
+
+@pytest.mark.parametrize("text", [ORANGE, ORANGE_IN_A_MAP], ids=["listed", "used-in-a-map"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_validate_refuses_a_layer_that_adds_a_flag_naming_its_file_and_line(org, text, lang):
+    layer = org.layer("protocol.yaml", text)
+    r = org.run("--lang", lang, "validate")
+    assert r.code == 2, r.err
+    assert "Traceback" not in r.err and "OK" not in r.out
+    line = line_of(text, "- id: orange")
+    [refused] = [x for x in r.err.splitlines() if "[SP316]" in x]
+    assert refused.startswith(f"{layer}:{line}: flags[0].id: [SP316]"), r.err
+    assert "'orange'" in refused and ("vast" if lang == "nl" else "fixed") in refused, r.err
+    j = org.run("--lang", lang, "validate", "--json")
+    assert j.code == 2
+    assert {"file": layer, "line": line, "code": "SP316"}.items() <= j.json()["problems"][0].items(), j.out
+
+
+@pytest.mark.parametrize("args", [["triage"], ["triage", "--json"], ["--lang", "en", "triage"]])
+def test_triage_leaves_a_layer_that_adds_a_flag_out_without_an_internal_error(org, args):
+    layer = org.layer("protocol.yaml", ORANGE_IN_A_MAP)
+    answers = org.answers()
+    r = org.run(*args, "--answers", answers)
+    assert "internal error" not in r.err and "ValueError" not in r.err
+    assert_left_out(org, r, layer, *args, "--answers", answers, line=line_of(ORANGE, "- id: orange"),
+                    code="SP316")
+    assert "ORANJE" not in r.out and "ORANGE" not in r.out and "orange" not in r.out
+
+
+def test_a_layer_may_reword_a_flag(org):
+    """The check is no broader than it must be: new words for a known flag are the layer's to give."""
+    org.layer("protocol.yaml", 'flags:\n  - id: green\n    name: {nl: "GROEN (oké)", en: "GREEN (fine)"}\n')
+    assert org.run("validate").code == 0
+    r = org.run("triage", "--answers", org.answers())
+    assert r.code == 0 and r.err == "", r.err
+    assert "GROEN (oké)" in r.out
+
 def test_the_red_teams_phone_never_reaches_the_terminal(org):
     layer = org.layer("contacts.yaml", "contacts:\n  - id: politie\n    phone: " + json.dumps(ESCAPES) + "\n")
     for args in (["contacts", "politie"], ["contacts", "--json"], ["checklist", "--step", "2"], ["handout"],

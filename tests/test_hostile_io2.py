@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from conftest import CLEAR
+from sexting_protocol.data import dutch
 from sexting_protocol import yamlio
 from sexting_protocol.errors import DataError
 from test_hostile_io import cli, decide, refused
@@ -61,7 +62,7 @@ def test_a_tag_in_a_layer_leaves_the_layer_out(tmp_path, write):
 def test_the_reader_refuses_tags_for_every_front():
     """The browser's upload reads through yamlio.parse too: one rule for every front."""
     with pytest.raises(DataError) as e:
-        yamlio.parse('{"answers": {"age_other": !!int 021}}', "upload.json")
+        yamlio.parse('{"answers": {"age_other": !!int 021}}', "upload.json", dutch)
     assert e.value.problems[0].line == 1 and "!!int" in e.value.problems[0].message
 
 
@@ -69,7 +70,7 @@ def test_the_reader_refuses_tags_for_every_front():
                                          ("2026-03-02", "2026-03-02"), ("0x10", "0x10")])
 def test_yaml_1_1_scalars_stay_text(text, value):
     """YAML 1.1 read `=` as a `value` tag (a constructor error in jargon) and `1:20.5` as 80.5."""
-    assert yamlio.parse(f"a: {text}\n", "f.yaml") == {"a": value}
+    assert yamlio.parse(f"a: {text}\n", "f.yaml", dutch) == {"a": value}
 
 
 # --- 2: a key two merges give is refused like a key given twice -----------------------------------
@@ -91,18 +92,18 @@ def test_a_key_the_mapping_gives_itself_overrides_a_merged_one(write):
     path = write("a.yaml", '<<: {extortion: "yes"}\n<<: {extortion: "no"}\nextortion: "yes"\n')
     assert decide(path)["answers"]["extortion"] == "yes"
     text = 'base: &b {extortion: "yes", impact: mild}\nanswers: {<<: *b, extortion: "no"}\n'
-    assert yamlio.parse(text, "f.yaml")["answers"] == {"extortion": "no", "impact": "mild"}
+    assert yamlio.parse(text, "f.yaml", dutch)["answers"] == {"extortion": "no", "impact": "mild"}
 
 
 def test_one_anchor_merged_twice_is_one_value():
-    assert yamlio.parse("a: &a {x: 1}\nb: {<<: [*a, *a]}\n", "f.yaml")["b"] == {"x": 1}
+    assert yamlio.parse("a: &a {x: 1}\nb: {<<: [*a, *a]}\n", "f.yaml", dutch)["b"] == {"x": 1}
 
 
 def test_a_merge_does_not_change_the_merged_mapping():
     """PyYAML flattens merges in place: a mapping merged elsewhere then seemed to hold its own
     overridden key twice."""
     text = "b: &b {x: 1, y: 2}\na: &a {<<: *b, y: 3}\nc: {<<: *a, z: 4}\n"
-    assert yamlio.parse(text, "f.yaml") == {"b": {"x": 1, "y": 2}, "a": {"x": 1, "y": 3}, "c": {"x": 1, "y": 3, "z": 4}}
+    assert yamlio.parse(text, "f.yaml", dutch) == {"b": {"x": 1, "y": 2}, "a": {"x": 1, "y": 3}, "c": {"x": 1, "y": 3, "z": 4}}
 
 
 def test_a_merge_of_a_text_is_refused(write):

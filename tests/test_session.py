@@ -357,15 +357,22 @@ def test_impact_is_asked_after_the_confirmation_when_it_can_add_care(state, engi
     assert saved["answers"]["impact"] == "serious"
 
 
-def test_the_record_marks_what_was_never_asked(state, engine, tmp_path):
+def test_the_record_marks_what_was_never_asked(state, engine, tmp_path, bundle):
+    """An adult and a child of 14: black whatever the voluntariness, so that question is never
+    put ("niet gevraagd"); one that was put and answered "weet ik niet" says so instead."""
     path = tmp_path / "v.md"
     answers = {"immediate_danger": "no", "self_harm_concern": "no", "sexual_violence_recent": "no",
                "adult_involved": "yes", "age_depicted": 14, "other_person": "adult_outside", "home_risk": "no"}
-    session(state, engine, answers, report="md", path=str(path))
-    text = path.read_text()
-    assert "niet gevraagd" in text
-    row = next(line for line in text.splitlines() if "Waren het beelden" in line or "vrijwillig gemaakt" in line)
-    assert "niet gevraagd" in row or "weet ik niet" in row
+    code, asker, _, _ = session(state, engine, answers, report="md", path=str(path))
+    assert code == 0
+    question = {q.id: q.text.nl for q in bundle.protocol.questions}
+    rows = {}
+    for line in path.read_text().splitlines():
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        if len(cells) == 2:
+            rows[cells[0]] = cells[1]
+    assert "voluntary" not in asker.asked and rows[question["voluntary"]] == bundle.t("not_asked", "nl")
+    assert "made_by" in asker.asked and rows[question["made_by"]] == "weet ik niet"
 
 
 def test_the_first_actions_with_their_numbers_stand_beside_the_confirmation(state, engine):

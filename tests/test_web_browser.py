@@ -151,14 +151,13 @@ def test_the_language_switch_keeps_the_page(site, page):
 def test_keyboard_skip_link_and_visible_focus(site, page):
     page.goto(site + "/criteria")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.className")
-    assert focused == "skip"
+    sync_api.expect(page.locator(".skip")).to_be_focused()  # waited for, never read at once
     top = page.evaluate("document.activeElement.getBoundingClientRect().top")
     assert top >= 0, "the skip link shows when it has focus"
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "focus is visible"
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    sync_api.expect(page.locator("#main")).to_be_focused()
 
 
 def test_without_javascript_the_search_works(site, browser):
@@ -199,8 +198,10 @@ def test_the_browser_posts_a_question_forward_with_enter(site, browser, js):
     pg = context.new_page()
     try:
         pg.goto(site + "/_test/question")
-        # focus is on the question: on its first answer, inside the fieldset its legend names
-        assert pg.evaluate("document.activeElement.closest('fieldset') !== null"), "focus is on the question"
+        # focus is on the question: on its first answer, inside the fieldset its legend names. The
+        # browser applies `autofocus` when it next renders, which may come after the load event
+        # that goto waits for (under load it did): wait for it rather than read the focus at once.
+        sync_api.expect(pg.locator("fieldset :focus"), "focus is on the question").to_have_count(1)
         pg.get_by_label("Ja, in een groep").check()
         with pg.expect_navigation():
             pg.keyboard.press("Enter")

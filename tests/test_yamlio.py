@@ -11,6 +11,7 @@ import yaml
 
 from conftest import alter, line_of
 from sexting_protocol import yamlio
+from sexting_protocol.data import dutch
 from sexting_protocol.errors import DataError
 
 def location(err: str, path: str) -> int:
@@ -33,7 +34,7 @@ def test_read_text_refuses_a_file_over_1_mb(tmp_path):
     big = tmp_path / "big.yaml"
     big.write_text("# " + "x" * 1_048_576 + "\n", encoding="utf-8")
     with pytest.raises(DataError) as e:
-        yamlio.read_text(str(big))
+        yamlio.read_text(str(big), dutch)
     assert str(big) in str(e.value)
     assert e.value.exit_code == 2
 
@@ -41,12 +42,12 @@ def test_read_text_refuses_a_file_over_1_mb(tmp_path):
 def test_read_text_accepts_a_normal_file(tmp_path):
     f = tmp_path / "ok.yaml"
     f.write_text("a: 1\n", encoding="utf-8")
-    assert yamlio.read_text(str(f)) == "a: 1\n"
+    assert yamlio.read_text(str(f), dutch) == "a: 1\n"
 
 
 def test_read_text_missing_file_is_a_data_error(tmp_path):
     with pytest.raises(DataError) as e:
-        yamlio.read_text(str(tmp_path / "nope.yaml"))
+        yamlio.read_text(str(tmp_path / "nope.yaml"), dutch)
     assert "nope.yaml" in str(e.value)
 
 
@@ -54,14 +55,14 @@ def test_read_text_not_utf8_is_a_data_error(tmp_path):
     f = tmp_path / "latin.yaml"
     f.write_bytes("naam: Zorgco\xf6rdinator\n".encode("latin-1"))
     with pytest.raises(DataError) as e:
-        yamlio.read_text(str(f))
+        yamlio.read_text(str(f), dutch)
     assert "latin.yaml" in str(e.value)
 
 
 def test_parse_refuses_a_key_given_twice_with_its_line():
     text = "a: 1\nb:\n  c: 2\n  c: 3\n"
     with pytest.raises(DataError) as e:
-        yamlio.parse(text, "f.yaml")
+        yamlio.parse(text, "f.yaml", dutch)
     problem = e.value.problems[0]
     assert problem.file == "f.yaml"
     assert problem.line == 4
@@ -70,13 +71,13 @@ def test_parse_refuses_a_key_given_twice_with_its_line():
 
 def test_parse_allows_overriding_a_merged_key():
     text = "base: &b {x: 1, y: 2}\nother: {<<: *b, y: 3}\n"
-    assert yamlio.parse(text, "f.yaml")["other"] == {"x": 1, "y": 3}
+    assert yamlio.parse(text, "f.yaml", dutch)["other"] == {"x": 1, "y": 3}
 
 
 def test_parse_syntax_error_names_its_line():
     text = "a: 1\nb: [1, 2\nc: 3\n"
     with pytest.raises(DataError) as e:
-        yamlio.parse(text, "f.yaml")
+        yamlio.parse(text, "f.yaml", dutch)
     problem = e.value.problems[0]
     assert problem.line in (2, 3)
     assert "YAML" in problem.message
@@ -84,7 +85,7 @@ def test_parse_syntax_error_names_its_line():
 
 def test_unquoted_yes_no_are_booleans_yaml_1_1():
     # The answers module relies on this: `extortion: yes` arrives as True.
-    assert yamlio.parse("a: yes\nb: no\nc: 'yes'\n", "f.yaml") == {"a": True, "b": False, "c": "yes"}
+    assert yamlio.parse("a: yes\nb: no\nc: 'yes'\n", "f.yaml", dutch) == {"a": True, "b": False, "c": "yes"}
 
 
 def test_split_and_join_path_round_trip():
@@ -109,14 +110,14 @@ def test_protocol_file_over_1_mb_is_refused_before_parsing(run, tmp_path, monkey
     big = tmp_path / "big.yaml"
     big.write_text(protocol_text + "\n#" + "x" * 1_100_000 + "\n", encoding="utf-8")
 
-    real_parse = yamlio.parse
+    real_parse = yamlio.parse_nodes  # yamlio.parse too reads through it
 
-    def no_parse(text, path):
+    def no_parse(text, path, *args):
         if path == str(big):
             raise AssertionError("a file over the limit was parsed")
-        return real_parse(text, path)
+        return real_parse(text, path, *args)
 
-    monkeypatch.setattr(yamlio, "parse", no_parse)
+    monkeypatch.setattr(yamlio, "parse_nodes", no_parse)
     r = run("--protocol", big, "criteria")
     assert r.code == 2
     assert str(big) in r.err
@@ -182,23 +183,23 @@ def test_protocol_that_is_not_a_mapping(run, write, content):
 
 def test_whole_numbers_are_decimal_and_other_forms_stay_text():
     text = "a: 020\nb: 20\nc: 0x10\nd: 1_5\ne: 1:20\nf: -3\ng: 2026-03-02\nh: " + "9" * 19 + "\ni: 0\n"
-    assert yamlio.parse(text, "f.yaml") == {"a": "020", "b": 20, "c": "0x10", "d": "1_5", "e": "1:20", "f": -3,
+    assert yamlio.parse(text, "f.yaml", dutch) == {"a": "020", "b": 20, "c": "0x10", "d": "1_5", "e": "1:20", "f": -3,
                                            "g": "2026-03-02", "h": "9" * 19, "i": 0}
 
 
 def test_the_expansion_bound_counts_aliases(monkeypatch):
     monkeypatch.setattr(yamlio, "MAX_NODES", 50)
     plain = "[" + ", ".join(["1"] * 40) + "]\n"
-    assert len(yamlio.parse(plain, "f.yaml")) == 40
+    assert len(yamlio.parse(plain, "f.yaml", dutch)) == 40
     aliased = "a: &a [1, 2, 3, 4, 5]\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
     with pytest.raises(DataError) as e:
-        yamlio.parse(aliased, "f.yaml")
+        yamlio.parse(aliased, "f.yaml", dutch)
     assert e.value.problems[0].line == 2 and "50" in e.value.problems[0].message
 
 
 def test_a_shared_anchor_is_counted_per_use_not_per_definition(monkeypatch):
     monkeypatch.setattr(yamlio, "MAX_NODES", 30)
-    assert yamlio.parse("a: &a [1, 2]\nb: [*a, *a, *a]\n", "f.yaml")["b"] == [[1, 2]] * 3
+    assert yamlio.parse("a: &a [1, 2]\nb: [*a, *a, *a]\n", "f.yaml", dutch)["b"] == [[1, 2]] * 3
 
 
 def test_read_text_reads_no_more_than_the_limit():
@@ -215,7 +216,7 @@ def test_read_text_reads_no_more_than_the_limit():
 
     stream = Endless()
     with pytest.raises(DataError) as e:
-        yamlio.read_text("-", stdin=stream)
+        yamlio.read_text("-", dutch, stdin=stream)
     assert e.value.problems[0].file == "<stdin>"
     assert stream.asked == [yamlio.MAX_BYTES + 1]
 
@@ -230,5 +231,5 @@ def test_messages_are_in_the_language_asked():
         yamlio.parse("a: 1\na: 2\n", "f.yaml", english)
     assert "given twice" in str(e.value)
     with pytest.raises(DataError) as e:
-        yamlio.parse("a: 1\na: 2\n", "f.yaml")
+        yamlio.parse("a: 1\na: 2\n", "f.yaml", dutch)
     assert "twee keer" in str(e.value)

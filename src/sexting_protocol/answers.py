@@ -13,11 +13,11 @@ from typing import Any, Callable, Optional
 
 from . import yamlio
 from .data import Source, ui
+from .data import dutch as _dutch
 from .engine import Confirmation, Engine, Value, rank
 from .errors import DataError, Problem, UserError
 from .model import FLAGS, UNKNOWN, Question, Text, suggest
 from .yamlio import Texts, show
-from .yamlio import dutch as _dutch
 
 CONFIRM_KEYS = ("confirmed_flag", "confirmed_reason", "confirmed_consulted")
 # the top-level keys of the --json decision object (contract versions 1 and 2) and of a JSON

@@ -32,19 +32,10 @@ import msgspec
 
 from . import __version__, model
 from .errors import DataError, Problem
+from .paths import data_dir, shipped  # noqa: F401 (data.data_dir, data.shipped: where they were)
 
 T = TypeVar("T")
 APP = "sexting-protocol"
-
-
-def data_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    installed = here / "data"
-    return installed if installed.is_dir() else here.parent.parent / "data"
-
-
-def shipped(name: str) -> str:
-    return str(data_dir() / name)
 
 
 def _user_dir(kind: str, environ) -> Path:
@@ -104,9 +95,13 @@ class Source:
 
 def read(path: str, lang: str = "nl") -> Source:
     """A data file, read and parsed; its problems in the language (ui.yaml's texts)."""
+    return _read(path, texts(lang))
+
+
+def _read(path: str, t) -> Source:
+    """A data file, read and parsed; its problems worded by `t` (yamlio.Texts)."""
     from . import yamlio
 
-    t = yamlio.dutch if lang == "nl" else (lambda key, **values: text(ui(), key, lang, **values))
     content = yamlio.read_text(path, t)
     raw, nodes = yamlio.parse_nodes(content, path, t)
     return Source(path, content, raw, yamlio.LineFinder(content, nodes))
@@ -152,7 +147,7 @@ def checked(src: Source, lang: str = "nl") -> Source:
     if found:
         from . import messages
 
-        raise DataError(messages.bounded(found, lambda f: messages.problem(src.problem, *f, lang), src.path, lang))
+        raise DataError(messages.bounded(found, lambda f: messages.problem(src.problem, *f, lang), src.path, texts(lang)))
     return src
 
 
@@ -265,6 +260,20 @@ def text(ui_texts: model.UI, key: str, lang: str, **values: Any) -> str:
     return s.format(**values) if values else s
 
 
+def texts(lang: str):
+    """The interface texts of ui.yaml in a language, as a function (key, **values) → text: what
+    the readers and writers below this module (yamlio, messages, files) are given to word a
+    problem with."""
+    if lang == "nl":
+        return dutch
+    return lambda key, **values: text(ui(), key, lang, **values)
+
+
+def dutch(key: str, **values: Any) -> str:
+    """The interface text in Dutch: the default for a caller that does not know the language."""
+    return text(ui(), key, "nl", **values)
+
+
 def paths(protocol: str | None = None, contacts: str | None = None, environ=os.environ) -> tuple[str, str]:
     return (
         protocol or environ.get("SEXTING_PROTOCOL_FILE") or shipped("protocol.yaml"),
@@ -315,8 +324,15 @@ def ui(environ=os.environ) -> model.UI:
     global _UI
     if _UI is None:
         path = shipped("ui.yaml")
-        _UI = _cached([path], model.UI, lambda: convert(read(path), model.UI), environ)
+        _UI = _cached([path], model.UI, lambda: convert(_ui_source(path), model.UI), environ)
     return _UI
+
+
+def _ui_source(path: str) -> Source:
+    """ui.yaml, read (only when it is not cached): its own problems named without its texts."""
+    from .yamlio import plain
+
+    return _read(path, plain)
 
 
 # --- layers ----------------------------------------------------------------------------------
@@ -374,7 +390,7 @@ class Merge:
         if self.problems:
             from . import messages
 
-            raise DataError(messages.bounded(self.problems, lambda p: p, layer.path, lang))
+            raise DataError(messages.bounded(self.problems, lambda p: p, layer.path, texts(lang)))
 
     def problem(self, parts, code: str, values: dict) -> Problem:
         from . import messages
@@ -511,7 +527,7 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, st
     for (locate, at, code, cid), refs in sorted(referred.items(), key=lambda x: list(map(str, x[0][1]))):
         problems.append(say(locate, list(at), code, {"id": cid, "where": _places(refs, lang)}))
     if problems:
-        raise DataError(messages.bounded(problems, lambda p: p, ppath, lang))
+        raise DataError(messages.bounded(problems, lambda p: p, ppath, texts(lang)))
     return Bundle(proto, cons, ui(environ), layered="contacts" in layers,
                   locators={"protocol": plocate, "contacts": clocate})
 

@@ -19,7 +19,8 @@ from typing import Optional, Sequence
 
 from .errors import UserError, printable
 from .render import clean
-from .yamlio import Texts, dutch
+from .data import dutch
+from .yamlio import Texts
 
 POSIX_MODES = os.name != "nt"
 

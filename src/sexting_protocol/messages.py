@@ -23,10 +23,12 @@ _CATALOGUE: Optional[model.Messages] = None
 def catalogue() -> model.Messages:
     global _CATALOGUE
     if _CATALOGUE is None:
-        from . import data, yamlio
+        from . import yamlio
+        from .paths import shipped
 
-        path = data.shipped("messages.yaml")
-        _CATALOGUE = msgspec.convert(yamlio.parse(yamlio.read_text(path), path), model.Messages)
+        path = shipped("messages.yaml")  # a shipped file: its problems named without texts
+        _CATALOGUE = msgspec.convert(yamlio.parse(yamlio.read_text(path, yamlio.plain), path, yamlio.plain),
+                                     model.Messages)
     return _CATALOGUE
 
 
@@ -71,18 +73,20 @@ def problem(locate: Callable[[list, str], Problem], parts, code: str, values: di
     return p
 
 
-def bounded(found: list, make: Callable[[Any], Problem], file: str, lang: str, more: Optional[int] = None) -> list[Problem]:
+def bounded(found: list, make: Callable[[Any], Problem], file: str, t: Callable[..., str],
+            more: Optional[int] = None) -> list[Problem]:
     """The problems of the first MAX_PROBLEMS of `found` (`make` turns one into a Problem, its
     line looked up only then), and one line for the rest: how many (`more`, else those left in
-    `found`), or that there are more when that is not counted (-1)."""
-    from . import data, yamlio
+    `found`), or that there are more when that is not counted (-1), worded by `t` (the
+    interface texts in the user's language, `data.texts(lang)`)."""
+    from . import yamlio
 
     limit = yamlio.MAX_PROBLEMS
     out = [make(x) for x in found[:limit]]
     rest = max(0, len(found) - limit) if more is None else more
     if rest:
         key = "err_more_problems_some" if rest < 0 else "err_more_problems"
-        out.append(Problem(file, None, "", data.text(data.ui(), key, lang, n=rest), more=max(rest, 1)))
+        out.append(Problem(file, None, "", t(key, n=rest), more=max(rest, 1)))
     return out
 
 

@@ -70,9 +70,9 @@ class _Within(data.Source):
 def load(view: DecisionView, path: Optional[str] = None) -> list[Scenario]:
     """The cases to practise: every case of the library except those meant to be refused.
     Their answers are checked as an answers file's are; a problem names cases.yaml's line."""
-    src = data.read(path or data.shipped("cases.yaml"))
+    src = data.read(path or data.shipped("cases.yaml"), view.lang)
     out = []
-    for i, case in enumerate(data.convert(src, model.Cases)):
+    for i, case in enumerate(data.convert(src, model.Cases, lang=view.lang)):
         if case.expect.exit is not None:
             continue  # an answers file the tool must refuse: a test, not a case to weigh
         part = _Within(src.path, src.text, {"answers": case.answers}, at=(i,))

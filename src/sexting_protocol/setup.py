@@ -96,7 +96,7 @@ def _emit(state, page: str, output: Optional[str], force: bool) -> int:
         state.env.out(page)
         return 0
     try:
-        written = write_private(output, page, force)
+        written = write_private(output, page, force, state.t)
     except Exists:
         raise UserError(state.t("err_exists", path=output), exit_code=1) from None
     announce(state.env, state.t("written_plain", path=written))

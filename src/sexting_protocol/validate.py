@@ -27,13 +27,13 @@ def problems_in(src: data.Source, file_schema: dict, lang: str = "nl") -> list[P
     found = [x for err in sorted(errors, key=lambda e: list(map(str, e.absolute_path)))
              for x in messages.from_jsonschema(err, file_schema)]
     more = -1 if len(errors) > MAX_PROBLEMS else None  # more errors than were asked for: not counted
-    return messages.bounded(found, lambda f: messages.problem(src.problem, *f, lang), src.path, lang, more)
+    return messages.bounded(found, lambda f: messages.problem(src.problem, *f, lang), src.path, data.texts(lang), more)
 
 
 def _own_problems(path: str, name: str, layer: bool, lang: str) -> list[Problem]:
     """The problems a file has on its own."""
     try:
-        src = data.read_layer(path, lang) if layer else data.read(path)
+        src = data.read_layer(path, lang) if layer else data.read(path, lang)
         data.checked(src, lang)
     except DataError as e:
         return e.problems

@@ -40,22 +40,12 @@ try:  # the C loader is about ten times faster
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Base  # type: ignore[assignment]
 
-_busy = False
 
-
-def dutch(key: str, **values: Any) -> str:
-    """The interface text in Dutch: the default for a caller that does not know the language."""
-    global _busy
-    if _busy:  # ui.yaml itself cannot be read: name the problem without its texts
-        return f"{key} {values}"
-    _busy = True
-    try:
-        from .data import ui
-
-        text = ui().texts[key].nl
-    finally:
-        _busy = False
-    return text.format(**values) if values else text
+def plain(key: str, **values: Any) -> str:
+    """A problem named without the interface texts: for the shipped files that hold them
+    (ui.yaml, messages.yaml), which cannot be worded by themselves. Every other caller passes
+    the texts in the user's language (`data.texts(lang)`)."""
+    return f"{key} {values}"
 
 
 def show(value: Any, limit: int = 40) -> str:
@@ -78,7 +68,7 @@ _UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _NOT_IN_TEXT = yaml.reader.Reader.NON_PRINTABLE  # what YAML refuses: NUL and other control characters
 
 
-def read_text(path: str, t: Texts = dutch, stdin: Optional[IO] = None) -> str:
+def read_text(path: str, t: Texts, stdin: Optional[IO] = None) -> str:
     """The text of a file, or of standard input when path is `-` (stdin, else sys.stdin)."""
     name = display_name(path)
 
@@ -146,7 +136,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()}
     name = ""
     text = ""
-    t: Texts = staticmethod(dutch)
+    t: Texts = staticmethod(plain)  # parse_nodes gives the caller's
 
     def problem(self, node: yaml.Node, key: str, **values: Any) -> DataError:
         return DataError([Problem(self.name, node.start_mark.line + 1, "", self.t(key, **values))])
@@ -294,12 +284,12 @@ _Loader.add_implicit_resolver(
     list("-+0123456789."))
 
 
-def parse(text: str, path: str, t: Texts = dutch) -> Any:
+def parse(text: str, path: str, t: Texts) -> Any:
     """Parse YAML (JSON is read as YAML too); every problem names its line."""
     return parse_nodes(text, path, t)[0]
 
 
-def parse_nodes(text: str, path: str, t: Texts = dutch) -> tuple[Any, Optional[yaml.Node]]:
+def parse_nodes(text: str, path: str, t: Texts) -> tuple[Any, Optional[yaml.Node]]:
     """The data and the composed nodes it was read from (for a LineFinder, so that a file with
     problems is not composed twice)."""
     loader = _Loader(text)

@@ -41,7 +41,7 @@ from ..render import Banner, Para
 from ..report import Meta, calendar, render as report
 from ..session import signal_date as read_signal_date
 from ..views import DecisionView
-from .app import MAX_BODY, _page, render
+from .pages import MAX_BODY, _page, render
 
 STATE = "_answers"
 MAX_FIELDS = 100  # a triage form has under 30 fields; an answers form one per question

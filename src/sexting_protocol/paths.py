@@ -1,0 +1,16 @@
+"""Where the shipped data files are: `sexting_protocol/data` in an installed package, the
+repository's `data/` in a checkout. The bottom layer: it imports nothing of the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    installed = here / "data"
+    return installed if installed.is_dir() else here.parent.parent / "data"
+
+
+def shipped(name: str) -> str:
+    return str(data_dir() / name)
