@@ -546,8 +546,10 @@ class Engine:
     def next_question(self, answers: Answers, asked: Iterable[str]) -> Optional[Question]:
         """The next question before the decision: first what settles whether the case is in
         scope, then in order the first not yet asked that is always asked or of which some
-        answer could change the flag, the routes, the urgency or the priority, with the
-        questions still open counted as unknown."""
+        answer could change the flag, the routes, the urgency or the priority, or (for a
+        question a first item names under `before_decision`) the first items, with the questions
+        still open counted as unknown; a question that waits has the questions it waits for
+        asked first. A question a role leaves out (the young-actor case) is not asked."""
         asked = list(asked)
         known = {q: answers.get(q, UNKNOWN) for q in asked}
         if "setting" in answers:
@@ -560,8 +562,7 @@ class Engine:
                       or (q.id in self._first_asks and self._matters(q, known, False, None, first=True)))]
         scope = self._scope_question(known)
         q = scope if scope is not None and not any(x.safety for x in open_) else (open_[0] if open_ else None)
-        # a question that waits has the questions it waits for asked first: together they can
-        # decide a role that none of them decides alone, and safety comes first
+        # together they can decide a role that none of them decides alone, and safety comes first
         seen: set[str] = set()
         while q is not None and q.wait and q.id not in seen and ctx.holds(q.wait.when):
             seen.add(q.id)
