@@ -38,3 +38,35 @@ def test_a_terminal_that_is_not_utf8_gets_boxes_drawn_in_ascii(write, encoding, 
     assert code == 0, shown
     assert "???" not in shown, shown
     assert not any(line.strip().startswith("?") and line.strip().endswith("?") for line in shown.splitlines()), shown
+
+
+def _piped_run(args, encoding: str):
+    """The command line with standard output redirected to a file in `encoding` (a Windows
+    console's code page, or PYTHONIOENCODING): the bytes written."""
+    from sexting_protocol.cli import main
+    from sexting_protocol.env import Env
+
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding=encoding, newline="\n")
+    env = Env(stdin=io.StringIO(), stdout=out, stderr=io.StringIO(), stdin_isatty=False, stdout_isatty=False,
+              environ={"SEXTING_PROTOCOL_DEBUG": "1"}, today=TODAY)
+    code = main([str(a) for a in args], env=env)
+    out.flush()
+    return code, raw.getvalue()
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "ascii"])
+def test_the_handout_redirected_in_a_narrow_encoding_is_the_page_it_declares(encoding):
+    """`handout > poster.html` on a console in latin-1 or cp1252 (Windows' default for a
+    redirect) wrote "Suïcidale" as the byte 0xEF in a page that declares UTF-8: the browser
+    showed "Suïcidale"; in ascii it became "Suicidale". Every character the page has outside
+    ASCII is written as a character reference, which reads the same in any of them."""
+    import html
+
+    code, raw = _piped_run(["handout"], encoding)
+    assert code == 0
+    assert raw.isascii(), [b for b in raw if b > 127][:5]
+    page = raw.decode("utf-8")
+    assert 'charset="utf-8"' in page.lower() or "charset=utf-8" in page.lower()
+    text = html.unescape(page)
+    assert "Suïcidale" in text and "Zorgcoördinator" in text
