@@ -247,9 +247,24 @@ def html(blocks: list[Block], title: str, lang: str, intro: str = "", footer: st
 # --- rich ------------------------------------------------------------------------------------
 
 
+class _Buffer(io.StringIO):
+    """A buffer that says the encoding of the terminal it is for: rich draws its boxes from
+    what that encoding has (+, -, | where it lacks ╭─╮), not from the buffer's own Unicode,
+    which the terminal's stand-ins would show as "?"."""
+
+    def __init__(self, encoding: Optional[str]):
+        super().__init__()
+        self._encoding = encoding or "utf-8"
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
+
+
 def show_rich(blocks: list[Block], stream, width: Optional[int] = None) -> None:
     """Colour on a terminal (the Env decided that). rich is imported here only: pipes never
-    pay for it."""
+    pay for it. Boxes are drawn for the stream's encoding (ASCII on a console that is not
+    UTF-8)."""
     from rich.console import Console
     from rich.markup import escape as markup
     from rich.panel import Panel
@@ -284,7 +299,7 @@ def show(blocks: list[Block], env, page: bool = False) -> None:
     """Blocks on standard output: with colour on a terminal, else plain; with `page`, through
     the pager when they are longer than the terminal."""
     if env.color:
-        buffer = io.StringIO()
+        buffer = _Buffer(getattr(env.stdout, "encoding", None))
         show_rich(blocks, buffer, env.columns)
         text, write = buffer.getvalue(), env.write  # cleaned already; the colours stay
     else:

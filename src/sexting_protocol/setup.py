@@ -88,7 +88,21 @@ def handout(state, output: Optional[str], force: bool = False, as_json: bool = F
     from .web.poster import poster
 
     page, _ = poster(state.bundle(), state.lang, state.env.today)
+    if output is None and not _utf8(state.env.stdout):
+        # the page declares UTF-8: to a stream in another encoding (a Windows redirect in cp1252,
+        # PYTHONIOENCODING=latin-1) every character outside ASCII goes as a character reference,
+        # which reads the same in all of them, rather than as a byte the page says is UTF-8
+        page = page.encode("ascii", "xmlcharrefreplace").decode("ascii")
     return _emit(state, page, output, force)
+
+
+def _utf8(stream) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _emit(state, page: str, output: Optional[str], force: bool) -> int:
