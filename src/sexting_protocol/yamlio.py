@@ -49,11 +49,14 @@ def plain(key: str, **values: Any) -> str:
 
 
 def show(value: Any, limit: int = 40) -> str:
-    """A value as it may be echoed back: short, never a nested structure."""
+    """A value as it may be echoed back: short, never a nested structure, in YAML's own words
+    (the same in every language): `{…}` a mapping, `[…]` a list, `null`, `true`, `false`."""
     if isinstance(value, dict):
-        return "a mapping"
+        return "{…}"
     if isinstance(value, list):
-        return "a list"
+        return "[…]"
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
