@@ -26,7 +26,7 @@ from sexting_protocol.web import create_app  # noqa: E402
 from sexting_protocol.web import security  # noqa: E402
 from sexting_protocol.web.security import CSP  # noqa: E402
 
-from test_web import Tags, posting_app, render_template, start_web  # noqa: E402
+from test_web import Tags, home, posting_app, render_template, start_web  # noqa: E402, F401 (home: a fixture)
 from test_web_triage import EXTORTION, ORIGIN, SPREAD, Page, decide, finish, post, tx, walk  # noqa: E402
 
 BASE = "http://127.0.0.1:8000"
@@ -36,13 +36,6 @@ SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "referr
 
 def environ(home, **more) -> dict:
     return {"SEXTING_PROTOCOL_HOME": str(home), "SEXTING_PROTOCOL_CACHE": "off", **more}
-
-
-@pytest.fixture
-def home(tmp_path):
-    folder = tmp_path / "org"
-    folder.mkdir()
-    return folder
 
 
 @pytest.fixture
