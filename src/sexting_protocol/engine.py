@@ -60,7 +60,7 @@ class Assessment:
 @dataclass
 class PlanEntry:
     id: str
-    text: Text  # for a find-out item: its question's find_out text (find_out_police with police)
+    text: Text  # for a find-out item: its question's find_out text (or the variant that holds)
     question: Optional[str] = None  # the question of a find-out item
     contacts: list[str] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
@@ -101,10 +101,10 @@ class Decision:
     answers: dict[str, Value]  # every question, unknown where not answered
     given: list[str]  # the questions that were answered (in a file or the session), unknown too
     followup: dt.date
-    first_items: list[str] = field(default_factory=list)  # plan item ids shown with the first actions
-    followup_days: int = 7
-    setting: str = "school"
-    route_words: dict[str, RouteWords] = field(default_factory=dict)
+    first_items: list[str]  # plan item ids shown with the first actions
+    followup_days: int
+    setting: str
+    route_words: dict[str, RouteWords]  # every route as this case words it
 
     @property
     def flag(self) -> str:
@@ -210,7 +210,6 @@ class Engine:
         self._route_order = [r.id for r in self.t.routes]
         self._steps = [s.number for s in protocol.steps]
         self.settings = [x.id for x in protocol.settings]
-        self._first_items = {f.id: f for f in self.t.first_items.items}
         self._numbers = self._number_values()
         self._decisive = self._decisive_questions()
         # questions asked before the decision because they can change what stands first
@@ -226,26 +225,19 @@ class Engine:
 
     def effective(self, answers: Answers) -> tuple[dict[str, Value], list[tuple[Any, list[str]]]]:
         """The answers as the rules read them: those a role leaves out (the young-actor case's
-        other person) counted as unknown. Also which ignore rules left out a given answer."""
+        other person) counted as unknown; and each ignore rule that holds, with the answers it
+        left out."""
         out = dict(answers)
-        dropped = []
+        held = []
         for ig in self.t.ignore:
-            if Ctx(out, self.t.conditions, self.setting(out)).holds(ig.when):
-                gone = [q for q in ig.questions if out.get(q, UNKNOWN) != UNKNOWN]
-                for q in ig.questions:
-                    if q in out:
-                        out[q] = UNKNOWN
-                if gone:
-                    dropped.append((ig, gone))
-        return out, dropped
+            if self.ctx(out).holds(ig.when):
+                held.append((ig, [q for q in ig.questions if out.get(q, UNKNOWN) != UNKNOWN]))
+                out.update({q: UNKNOWN for q in ig.questions if q in out})
+        return out, held
 
     def ignored(self, answers: Answers) -> set[str]:
         """The questions a role leaves out for these answers: never asked."""
-        out: set[str] = set()
-        for ig in self.t.ignore:
-            if self.ctx(answers).holds(ig.when):
-                out |= set(ig.questions)
-        return out
+        return {q for ig, _ in self.effective(answers)[1] for q in ig.questions}
 
     def _reason(self, kind: str, id: str, rule: str, when: Optional[Cond], ctx: Ctx, **kw: Any) -> Reason:
         qs = ctx.why(when) if when is not None else []
@@ -436,8 +428,7 @@ class Engine:
         ctx = self.ctx(answers, criteria=a.criteria, flag=confirmed.flag, routes=routes, priority=priority)
         contacts, contact_reasons = self._contacts(ctx, routes, True)
         reasons = a.reasons + route_reasons + contact_reasons + [priority_reason]
-        for ig, gone in dropped:
-            reasons.append(Reason("warning", ig.id, ig.id, gone, [recorded[q] for q in gone]))
+        reasons += [Reason("warning", ig.id, ig.id, gone, [recorded[q] for q in gone]) for ig, gone in dropped if gone]
         setting = ctx.setting
         if "setting" in recorded and self.p.setting is not None and recorded["setting"] != self.p.setting:
             reasons.append(Reason("warning", "setting_differs", "setting_differs", ["setting"], [setting]))
@@ -457,8 +448,8 @@ class Engine:
 
     def _find_out(self, qid: str, ctx: Ctx) -> PlanEntry:
         q = self.questions[qid]
-        police = q.find_out_police is not None and "police" in ctx.routes
-        return PlanEntry(f"find_out.{qid}", q.find_out_police if police else q.find_out, qid)
+        return PlanEntry(f"find_out.{qid}", next((v.text for v in q.find_out_variants if ctx.holds(v.when)), q.find_out),
+                         qid)
 
     def _plan(self, ctx: Ctx) -> list[PlanStep]:
         steps = {n: PlanStep(n, []) for n in self._steps}

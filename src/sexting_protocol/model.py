@@ -104,8 +104,9 @@ class Question(_S, kw_only=True):
     text: Text
     help: Text
     find_out: Text
-    # the find-out text where `police` is a route: the young person is not questioned about it
-    find_out_police: Optional[Text] = None
+    # the first whose `when` holds replaces find_out (where the police is a route, the young
+    # person is not questioned about it)
+    find_out_variants: list["Variant"] = []
     options: list[Option] = []
     # choice questions: option values from safest to riskiest, where such an order exists
     risk: Optional[list[str]] = None
@@ -799,6 +800,8 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
             _check_cond(q.out_of_scope.unless, refs, ("questions", qi, "out_of_scope", "unless"), found)
         if q.wait:
             _check_cond(q.wait.when, refs, ("questions", qi, "wait", "when"), found)
+        for j, v in enumerate(q.find_out_variants):
+            _check_cond(v.when, refs, ("questions", qi, "find_out_variants", j, "when"), found)
     for cid, rules in t.ratings.items():
         _ref(cid, refs.criteria, "SP306", ("triage", "ratings", cid), found)
         for ri, r in enumerate(rules):
