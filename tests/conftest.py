@@ -86,8 +86,8 @@ def run_cli(*args: str, stdin_tty: bool = False, stdout_tty: bool = False, envir
             today: dt.date = TODAY, debug: bool = True) -> Result:
     """Run the command line in-process; `debug` lets an internal error raise instead of being
     turned into one line (so a bug shows its traceback in the test report)."""
-    from sexting_protocol.cli import main
-    from sexting_protocol.env import Env
+    from sexting_protocol.cli.main import main
+    from sexting_protocol.cli.env import Env
 
     env_vars = {k: os.environ[k] for k in ("SEXTING_PROTOCOL_HOME", "SEXTING_PROTOCOL_CACHE") if k in os.environ}
     env_vars.update(environ or {})
@@ -155,21 +155,21 @@ def contacts_text():
 
 @pytest.fixture(scope="session")
 def bundle():
-    from sexting_protocol import data
+    from sexting_protocol.store import bundle as data
 
     return data.load()
 
 
 @pytest.fixture(scope="session")
 def engine(bundle):
-    from sexting_protocol.engine import Engine
+    from sexting_protocol.core.engine import Engine
 
     return Engine(bundle.protocol)
 
 
 @pytest.fixture(scope="session")
 def engine_en(bundle):
-    from sexting_protocol.engine import Engine
+    from sexting_protocol.core.engine import Engine
 
     return Engine(bundle.protocol)
 
@@ -217,12 +217,12 @@ def expect_misses(out: dict, e: dict) -> list[str]:
 def user_home(tmp_path, monkeypatch) -> pathlib.Path:
     """An empty HOME and no XDG or SEXTING_* folders in the process environment, so a test sees
     (with assert_no_leak) that nothing was written outside its own folders."""
-    from sexting_protocol import data
+    from sexting_protocol.text import catalogue
 
     # The interface texts are read once per process, through os.environ: read them here with the
     # cache off, before HOME is swapped, so that nothing is written anywhere.
     monkeypatch.setenv("SEXTING_PROTOCOL_CACHE", "off")
-    data.ui()
+    catalogue.ui()
     home = tmp_path / "user-home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -247,7 +247,7 @@ class Org:
         self.cache_setting = str(self.cache) if cache is None else cache
 
     def env(self, out=None, err=None, extra: Optional[dict] = None):
-        from sexting_protocol.env import Env
+        from sexting_protocol.cli.env import Env
 
         environ = {"SEXTING_PROTOCOL_HOME": str(self.home), "SEXTING_PROTOCOL_CACHE": self.cache_setting,
                    "SEXTING_PROTOCOL_DEBUG": "1", **(extra or {})}
@@ -255,7 +255,7 @@ class Org:
                    stdin_isatty=False, stdout_isatty=False, environ=environ, today=TODAY)
 
     def run(self, *args: str, extra: Optional[dict] = None) -> Result:
-        from sexting_protocol.cli import main
+        from sexting_protocol.cli.main import main
 
         out, err = io.StringIO(), io.StringIO()
         code = main([str(a) for a in args], env=self.env(out, err, extra))

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from conftest import CLEAR, FLAGS, JSON_KEYS
-from sexting_protocol import answers as answers_mod
-from sexting_protocol import yamlio
+from sexting_protocol.store import answers as answers_mod
+from sexting_protocol.store import yamlio
 
 
 def triage(run, path, *extra):

@@ -25,7 +25,8 @@ import pytest
 import yaml
 
 from conftest import CLEAR, REPO, Org as BaseOrg, line_of
-from sexting_protocol import data, model, yamlio
+from sexting_protocol.store import bundle as data, yamlio
+from sexting_protocol.core import model
 
 pytestmark = pytest.mark.usefixtures("user_home")
 
@@ -400,7 +401,7 @@ def test_layers_are_read_through_the_one_reader(org, monkeypatch):
 
     def parse(text, path, *args):
         if path == layer:
-            from sexting_protocol.errors import DataError, Problem
+            from sexting_protocol.core.errors import DataError, Problem
 
             raise DataError([Problem(path, 2, "", "refused by the reader")])
         return real(text, path, *args)

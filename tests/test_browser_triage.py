@@ -23,7 +23,8 @@ if not os.path.exists(CHROMIUM):
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from sexting_protocol import data  # noqa: E402
+from sexting_protocol.store import bundle as data
+from sexting_protocol.text import catalogue
 
 # spread in a group at 15, with an unknown: red, "within days", first the consultation
 CASE = {"immediate_danger": "no", "self_harm_concern": "no", "sexual_violence_recent": "no", "adult_involved": "no",
@@ -31,7 +32,7 @@ CASE = {"immediate_danger": "no", "self_harm_concern": "no", "sexual_violence_re
 
 
 def tx(key: str, lang: str = "nl") -> str:
-    return data.ui().texts[key].get(lang)
+    return catalogue.ui().texts[key].get(lang)
 
 
 @pytest.fixture(scope="module")

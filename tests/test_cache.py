@@ -18,7 +18,7 @@ import msgspec
 import pytest
 
 from conftest import Org as BaseOrg, assert_no_leak
-from sexting_protocol import data, yamlio
+from sexting_protocol.store import bundle as data, yamlio
 
 LAYER = 'contacts:\n  - id: smw\n    phone: "013-111 11 11"\n'
 CHANGED = 'contacts:\n  - id: smw\n    phone: "013-222 22 22"\n'  # same length as LAYER
@@ -250,7 +250,9 @@ def test_cache_off_writes_nothing(tmp_path, reads, user_home):
 def test_cache_off_in_the_env_writes_nothing_even_for_the_interface_texts(tmp_path, monkeypatch, user_home):
     """In a fresh process the interface texts (ui.yaml) are read and cached too; with
     SEXTING_PROTOCOL_CACHE=off given through the Env, they must not be cached in ~/.cache either."""
-    monkeypatch.setattr(data, "_UI", None)  # as in a fresh process
+    from sexting_protocol.text import catalogue
+
+    monkeypatch.setattr(catalogue, "_UI", None)  # as in a fresh process
     org = Org(tmp_path, cache="off")
     r = org.run("contacts")
     assert r.code == 0, r.err
@@ -313,13 +315,16 @@ def test_validate_reads_the_files_never_the_cache(org, monkeypatch):
     org.layer(LAYER)
     assert org.run("contacts").code == 0  # the cache is filled
     typs = []
-    real = data._cached
+    from sexting_protocol.store import cache
+
+    real = cache.cached
 
     def cached(files, typ, build, environ=os.environ):
         typs.append(typ)
         return real(files, typ, build, environ)
 
-    monkeypatch.setattr(data, "_cached", cached)
+    monkeypatch.setattr(data, "cached", cached)  # the data's cache
+    monkeypatch.setattr(cache, "cached", cached)  # the interface texts' cache
     r = org.run("validate")
     assert r.code == 0, r.err
     assert all("Protocol" not in repr(t) and "Contacts" not in repr(t) for t in typs), typs

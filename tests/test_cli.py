@@ -15,7 +15,7 @@ import typer
 
 from conftest import ANSI, CLEAR, CRITERIA, FLAGS, JSON_KEYS, TODAY, alter, line_of, mode
 from sexting_protocol import __version__
-from sexting_protocol.cli import app
+from sexting_protocol.cli.main import app
 
 COMMANDS = sorted(typer.main.get_command(app).commands)
 # What each command needs to run without a terminal, and a text it shows in Dutch and in English.

@@ -125,7 +125,7 @@ def complete(words: str, shell: str = "bash") -> list[str]:
 def test_completion_of_option_values_reads_the_data(bundle):
     from typing import get_args
 
-    from sexting_protocol.model import Kind
+    from sexting_protocol.core.model import Kind
 
     assert complete("sexting-protocol checklist --step ") == [str(s.number) for s in bundle.protocol.steps]
     assert complete("sexting-protocol checklist --route ") == [r.id for r in bundle.protocol.triage.routes]
@@ -192,7 +192,7 @@ def test_long_lookups_page_on_a_terminal_only():
 def test_a_signal_during_a_lookup_exits_130_with_the_message(run, monkeypatch, name):
     if not hasattr(signal, name):
         pytest.skip(f"no {name} here")
-    from sexting_protocol.views import View
+    from sexting_protocol.present.views import View
 
     monkeypatch.setattr(View, "criteria_blocks", lambda self: signal.raise_signal(getattr(signal, name)))
     before = signal.getsignal(getattr(signal, name))

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from sexting_protocol import conversation as conv
-from sexting_protocol.engine import Confirmation
+from sexting_protocol.core import conversation as conv
+from sexting_protocol.core.engine import Confirmation
 
 from conftest import CLEAR
 

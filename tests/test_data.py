@@ -9,8 +9,9 @@ import unicodedata
 import pytest
 
 from conftest import CONTRACT, CRITERIA, FACTS, LEAFLET, alter
-from sexting_protocol import data, model
-from sexting_protocol.views import View
+from sexting_protocol.store import bundle as data, paths
+from sexting_protocol.core import model
+from sexting_protocol.present.views import View
 
 
 def fold(s: str) -> str:
@@ -31,7 +32,8 @@ def test_shipped_files_load(bundle):
 
 
 def test_shipped_files_pass_the_thorough_validator():
-    from sexting_protocol import schema, validate
+    from sexting_protocol.core import schema
+    from sexting_protocol.cli import validate
 
     for name in ("protocol", "contacts"):
         src = data.read(data.shipped(f"{name}.yaml"))
@@ -45,7 +47,7 @@ def test_shipped_files_have_every_text_in_english():
 
 def test_the_cache_is_not_needed_for_correctness(tmp_path):
     """The same data with the cache off, with a fresh cache, and read back from that cache."""
-    from sexting_protocol.env import Env
+    from sexting_protocol.cli.env import Env
 
     def load(cache):
         env = Env(environ={"SEXTING_PROTOCOL_CACHE": cache, "SEXTING_PROTOCOL_HOME": str(tmp_path / "home")})
@@ -60,7 +62,7 @@ def test_the_cache_is_not_needed_for_correctness(tmp_path):
 
 
 def test_a_corrupt_cache_is_ignored(tmp_path):
-    from sexting_protocol.env import Env
+    from sexting_protocol.cli.env import Env
 
     env = Env(environ={"SEXTING_PROTOCOL_CACHE": str(tmp_path), "SEXTING_PROTOCOL_HOME": str(tmp_path / "home")})
     good = data.load(env=env)
@@ -70,8 +72,8 @@ def test_a_corrupt_cache_is_ignored(tmp_path):
 
 
 def test_data_folder_is_found_from_the_package():
-    assert (data.data_dir() / "protocol.yaml").is_file()
-    assert (data.data_dir() / "contacts.yaml").is_file()
+    assert (paths.data_dir() / "protocol.yaml").is_file()
+    assert (paths.data_dir() / "contacts.yaml").is_file()
 
 
 # --- the leaflet, item by item ---------------------------------------------------------------------
@@ -517,7 +519,7 @@ def test_every_shown_detail_carries_its_verification(run, bundle):
 
 def test_the_init_file_example_phone_cannot_be_a_real_number():
     """Issue 10: the example was "013-123 45 67", a Tilburg number someone may have."""
-    text = (data.data_dir() / "init-contacts.yaml").read_text(encoding="utf-8")
+    text = (paths.data_dir() / "init-contacts.yaml").read_text(encoding="utf-8")
     assert not re.search(r"\d{2,4}-\d{3} ?\d{2} ?\d{2}", text), "an example number in digits may be someone's"
     assert "0xx-xxx xx xx" in text
     assert "school.nl" not in text, "a real domain; school.example is reserved for examples"

@@ -27,11 +27,11 @@ from hypothesis import strategies as st
 
 from conftest import CLEAR as CLEAR2, CRITERIA, EXAMPLES, FLAGS, JSON_KEYS, TODAY, expect_misses, load_cases, \
     load_examples, run_cli, write_file
-from sexting_protocol import data
-from sexting_protocol.answers import normalise
-from sexting_protocol.engine import Confirmation, Engine
-from sexting_protocol.model import Protocol
-from sexting_protocol.views import DecisionView
+from sexting_protocol.store import bundle as data
+from sexting_protocol.store.answers import normalise
+from sexting_protocol.core.engine import Confirmation, Engine
+from sexting_protocol.core.model import Protocol
+from sexting_protocol.present.views import DecisionView
 
 BUNDLE = data.load(layers=False)
 PROTOCOL = BUNDLE.protocol

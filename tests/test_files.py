@@ -7,8 +7,8 @@ import os
 import pytest
 
 from conftest import mode
-from sexting_protocol import files
-from sexting_protocol.errors import UserError
+from sexting_protocol.cli import files
+from sexting_protocol.core.errors import UserError
 
 
 def leftovers(folder, keep):
@@ -223,7 +223,7 @@ def test_private_folder_with_a_file_in_the_way(tmp_path):
 def test_announce_falls_back_to_stderr():
     import io
 
-    from sexting_protocol.env import Env
+    from sexting_protocol.cli.env import Env
 
     env = Env(stdout=None, stderr=io.StringIO())  # stdout closed when the program started
     files.announce(env, "Geschreven: x")

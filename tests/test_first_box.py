@@ -18,9 +18,9 @@ pytest.importorskip("httpx")
 
 from test_web_triage import ORIGIN, Page, client_for, post, tx, walk  # noqa: E402
 
-from sexting_protocol import data  # noqa: E402
-from sexting_protocol.engine import Engine  # noqa: E402
-from sexting_protocol.views import DecisionView  # noqa: E402
+from sexting_protocol.store import bundle as data
+from sexting_protocol.core.engine import Engine  # noqa: E402
+from sexting_protocol.present.views import DecisionView  # noqa: E402
 
 SCENARIOS = [s for s in yaml.safe_load(EXAMPLES.read_text(encoding="utf-8")) if "exit" not in s["expect"]] \
     if EXAMPLES.exists() else []

@@ -14,9 +14,11 @@ import pytest
 import yaml
 
 from conftest import CLEAR, TODAY, Org, Result, mode
-from sexting_protocol import data, files, yamlio
-from sexting_protocol.cli import main
-from sexting_protocol.env import Env
+from sexting_protocol.store import bundle as data, yamlio
+from sexting_protocol.text.texts import Texts
+from sexting_protocol.cli import files
+from sexting_protocol.cli.main import main
+from sexting_protocol.cli.env import Env
 
 JARGON = ("codec", "position", "#x", "Traceback", "interne fout", "internal error", "Error:")
 
@@ -68,11 +70,11 @@ def test_the_file_and_the_prompt_read_an_age_alike(write):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from sexting_protocol.prompts import Asker
+    from sexting_protocol.cli.prompts import Asker
 
     with create_pipe_input() as pipe:
         pipe.send_text("015\r")
-        typed = Asker(data.dutch, input=pipe, output=DummyOutput()).number("Leeftijd?", 0, 17)
+        typed = Asker(Texts("nl"), input=pipe, output=DummyOutput()).number("Leeftijd?", 0, 17)
     assert typed == 15
     assert decide(write("a.yaml", "age_depicted: 015\n"))["answers"]["age_depicted"] == typed
 
@@ -446,8 +448,8 @@ def test_a_home_that_does_not_exist_is_not_created(tmp_path, user_home, monkeypa
 
 def test_schema_output_does_not_overwrite_without_force(tmp_path):
     """#27: `schema --output DIR` overwrote existing files."""
-    from sexting_protocol.cli import State
-    from sexting_protocol.setup import schemas
+    from sexting_protocol.cli.main import State
+    from sexting_protocol.cli.init import schemas
 
     out = tmp_path / "schema"
     out.mkdir()
@@ -483,7 +485,7 @@ def test_the_schema_is_the_same_whatever_msgspec_writes(monkeypatch):
 
     import msgspec
 
-    from sexting_protocol import schema
+    from sexting_protocol.core import schema
 
     real = msgspec.json.schema
     expected = schema.full("protocol")

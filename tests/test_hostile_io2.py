@@ -13,9 +13,11 @@ import pytest
 import yaml
 
 from conftest import CLEAR
-from sexting_protocol.data import dutch
-from sexting_protocol import yamlio
-from sexting_protocol.errors import DataError
+from sexting_protocol.text.texts import Texts
+
+dutch = Texts("nl")
+from sexting_protocol.store import yamlio
+from sexting_protocol.core.errors import DataError
 from test_hostile_io import cli, decide, refused
 
 # the budget for refusing any file up to the 1 MB limit, in this process's own time (others share
@@ -238,7 +240,7 @@ def test_a_protocol_file_with_a_follow_up_out_of_range_is_refused(write, protoco
 
 
 def test_the_range_of_days_is_one_rule():
-    from sexting_protocol import model
+    from sexting_protocol.core import model
 
     found: list = []
     for days in (1, 365, 0, 366, True, "7"):
@@ -253,7 +255,7 @@ def test_the_range_of_days_is_one_rule():
 def no_replace(monkeypatch):
     """Whatever the code under test does, nothing outside tmp_path is replaced (these tests run
     as root on a machine others share)."""
-    from sexting_protocol import files
+    from sexting_protocol.cli import files
 
     def guarded(real):
         def call(src, dst, *args, **kwargs):
@@ -327,8 +329,8 @@ def test_init_with_a_file_for_its_folder_says_it_is_no_folder(tmp_path, user_hom
     import io
     import sys
 
-    from sexting_protocol.cli import main
-    from sexting_protocol.env import Env
+    from sexting_protocol.cli.main import main
+    from sexting_protocol.cli.env import Env
 
     if not sys.platform.startswith("linux"):
         pytest.skip("XDG_CONFIG_HOME is Linux's")
@@ -408,8 +410,8 @@ def test_a_full_stdout_in_a_real_process(tmp_path, write):
 @pytest.mark.parametrize("pager", ["geen-pager-hier", "geen-pager-hier -R", "LESS=R geen-pager-hier", "exit 127"])
 def test_a_pager_that_is_not_there_prints_the_text(tmp_path, pager):
     """#15: a long look-up showed only `sh: not found` and exited 0."""
-    from sexting_protocol.cli import main
-    from sexting_protocol.env import Env
+    from sexting_protocol.cli.main import main
+    from sexting_protocol.cli.env import Env
 
     out_path = tmp_path / "out.txt"
     err = io.StringIO()
@@ -424,8 +426,8 @@ def test_a_pager_that_is_not_there_prints_the_text(tmp_path, pager):
 
 @pytest.mark.skipif(os.name != "posix", reason="a shell PAGER")
 def test_a_pager_that_is_there_still_pages(tmp_path):
-    from sexting_protocol.cli import main
-    from sexting_protocol.env import Env
+    from sexting_protocol.cli.main import main
+    from sexting_protocol.cli.env import Env
 
     paged = tmp_path / "paged.txt"
     with open(tmp_path / "out.txt", "w", encoding="utf-8") as out:
@@ -480,7 +482,7 @@ def test_a_folder_that_cannot_be_read_is_said(unreadable_folder):
 def test_removing_two_steps_gives_two_lines_with_their_places(tmp_path):
     """#18: two removed steps gave 35 near-identical SP207 lines, each place cut off ("…")."""
     from conftest import Org
-    from sexting_protocol import data
+    from sexting_protocol.store import bundle as data
 
     org = Org(tmp_path)
     org.home.mkdir()
@@ -507,8 +509,8 @@ def test_answers_from_a_closed_stdin_says_so(monkeypatch, stdin):
     """#18: `--answers -` with stdin closed (`<&-`) said "bestand niet gevonden"."""
     import sys
 
-    from sexting_protocol.cli import main
-    from sexting_protocol.env import Env
+    from sexting_protocol.cli.main import main
+    from sexting_protocol.cli.env import Env
 
     class BadFd(io.StringIO):
         def read(self, *args):
@@ -564,7 +566,7 @@ def test_invisible_is_every_control_and_format_character():
     import sys
     import unicodedata
 
-    from sexting_protocol.errors import INVISIBLE
+    from sexting_protocol.core.errors import INVISIBLE
 
     rx = re.compile(INVISIBLE)
     for c in map(chr, range(sys.maxunicode + 1)):
@@ -628,8 +630,8 @@ def test_the_prompt_shows_stand_ins_on_a_narrow_console(encoding):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output.vt100 import Vt100_Output
 
-    from sexting_protocol.data import ui
-    from sexting_protocol.prompts import Asker
+    from sexting_protocol.text.catalogue import ui
+    from sexting_protocol.cli.prompts import Asker
 
     raw = io.BytesIO()
     console = io.TextIOWrapper(raw, encoding=encoding, write_through=True)
@@ -654,8 +656,8 @@ def test_the_prompt_keeps_its_marks_on_a_utf8_console():
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output.vt100 import Vt100_Output
 
-    from sexting_protocol.data import ui
-    from sexting_protocol.prompts import Asker
+    from sexting_protocol.text.catalogue import ui
+    from sexting_protocol.cli.prompts import Asker
 
     raw = io.BytesIO()
     console = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
@@ -710,7 +712,9 @@ def test_a_markdown_report_shows_each_text_as_typed(text):
 
     from markdown_it import MarkdownIt
 
-    from sexting_protocol.render import Heading, Items, Para, Table, markdown
+    from sexting_protocol.present.blocks import Heading, Items, Para, Table
+
+    from sexting_protocol.render.markdown import markdown
 
     parser = MarkdownIt("commonmark").enable("table")
     for block, before in ((Para(text), ""), (Items([text]), ""), (Heading(text, 2), ""),
@@ -721,7 +725,7 @@ def test_a_markdown_report_shows_each_text_as_typed(text):
 
 def test_a_markdown_text_is_escaped_only_where_markdown_would_read_it():
     """A case reference `2026-014` stays as typed in the file (read as plain text too)."""
-    from sexting_protocol.render import md
+    from sexting_protocol.render.markdown import md
 
     assert [md(t) for t in ("2026-014", "1986. jaar", "- x", "10 km")] == ["2026-014", "1986\\. jaar", "\\- x", "10 km"]
 
@@ -734,7 +738,9 @@ def test_a_markdown_text_of_any_characters_shows_as_typed():
     from hypothesis import strategies as st
     from markdown_it import MarkdownIt
 
-    from sexting_protocol.render import Heading, Para, Table, markdown
+    from sexting_protocol.present.blocks import Heading, Para, Table
+
+    from sexting_protocol.render.markdown import markdown
 
     parser = MarkdownIt("commonmark").enable("table")
 
@@ -766,8 +772,8 @@ def test_saving_after_the_working_folder_was_removed_says_so(tmp_path, monkeypat
     """A relative name in a folder that was removed meanwhile: os.getcwd() failed inside the
     writer (an internal error that lost the session's case); now a message, and the session asks
     again (Session.save shows a UserError and loops)."""
-    from sexting_protocol import files
-    from sexting_protocol.errors import UserError
+    from sexting_protocol.cli import files
+    from sexting_protocol.core.errors import UserError
 
     gone = tmp_path / "weg"
     gone.mkdir()

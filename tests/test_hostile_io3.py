@@ -93,8 +93,8 @@ def test_a_decision_written_by_the_tool_is_read_back(write, tmp_path):
 def test_a_name_with_a_nul_is_refused_with_words(tmp_path, monkeypatch):
     """A NUL typed or pasted into the prompt's file name raised ValueError inside the writer:
     an internal error that lost the session's case (Session.save asks again on a UserError)."""
-    from sexting_protocol import files
-    from sexting_protocol.errors import UserError
+    from sexting_protocol.cli import files
+    from sexting_protocol.core.errors import UserError
 
     monkeypatch.chdir(tmp_path)
     for name in ("ver\0slag.md", "\0"):

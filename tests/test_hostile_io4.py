@@ -14,8 +14,8 @@ from conftest import CLEAR, TODAY
 def _tty_run(args, encoding: str):
     """The command line on a terminal whose encoding is `encoding` (as PYTHONIOENCODING or a
     console code page gives it): the bytes it shows, decoded."""
-    from sexting_protocol.cli import main
-    from sexting_protocol.env import Env
+    from sexting_protocol.cli.main import main
+    from sexting_protocol.cli.env import Env
 
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding=encoding, newline="\n")
@@ -43,8 +43,8 @@ def test_a_terminal_that_is_not_utf8_gets_boxes_drawn_in_ascii(write, encoding, 
 def _piped_run(args, encoding: str):
     """The command line with standard output redirected to a file in `encoding` (a Windows
     console's code page, or PYTHONIOENCODING): the bytes written."""
-    from sexting_protocol.cli import main
-    from sexting_protocol.env import Env
+    from sexting_protocol.cli.main import main
+    from sexting_protocol.cli.env import Env
 
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding=encoding, newline="\n")

@@ -103,10 +103,10 @@ def circles(g: dict[str, set[str]]) -> list[list[str]]:
 def test_the_graph_is_read_from_the_source():
     """The reader sees imports at module level, inside functions and relative to a package."""
     g = graph()
-    assert "sexting_protocol.model" in g["sexting_protocol.data"]  # from . import model
-    assert "sexting_protocol.errors" in g["sexting_protocol.data"]  # from .errors import ...
-    assert "sexting_protocol.messages" in g["sexting_protocol.data"]  # inside functions
-    assert "sexting_protocol.views" in g["sexting_protocol.web.pages"]  # from ..views import View
+    assert "sexting_protocol.core.model" in g["sexting_protocol.store.bundle"]  # from . import model
+    assert "sexting_protocol.core.errors" in g["sexting_protocol.store.bundle"]  # from .errors import ...
+    assert "sexting_protocol.text.catalogue" in g["sexting_protocol.store.bundle"]  # inside functions
+    assert "sexting_protocol.present.views" in g["sexting_protocol.web.pages"]  # from ..views import View
     assert "sexting_protocol.web.pages" in g["sexting_protocol.web.app"]  # from .pages import render
     assert "sexting_protocol.web.poster" in g["sexting_protocol.web.app"]  # inside handout()
 

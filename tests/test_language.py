@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from sexting_protocol import data
+from sexting_protocol.store import bundle as data
+from sexting_protocol.text import catalogue
 
 pytestmark = pytest.mark.usefixtures("user_home")
 
@@ -19,7 +20,7 @@ def words(key: str, lang: str) -> str:
     """The longest part of an interface text that no `{value}` fills in."""
     import re
 
-    return max(re.split(r"\{[^}]*\}", getattr(data.ui().texts[key], lang)), key=len)
+    return max(re.split(r"\{[^}]*\}", getattr(catalogue.ui().texts[key], lang)), key=len)
 
 
 BROKEN = {

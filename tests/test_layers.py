@@ -19,9 +19,9 @@ import pytest
 import yaml
 
 from conftest import CLEAR, TODAY, Org as BaseOrg, alter, assert_no_leak, line_of, shipped_text
-from sexting_protocol import data
-from sexting_protocol.cli import main
-from sexting_protocol.env import Env
+from sexting_protocol.store import bundle as data
+from sexting_protocol.cli.main import main
+from sexting_protocol.cli.env import Env
 
 BASE_PROTOCOL = data.shipped("protocol.yaml")
 BASE_CONTACTS = data.shipped("contacts.yaml")

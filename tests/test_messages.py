@@ -11,9 +11,10 @@ import string
 import pytest
 
 from conftest import REPO, alter, line_of
-from sexting_protocol import messages, model
+from sexting_protocol.text import catalogue as messages
+from sexting_protocol.core import model
 
-SOURCES = sorted((REPO / "src" / "sexting_protocol").glob("*.py"))
+SOURCES = sorted((REPO / "src" / "sexting_protocol").rglob("*.py"))
 
 
 def used_codes() -> set[str]:

@@ -13,7 +13,8 @@ import msgspec
 import pytest
 
 from conftest import alter, line_of, shipped_text
-from sexting_protocol import data, model
+from sexting_protocol.store import bundle as data
+from sexting_protocol.core import model
 
 
 def location(err: str, path: str) -> int:

@@ -23,7 +23,7 @@ import itertools
 import random
 
 from conftest import FLAGS
-from sexting_protocol.engine import Confirmation
+from sexting_protocol.core.engine import Confirmation
 from test_engine import CLEAR, ENGINE, PRIORITIES, QUESTIONS, RISK, SETTINGS, U, contract_core, decide, effective, \
     near_age, out_of_scope, plan_ids, role, values_of
 

@@ -8,7 +8,7 @@ import pytest
 import typer
 
 from conftest import CLEAR
-from sexting_protocol.cli import app
+from sexting_protocol.cli.main import app
 
 
 class NetworkUsed(AssertionError):

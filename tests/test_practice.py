@@ -13,14 +13,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sexting_protocol import data, practice
-from sexting_protocol.answers import from_source
-from sexting_protocol.cli import State, main
-from sexting_protocol.engine import Engine
-from sexting_protocol.env import Env
-from sexting_protocol.errors import DataError, UserError
-from sexting_protocol.model import FLAGS
-from sexting_protocol.views import DecisionView
+from sexting_protocol.store import bundle as data
+
+from sexting_protocol.cli import practice
+from sexting_protocol.store.answers import from_source
+from sexting_protocol.cli.main import State, main
+from sexting_protocol.core.engine import Engine
+from sexting_protocol.cli.env import Env
+from sexting_protocol.core.errors import DataError, UserError
+from sexting_protocol.core.model import FLAGS
+from sexting_protocol.present.views import DecisionView
 
 CASES_FILE = data.shipped("cases.yaml")
 RAW = yaml.safe_load(Path(CASES_FILE).read_text(encoding="utf-8"))
@@ -250,7 +252,7 @@ def test_a_round_through_prompt_toolkit_pipe_input(loaded, engine, view):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from sexting_protocol.prompts import Asker
+    from sexting_protocol.cli.prompts import Asker
 
     down, enter = "\x1b[B", "\r"
     with create_pipe_input() as inp:

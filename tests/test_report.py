@@ -11,9 +11,9 @@ import sys
 import pytest
 
 from conftest import CLEAR, TODAY
-from sexting_protocol import report
-from sexting_protocol.engine import Engine
-from sexting_protocol.views import DecisionView
+from sexting_protocol.present import report
+from sexting_protocol.core.engine import Engine
+from sexting_protocol.present.views import DecisionView
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,14 @@ import stat
 
 import pytest
 
-from sexting_protocol import data
-from sexting_protocol.cli import State
-from sexting_protocol.engine import Engine
-from sexting_protocol.env import Env
-from sexting_protocol.errors import UserError
-from sexting_protocol.prompts import BACK, Asker
-from sexting_protocol.session import Options, run
+from sexting_protocol.store import bundle as data
+from sexting_protocol.text.texts import Texts
+from sexting_protocol.cli.main import State
+from sexting_protocol.core.engine import Engine
+from sexting_protocol.cli.env import Env
+from sexting_protocol.core.errors import UserError
+from sexting_protocol.cli.prompts import BACK, Asker
+from sexting_protocol.cli.triage import Options, run
 
 from conftest import CLEAR, TODAY
 
@@ -248,11 +249,11 @@ def real_asker(keys: str):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    texts = data.load(cache=False)
+    texts = Texts("nl")
     ctx = create_pipe_input()
     pipe = ctx.__enter__()
     pipe.send_text(keys)
-    return Asker(lambda k: texts.t(k, "nl"), input=pipe, output=DummyOutput()), ctx
+    return Asker(texts, input=pipe, output=DummyOutput()), ctx
 
 
 def test_pipe_input_arrow_keys_choose_an_option():
@@ -315,7 +316,7 @@ def test_whole_session_through_pipe_input(state, tmp_path):
             return super().text(message, default, help, required, key)
 
     with create_pipe_input() as pipe:
-        asker = Keys(lambda k: state.bundle().t(k, "nl"), input=pipe, output=DummyOutput())
+        asker = Keys(lambda k: Texts("nl")(k), input=pipe, output=DummyOutput())
         code = run(state, Options(), asker=asker)
     assert code == 0
     out = state.env.stdout.getvalue()
@@ -371,7 +372,7 @@ def test_the_record_marks_what_was_never_asked(state, engine, tmp_path, bundle):
         cells = [c.strip() for c in line.strip("|").split(" | ")]
         if len(cells) == 2:
             rows[cells[0]] = cells[1]
-    assert "voluntary" not in asker.asked and rows[question["voluntary"]] == bundle.t("not_asked", "nl")
+    assert "voluntary" not in asker.asked and rows[question["voluntary"]] == Texts("nl")("not_asked")
     assert "made_by" in asker.asked and rows[question["made_by"]] == "weet ik niet"
 
 

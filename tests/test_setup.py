@@ -23,9 +23,10 @@ import pytest
 import yaml
 
 from conftest import CLEAR, DATA, REPO, TODAY, Org as BaseOrg, Result, assert_no_leak
-from sexting_protocol import data
-from sexting_protocol.cli import main
-from sexting_protocol.env import Env
+from sexting_protocol.store import bundle as data
+from sexting_protocol.text import catalogue
+from sexting_protocol.cli.main import main
+from sexting_protocol.cli.env import Env
 
 SCHEMA_DIR = REPO / "schema"
 SCHEMA_NAMES = {"protocol.schema.json", "protocol-layer.schema.json", "contacts.schema.json",
@@ -345,7 +346,7 @@ def contacts_part(page_html: str, lang: str) -> str:
     """The text of the page from its last "Contacten"/"Contacts" heading on: the contacts list."""
     from html import escape
 
-    title = data.ui().texts["contacts_title"].get(lang)
+    title = catalogue.ui().texts["contacts_title"].get(lang)
     i = page_html.rindex(f">{escape(title)}</h")
     return " ".join(" ".join(Page(page_html[i + 1:]).data).split())
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from sexting_protocol.render import plain
-from sexting_protocol.views import DecisionView
+from sexting_protocol.render.plain import plain
+from sexting_protocol.present.views import DecisionView
 
 from conftest import CLEAR, load_examples
 

@@ -23,8 +23,9 @@ pytest.importorskip("httpx")
 from starlette.routing import Route  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
-from sexting_protocol import data  # noqa: E402
-from sexting_protocol.errors import UserError  # noqa: E402
+from sexting_protocol.store import bundle as data
+from sexting_protocol.text import catalogue
+from sexting_protocol.core.errors import UserError  # noqa: E402
 from sexting_protocol.web import create_app  # noqa: E402
 from sexting_protocol.web.security import CSP  # noqa: E402
 
@@ -73,7 +74,7 @@ class Tags(HTMLParser):
 
 
 def tx(key: str, lang: str = "nl") -> str:
-    return data.ui().texts[key].get(lang)
+    return catalogue.ui().texts[key].get(lang)
 
 
 # --- every route -------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ def test_every_page_answers_in_its_language_with_the_security_headers(client, pa
 
 
 def test_the_look_up_pages_hold_the_views_content(client, bundle):
-    from sexting_protocol.views import View
+    from sexting_protocol.present.views import View
 
     v = View(bundle, "nl")
     step3 = Tags(client.get("/checklist/step/3").text)
@@ -429,7 +430,7 @@ def test_the_question_template_takes_a_number(home):
 
 
 def test_the_decision_template_marks_flag_and_priority_once(home, bundle):
-    from sexting_protocol.render import Banner, Para
+    from sexting_protocol.present.blocks import Banner, Para
 
     app = create_app(environ=environ(home))
     html = render_template(app, "triage/decision.html", flag="red", priority="today", action="/triage", answers="{}",

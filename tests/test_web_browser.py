@@ -33,7 +33,8 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 uvicorn = pytest.importorskip("uvicorn")
 
 from conftest import REPO  # noqa: E402
-from sexting_protocol import data  # noqa: E402
+from sexting_protocol.store import bundle as data
+from sexting_protocol.text import catalogue
 from sexting_protocol.web import create_app  # noqa: E402
 
 LOOKUPS = ["/", "/checklist", "/checklist/step/1", "/checklist/step/3", "/checklist/route/zvh",
@@ -42,7 +43,7 @@ PHONE = {"width": 360, "height": 740}
 
 
 def tx(key: str, lang: str = "nl") -> str:
-    return data.ui().texts[key].get(lang)
+    return catalogue.ui().texts[key].get(lang)
 
 
 def free_port() -> int:
@@ -57,7 +58,7 @@ def prototype_routes(app):
     from starlette.responses import PlainTextResponse
     from starlette.routing import Route
 
-    from sexting_protocol.render import Banner, Items, Para
+    from sexting_protocol.present.blocks import Banner, Items, Para
     from sexting_protocol.web.app import render
 
     question = {"id": "shared_further", "text": "Zijn de beelden verder gedeeld?",

@@ -21,7 +21,7 @@ pytest.importorskip("httpx")
 
 from starlette.testclient import TestClient  # noqa: E402
 
-from sexting_protocol import conversation as conv  # noqa: E402
+from sexting_protocol.core import conversation as conv
 from sexting_protocol.web import create_app  # noqa: E402
 from sexting_protocol.web import security  # noqa: E402
 from sexting_protocol.web.security import CSP  # noqa: E402
@@ -328,7 +328,9 @@ def test_the_poster_shows_a_hidden_character_as_its_escape(bundle, monkeypatch):
 
     from sexting_protocol.web.poster import poster
 
-    monkeypatch.setattr(type(bundle), "region_note", lambda self, lang: "regio \u202eknabarB-neddiM")
+    from sexting_protocol.present.views import View
+
+    monkeypatch.setattr(View, "region_note", lambda self: "regio \u202eknabarB-neddiM")
     page, _ = poster(bundle, "nl", dt.date(2026, 1, 1))
     assert "regio \\u202eknabarB-neddiM" in page and "\u202e" not in page
 

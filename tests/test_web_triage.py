@@ -18,8 +18,9 @@ pytest.importorskip("httpx")
 
 from starlette.testclient import TestClient  # noqa: E402
 
-from sexting_protocol import conversation as conv  # noqa: E402
-from sexting_protocol import data  # noqa: E402
+from sexting_protocol.core import conversation as conv
+from sexting_protocol.store import bundle as data
+from sexting_protocol.text import catalogue
 from sexting_protocol.web import create_app  # noqa: E402
 
 from conftest import CLEAR  # noqa: E402
@@ -34,7 +35,7 @@ HOSTILE = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 
 
 def tx(key: str, lang: str = "nl", **values) -> str:
-    text = data.ui().texts[key].get(lang)
+    text = catalogue.ui().texts[key].get(lang)
     return text.format(**values) if values else text
 
 

@@ -63,7 +63,7 @@ def test_installed_checklist_step_3_from_another_folder(installed, tmp_path):
 @pytest.mark.slow
 def test_installed_package_is_not_the_checkout(installed, tmp_path):
     p = subprocess.run([installed["bin"] / "python", "-c",
-                        "import sexting_protocol, sexting_protocol.data as d; print(sexting_protocol.__file__); "
+                        "import sexting_protocol, sexting_protocol.store.paths as d; print(sexting_protocol.__file__); "
                         "print(d.data_dir())"],
                        capture_output=True, text=True, cwd=tmp_path, env=clean_env(tmp_path), timeout=60)
     assert p.returncode == 0, p.stderr

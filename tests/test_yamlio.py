@@ -10,9 +10,11 @@ import pytest
 import yaml
 
 from conftest import alter, line_of
-from sexting_protocol import yamlio
-from sexting_protocol.data import dutch
-from sexting_protocol.errors import DataError
+from sexting_protocol.store import yamlio
+from sexting_protocol.text.texts import Texts
+
+dutch = Texts("nl")
+from sexting_protocol.core.errors import DataError
 
 def location(err: str, path: str) -> int:
     """The line number named right after the file's path in an error message."""
@@ -222,7 +224,7 @@ def test_read_text_reads_no_more_than_the_limit():
 
 
 def test_messages_are_in_the_language_asked():
-    from sexting_protocol.data import ui
+    from sexting_protocol.text.catalogue import ui
 
     def english(key, **values):
         return ui().texts[key].en.format(**values)

@@ -21,11 +21,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..conversation import MAX_TEXT
-from ..env import LANGS, Env
-from ..errors import DataError, UserError
-from ..model import Kind
-from . import html
+from ..core.conversation import MAX_TEXT
+from ..text.texts import language
+from ..core.errors import DataError, UserError
+from ..core.model import Kind
+from ..render import html
 from .pages import MAX_BODY, _page, render
 from .security import DEBUG_VARIABLE, ERROR_KEYS, LOOPBACK, Guard, Hosts, failure
 
@@ -87,7 +87,7 @@ async def contacts(request: Request) -> Response:
     table = [v.contact_rows(found)] if found else []
     return render(request, "contacts.html", q=q or "", kind=kind or "", kinds=kinds, table=table,
                   missing=p.t("no_contacts", query=q or kind or "") if not found else None,
-                  note=v.b.region_note(p.lang))
+                  note=v.region_note())
 
 
 async def advice(request: Request) -> Response:
@@ -150,15 +150,13 @@ def create_app(bundle=None, lang: Optional[str] = None, allowed_hosts: Optional[
     it reads the shipped data with the organisation's layers, the language from
     SEXTING_PROTOCOL_LANG and the accepted Host names from SEXTING_PROTOCOL_ALLOWED_HOSTS
     (comma-separated, `name` or `name:port`; default: the loopback names)."""
-    from .. import data
+    from ..store import bundle as data
     from .triage import routes as triage_routes
 
     environ = os.environ if environ is None else environ
     if bundle is None:
-        bundle = data.load(env=Env(environ=dict(environ)))
-    lang = lang or environ.get("SEXTING_PROTOCOL_LANG") or LANGS[0]
-    if lang not in LANGS:
-        raise UserError(f"SEXTING_PROTOCOL_LANG: {lang!r} is not a language of this tool; choose: {', '.join(LANGS)}")
+        bundle = data.load(environ=dict(environ))
+    lang = language(lang or environ.get("SEXTING_PROTOCOL_LANG"), "SEXTING_PROTOCOL_LANG")
     if allowed_hosts is None:
         listed = environ.get("SEXTING_PROTOCOL_ALLOWED_HOSTS", "")
         allowed_hosts = [h for h in listed.split(",") if h.strip()] or LOOPBACK

@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .. import __version__
-from ..env import LANGS
-from ..views import View
-from . import html
+from ..text.texts import LANGS, Texts
+from ..present.views import View
+from ..render import html
 
 MAX_BODY = 1 << 20  # a posted form or report is a few kB
 
@@ -48,7 +48,7 @@ class Page:
     def switch(self) -> list[dict[str, str]]:
         """This very page in each other language."""
         here = dict(self.request.query_params)
-        return [{"lang": lang, "name": self.v.b.t("web_lang_name", lang),
+        return [{"lang": lang, "name": Texts(lang)("web_lang_name"),
                  "href": self.here() + "?" + urlencode({**here, "lang": lang})}
                 for lang in LANGS if lang != self.lang]
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import jinja2
 
 from .. import __version__
-from ..views import View
-from .html import urgent, visible
+from ..present.views import View
+from ..render.html import urgent, visible
 
 HERE = Path(__file__).resolve().parent
 
@@ -49,6 +49,6 @@ def poster(bundle, lang: str, today: dt.date) -> tuple[str, str]:
         v=v, t=v.t, p=p, lang=lang, css=css, version=__version__, date=today.isoformat(),
         acute=urgent(v), consult=consult,
         school=[c for c in contacts if c.kind == "intern"], outside=[c for c in contacts if c.kind != "intern"],
-        region_note=bundle.region_note(lang))
+        region_note=View(bundle, lang).region_note())
     csp = f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     return page, csp

@@ -9,8 +9,8 @@ import socket
 import threading
 from typing import Optional
 
-from ..env import Interrupted
-from ..errors import UserError
+from ..cli.env import Interrupted
+from ..core.errors import UserError
 
 
 def run(state, port: Optional[int], open_browser: bool, lang: str, as_json: bool = False) -> int:

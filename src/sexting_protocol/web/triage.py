@@ -30,17 +30,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import conversation as conv
-from .. import yamlio
-from ..answers import from_source, in_range, normalise, whole_number
-from ..data import Source
-from ..engine import Engine
-from ..errors import DataError, UserError
-from ..model import FLAGS, UNKNOWN
-from ..render import Banner, Para
-from ..report import Meta, calendar, render as report
-from ..session import signal_date as read_signal_date
-from ..views import DecisionView
+from ..core import conversation as conv
+from ..store import yamlio
+from ..store.answers import from_source, in_range, normalise, whole_number
+from ..store.bundle import Source
+from ..core.engine import Engine
+from ..core.errors import DataError, UserError
+from ..core.model import FLAGS, UNKNOWN
+from ..present.blocks import Banner, Para
+from ..present.report import Meta, calendar, render as report
+from ..cli.triage import signal_date as read_signal_date
+from ..present.views import DecisionView
 from .pages import MAX_BODY, _page, render
 
 STATE = "_answers"

@@ -16,9 +16,9 @@ from typing import Any, Callable, Optional, Sequence
 import questionary
 from questionary import Choice
 
-from .answers import whole_number
+from ..store.answers import whole_number
 from .env import INTERRUPTS, _is_utf, fit
-from .render import clean
+from ..render import clean
 
 BACK = "__back__"
 

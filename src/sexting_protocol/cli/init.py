@@ -7,10 +7,11 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from . import data, schema
-from .errors import UserError
+from ..store import bundle as data
+from ..core import schema
+from ..core.errors import UserError
 from .files import Exists, announce, not_a_folder, os_error, private_folder, write_all, write_private
-from .yamlio import show
+from ..store.yamlio import show
 
 
 def init(state, force: bool = False, as_json: bool = False, setting: Optional[str] = None) -> int:
@@ -72,8 +73,8 @@ def schemas(state, output: Optional[str], as_json: bool = False, force: bool = F
 def handout(state, output: Optional[str], force: bool = False, as_json: bool = False) -> int:
     """The poster for the staff room: one A4 sheet, both sides, as a self-contained HTML page
     (or the whole protocol's content as JSON)."""
-    from .render import to_json
-    from .views import View
+    from ..render import to_json
+    from ..present.views import View
 
     v = View(state.bundle(), state.lang)
     p = v.p
@@ -85,7 +86,7 @@ def handout(state, output: Optional[str], force: bool = False, as_json: bool = F
                         "dos": [v.advice_json(a) for a in p.dos], "donts": [v.advice_json(a) for a in p.donts],
                         "contacts": contacts, "disclaimer": v.tx(p.leaflet.disclaimer)})
         return _emit(state, page, output, force)
-    from .web.poster import poster
+    from ..web.poster import poster
 
     page, _ = poster(state.bundle(), state.lang, state.env.today)
     if output is None and not _utf8(state.env.stdout):

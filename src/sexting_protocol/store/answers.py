@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from . import yamlio
-from .data import Source, ui
-from .data import dutch as _dutch
-from .engine import Confirmation, Engine, Value, rank
-from .errors import DataError, Problem, UserError
-from .model import FLAGS, UNKNOWN, Question, Text, suggest
+from ..text.texts import Texts as _Words
+from .bundle import Source
+from ..core.engine import Confirmation, Engine, Value, rank
+from ..core.errors import DataError, Problem, UserError
+from ..core.model import FLAGS, UNKNOWN, Question, Text, suggest
 from .yamlio import Texts, show
+
+_dutch = _Words("nl")  # the default words, for a caller that does not know the language
 
 CONFIRM_KEYS = ("confirmed_flag", "confirmed_reason", "confirmed_consulted")
 # the top-level keys of the --json decision object (contract versions 1 and 2) and of a JSON
@@ -47,7 +49,7 @@ def whole_number(text: str) -> Optional[int]:
 def normalise(q: Question, value: Any) -> Optional[Value]:
     """The answer as the engine reads it, or None when it is not allowed for q."""
     values = [o.value for o in q.options]
-    words = {w: canon for canon, ws in ui().answer_words.items() for w in ws}
+    words = {w: canon for canon, ws in _dutch.answer_words().items() for w in ws}
     if value is None:
         return UNKNOWN
     if isinstance(value, bool):

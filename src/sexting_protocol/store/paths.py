@@ -7,9 +7,9 @@ from pathlib import Path
 
 
 def data_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    installed = here / "data"
-    return installed if installed.is_dir() else here.parent.parent / "data"
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "data"
+    return installed if installed.is_dir() else package.parent.parent / "data"
 
 
 def shipped(name: str) -> str:

@@ -9,9 +9,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from . import __version__
-from .env import fit
-from .render import Block, Heading, Items, Para, Table, clean, markdown, plain, to_json
+from .. import __version__
+from ..cli.env import fit
+from .blocks import Block, Heading, Items, Para, Table
+from ..render import clean, to_json
+from ..render.markdown import markdown
+from ..render.plain import plain
 from .views import DecisionView
 
 # What a pupil file's system is sure to show: a .txt report keeps to it (☐ → [ ], → → ->).

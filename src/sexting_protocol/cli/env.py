@@ -23,9 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Callable, Iterator, Optional
 
-from .render import clean
+from ..render import clean
 
-LANGS = ("nl", "en")
 
 # Stand-ins for what a narrow encoding cannot show; letters lose their accents (é → e), and
 # anything else becomes "?".
@@ -177,9 +176,9 @@ class Env:
         return True
 
     def _text(self, key: str, **values) -> str:
-        from .data import ui
+        from ..text.texts import Texts
 
-        return ui(self.environ).texts[key].get(self.lang).format(**values)
+        return Texts(self.lang, self.environ)(key, **values)
 
     # Why standard output failed (disk full, an I/O error), once it has: nothing more is sent
     # to it, the command goes on (the files asked for are still written), and `finish` says so.

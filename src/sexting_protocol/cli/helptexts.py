@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Sequence
 
-from .data import ui
-from .env import LANGS
+from ..text.catalogue import ui
+from ..text.texts import LANGS, Texts
 
 
 def scan_lang(argv: Sequence[str], environ: Mapping[str, str]) -> str:
@@ -97,8 +97,7 @@ def click_error(e, lang: str, environ: Mapping[str, str]) -> str:
     known here)."""
     from typer._click import exceptions as x
 
-    def t(key: str, **values: Any) -> str:
-        return ui(environ).texts[key].get(lang).format(**values)
+    t = Texts(lang, environ)
 
     if isinstance(e, x.NoSuchOption):
         message = t("cli_no_such_option", name=e.option_name)

@@ -10,15 +10,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from . import conversation as conv
-from .answers import read_answers
-from .engine import Engine
-from .errors import UserError, printable
+from ..core import conversation as conv
+from ..store.answers import read_answers
+from ..core.engine import Engine
+from ..core.errors import UserError, printable
 from .files import announce, write_all, write_private, written_text
-from .model import FLAGS, UNKNOWN
-from .render import Banner, Heading, Para
-from .report import Meta, calendar, free_name, kind_of, render
-from .views import DecisionView
+from ..core.model import FLAGS, UNKNOWN
+from ..present.blocks import Banner, Heading, Para
+from ..present.report import Meta, calendar, free_name, kind_of, render
+from ..present.views import DecisionView
 
 
 @dataclass
@@ -65,7 +65,7 @@ def run(state, opts: Options, asker=None) -> int:
         if opts.as_json:
             state.json(view.as_json(d))
         else:
-            state.show(view.blocks(d, bundle.region_note(state.lang)))
+            state.show(view.blocks(d, view.region_note()))
         _write_files(state, view, d, opts, meta, days, quiet=opts.as_json)
         return 0
     except KeyboardInterrupt:
@@ -190,7 +190,7 @@ class Session:
         d, v = sc.decision, self.view
         if sc.problem is None:  # the whole decision once; beside the question only what comes first
             self.show(([Heading(self.t("reconfirm"), 1)] if sc.reconfirm else [])
-                      + v.blocks(d, self.state.bundle().region_note(self.state.lang)))
+                      + v.blocks(d, v.region_note()))
         self.show(v.confirm_blocks(d))
         options = [(d.flag, self.t("confirm_keep", flag=v.flag_name(d.flag)))]
         options += [(f, self.t("confirm_other", flag=v.flag_name(f))) for f in sc.flags if f != d.flag]

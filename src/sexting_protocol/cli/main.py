@@ -16,11 +16,12 @@ from typing import Any, List, Optional, get_args
 
 import typer
 
-from . import __version__
-from .env import INTERRUPTS, LANGS, Env, Interrupted
-from .errors import UserError
+from .. import __version__
+from ..text.texts import Texts, language
+from .env import INTERRUPTS, Env, Interrupted
+from ..core.errors import UserError
 from .helptexts import HELP, click_error, scan_lang, translated
-from .model import Kind
+from ..core.model import Kind
 
 
 class State:
@@ -40,20 +41,20 @@ class State:
 
     def bundle(self):
         if self._bundle is None:
-            from . import data
+            from ..store import bundle as data
 
             self._bundle = data.load(self.protocol, self.contacts, layers=self.layers, env=self.env)
-            for line in self._bundle.layer_notice(self.lang):  # a broken layer is left out: say so
+            for line in self._bundle.layer_notice(self.texts):  # a broken layer is left out: say so
                 self.env.err(line)
         return self._bundle
 
     def view(self):
-        from .views import View
+        from ..present.views import View
 
         return View(self.bundle(), self.lang)
 
     def show(self, blocks, page: bool = False) -> None:
-        from .render import show
+        from ..render.terminal import show
 
         show(blocks, self.env, page)
 
@@ -62,12 +63,16 @@ class State:
         self.show(blocks, page=True)
 
     def json(self, obj: Any) -> None:
-        from .render import to_json
+        from ..render import to_json
 
         self.env.out(to_json(obj, ascii=not self.env.utf8))
 
+    @property
+    def texts(self) -> Texts:
+        return Texts(self.lang, self.env.environ)
+
     def t(self, key: str, **kw: Any) -> str:
-        return self.bundle().t(key, self.lang, **kw)
+        return self.texts(key, **kw)
 
 
 H = HELP[scan_lang(sys.argv[1:], os.environ)]
@@ -109,9 +114,9 @@ def _completion(values):
 
 
 def _cases(st: State):
-    from .engine import Engine
+    from ..core.engine import Engine
     from .practice import load
-    from .views import DecisionView
+    from ..present.views import DecisionView
 
     view = DecisionView(st.bundle(), st.lang, Engine(st.bundle().protocol))
     return [(c.case.id, view.tx(c.case.title)) for c in load(view)]
@@ -131,9 +136,7 @@ GLOBALS = ("lang", "protocol", "contacts", "no_layers", "no_pager")
 def _apply(st: State, given: dict[str, Any], source: str = "--lang") -> None:
     """The global options given (None or False: not given)."""
     if given.get("lang") is not None:
-        if given["lang"] not in LANGS:
-            raise UserError(f"{source}: {given['lang']!r} is not a language of this tool; choose: {', '.join(LANGS)}")
-        st.env.lang = given["lang"]
+        st.env.lang = language(given["lang"], source, st.lang)
     for name in ("protocol", "contacts"):
         if given.get(name) is not None:
             setattr(st, name, given[name])
@@ -243,7 +246,7 @@ def contacts(
     if not found:
         st.env.err(st.t("no_contacts", query=query or kind or ""))
         raise typer.Exit(1)
-    note = st.bundle().region_note(st.lang)
+    note = st.view().region_note()
     if as_json:
         out: dict[str, Any] = {"contacts": [v.contact_json(c) for c in found]}
         if note:
@@ -300,8 +303,8 @@ def triage(
                                                 metavar=H["mv_days"]),
     force: bool = typer.Option(False, "--force", help=H["opt_force"]),
 ) -> None:
-    from .model import FOLLOWUP_DAYS
-    from .session import Options, run
+    from ..core.model import FOLLOWUP_DAYS
+    from .triage import Options, run
 
     if followup_days is not None and not FOLLOWUP_DAYS[0] <= followup_days <= FOLLOWUP_DAYS[1]:
         raise UserError(_state(ctx).t("err_followup_days", days=followup_days))
@@ -315,7 +318,7 @@ def triage(
 def init(ctx: typer.Context, force: bool = typer.Option(False, "--force", help=H["opt_force"]),
          setting: Optional[str] = typer.Option(None, "--setting", help=H["opt_setting"], metavar="SETTING"),
          as_json: bool = JSON) -> None:
-    from .setup import init as run
+    from .init import init as run
 
     raise typer.Exit(run(_state(ctx), force, as_json, setting))
 
@@ -327,7 +330,7 @@ def schema(
     force: bool = typer.Option(False, "--force", help=H["opt_force"]),
     as_json: bool = JSON,
 ) -> None:
-    from .setup import schemas
+    from .init import schemas
 
     raise typer.Exit(schemas(_state(ctx), output, as_json, force))
 
@@ -339,7 +342,7 @@ def handout(
     force: bool = typer.Option(False, "--force", help=H["opt_force"]),
     as_json: bool = JSON,
 ) -> None:
-    from .setup import handout as run
+    from .init import handout as run
 
     raise typer.Exit(run(_state(ctx), output, force, as_json))
 
@@ -369,11 +372,10 @@ def web(
     lang: Optional[str] = typer.Option(None, "--lang", help=H["opt_web_lang"], metavar="nl|en"),
     as_json: bool = typer.Option(False, "--json", help=H["opt_web_json"]),
 ) -> None:
-    from .web.serve import run
+    from ..web.serve import run
 
     st = _state(ctx)
-    if lang is not None and lang not in LANGS:
-        raise UserError(f"--lang: {lang!r} is not a language of this tool; choose: {', '.join(LANGS)}")
+    lang = language(lang, "--lang", st.lang) if lang is not None else None
     raise typer.Exit(run(st, port, not no_browser, lang or st.lang, as_json))
 
 
@@ -431,8 +433,4 @@ def _finished(env: Env, rv: int) -> int:
 
 
 def _text(env: Env, key: str, **values: Any) -> str:
-    """An interface text before (or without) the data: ui.yaml is read on its own."""
-    from .data import ui
-
-    text = ui(env.environ).texts[key].get(env.lang)
-    return text.format(**values) if values else text
+    return Texts(env.lang, env.environ)(key, **values)

@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional, Union
 
-from .answers import in_range, normalise
+from ..store.answers import in_range, normalise
 from .engine import Confirmation, Decision, Engine, Value, rank
 from .errors import UserError
 from .model import FLAGS, UNKNOWN, Question

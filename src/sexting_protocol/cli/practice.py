@@ -13,13 +13,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from . import data, model, yamlio
-from .answers import CONFIRM_KEYS, from_source
-from .engine import Confirmation, Decision, Engine, Value
-from .errors import Problem, UserError
-from .model import FLAGS, UNKNOWN
-from .render import Block, Heading, Items, Para, Table
-from .views import DecisionView
+from ..store import bundle as data, yamlio
+from ..core import model
+from ..store.answers import CONFIRM_KEYS, from_source
+from ..core.engine import Confirmation, Decision, Engine, Value
+from ..core.errors import Problem, UserError
+from ..core.model import FLAGS, UNKNOWN
+from ..present.blocks import Block, Heading, Items, Para, Table
+from ..present.views import DecisionView
 
 SAME, DIFFERENT, TICK, NONE = "✓", "✗", "✓", "–"
 

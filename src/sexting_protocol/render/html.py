@@ -10,7 +10,8 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from ..render import HIDDEN, Banner, Block, Heading, Items, Para, Table, clean
+from ..present.blocks import Banner, Block, Heading, Items, Para, Table
+from . import HIDDEN, clean
 
 PHONE = re.compile(r"\+?\d[\d -]*\d")
 
@@ -87,7 +88,7 @@ def blocks(items: Iterable[Block], top: int = 2) -> Markup:
             body = Markup("").join(Markup("<li>{}</li>").format(lines(x)) for x in b.lines)
             out.append(Markup('<div{}><p class="banner-title">{}</p>{}</div>').format(
                 _cls("banner", style_class(b.style)), b.text, Markup("<ul>{}</ul>").format(body) if b.lines else ""))
-    return Markup("\n").join(out)
+    return visible(Markup("\n").join(out))  # also where no page's `finalize` runs
 
 
 def urgent(v) -> list:

@@ -25,8 +25,8 @@ from typing import IO, Any, Callable, Optional
 
 import yaml
 
-from .errors import DataError, Problem, printable
-from .model import join_path
+from ..core.errors import DataError, Problem, printable
+from ..core.model import join_path
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000  # values after expanding aliases; the shipped protocol has under 5,000

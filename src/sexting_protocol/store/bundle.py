@@ -23,49 +23,23 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, TypeVar
 
 import msgspec
 
-from . import __version__, model
-from .errors import DataError, Problem
-from .paths import data_dir, shipped  # noqa: F401 (data.data_dir, data.shipped: where they were)
+from ..core import model
+from ..core.errors import DataError, Problem
+from .cache import cached, user_dir
+from .paths import shipped
 
 T = TypeVar("T")
-APP = "sexting-protocol"
-
-
-def _user_dir(kind: str, environ) -> Path:
-    """platformdirs' config or cache folder; on Linux worked out here (saves its import)."""
-    if sys.platform.startswith("linux"):
-        xdg = environ.get("XDG_CONFIG_HOME" if kind == "config" else "XDG_CACHE_HOME")
-        base = Path(xdg) if xdg else Path.home() / (".config" if kind == "config" else ".cache")
-        return base / APP
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP) if kind == "config" else platformdirs.user_cache_dir(APP))
 
 
 def config_dir(environ=os.environ) -> Path:
     home = environ.get("SEXTING_PROTOCOL_HOME")
-    return Path(home) if home else _user_dir("config", environ)
-
-
-def cache_dir(environ=os.environ) -> Optional[Path]:
-    home = environ.get("SEXTING_PROTOCOL_CACHE")
-    if home == "off":
-        return None
-    if home:
-        return Path(home)
-    try:
-        if not Path.home().is_dir():
-            return None  # a HOME that does not exist is never made for a cache
-    except (RuntimeError, OSError):  # no home at all
-        return None
-    return _user_dir("cache", environ)
+    return Path(home) if home else user_dir("config", environ)
 
 
 @dataclass
@@ -85,7 +59,7 @@ class Source:
         return self._lines.line(list(parts))
 
     def problem(self, parts, message: str) -> Problem:
-        from .messages import show
+        from ..text.catalogue import show
 
         shown = model.join_path([show(p) if isinstance(p, str) else p for p in parts])  # never echo a huge key
         if len(parts) > 12:  # a path down data nested too deep: its start and its end
@@ -127,7 +101,7 @@ def _unreadable(path: str, lang: str) -> Optional[Problem]:
     code = _not_a_file(path)
     if code is None:
         return None
-    from . import messages
+    from ..text import catalogue as messages
 
     return messages.problem(messages.in_file(path), [], code, {}, lang)
 
@@ -145,7 +119,7 @@ def checked(src: Source, lang: str = "nl") -> Source:
     (both before any conversion: deep data would exhaust the converter's recursion)."""
     found = model.check_plain(src.raw)
     if found:
-        from . import messages
+        from ..text import catalogue as messages
 
         raise DataError(messages.bounded(found, lambda f: messages.problem(src.problem, *f, lang), src.path, texts(lang)))
     return src
@@ -157,7 +131,7 @@ def convert(src: Source, typ: type[T], raw: Any = None, locate=None, lang: str =
     try:
         return msgspec.convert(src.raw if raw is None else raw, typ)
     except msgspec.ValidationError as e:
-        from . import messages
+        from ..text import catalogue as messages
         from .yamlio import split_path
 
         message, _, where = str(e).partition(" - at `")
@@ -220,7 +194,6 @@ class Bundle:
 
     protocol: model.Protocol
     contacts: model.Contacts
-    ui: model.UI
     layered: bool = False  # the organisation's contacts layer is in use
     # "protocol", "contacts" → locate(path, message) -> Problem, in whichever file the path is
     locators: dict[str, Any] = field(default_factory=dict)
@@ -234,44 +207,23 @@ class Bundle:
             idx = self.__dict__["_cidx"] = {c.id: c for c in self.contacts.contacts}
         return idx.get(cid)
 
-    def region_note(self, lang: str) -> str | None:
-        """Until an organisation has its own contacts, say whose regional contacts these are."""
-        return None if self.layered else self.t("region_note", lang)
-
-    def t(self, key: str, lang: str, **values: Any) -> str:
-        """An interface text in the language, with `{name}` filled in."""
-        return text(self.ui, key, lang, **values)
-
-    def layer_notice(self, lang: str) -> list[str]:
+    def layer_notice(self, t) -> list[str]:
         """Two lines for each layer file left out: its first problem, then that the file is
         skipped and where to see every problem. Shown on stderr by every command but validate."""
         lines = []
         for path in self.skipped:
             own = [p for p in self.layer_problems if p.file == path] or self.layer_problems[:1]
             lines += [str(own[0])] if own else []
-            lines.append(self.t("layer_skipped", lang, file=path))
+            lines.append(t("layer_skipped", file=path))
         return lines
 
 
-def text(ui_texts: model.UI, key: str, lang: str, **values: Any) -> str:
-    """An interface text of ui.yaml in the language, with `{name}` filled in."""
-    found = ui_texts.texts.get(key)
-    s = found.get(lang) if found else key
-    return s.format(**values) if values else s
-
-
 def texts(lang: str):
-    """The interface texts of ui.yaml in a language, as a function (key, **values) → text: what
-    the readers and writers below this module (yamlio, messages, files) are given to word a
-    problem with."""
-    if lang == "nl":
-        return dutch
-    return lambda key, **values: text(ui(), key, lang, **values)
+    """The words object of a language, to word a problem with (the words layer, `text.Texts`:
+    imported only when something is wrong, or when a caller gave no words of its own)."""
+    from ..text.texts import Texts
 
-
-def dutch(key: str, **values: Any) -> str:
-    """The interface text in Dutch: the default for a caller that does not know the language."""
-    return text(ui(), key, "nl", **values)
+    return Texts(lang)
 
 
 def paths(protocol: str | None = None, contacts: str | None = None, environ=os.environ) -> tuple[str, str]:
@@ -308,31 +260,10 @@ def folder_problem(environ=os.environ, lang: str = "nl") -> Optional[Problem]:
         except (FileNotFoundError, NotADirectoryError):
             continue
         except OSError as e:  # EACCES, EIO, ...: whether the layer is there cannot be told
-            from . import messages
+            from ..text import catalogue as messages
 
             return messages.problem(messages.in_file(str(folder)), [], "SP213", {"reason": e.strerror or e}, lang)
     return None
-
-
-# --- interface texts -------------------------------------------------------------------------
-
-_UI: Optional[model.UI] = None
-
-
-def ui(environ=os.environ) -> model.UI:
-    """The interface texts, read once (the command help needs them before anything else)."""
-    global _UI
-    if _UI is None:
-        path = shipped("ui.yaml")
-        _UI = _cached([path], model.UI, lambda: convert(_ui_source(path), model.UI), environ)
-    return _UI
-
-
-def _ui_source(path: str) -> Source:
-    """ui.yaml, read (only when it is not cached): its own problems named without its texts."""
-    from .yamlio import plain
-
-    return _read(path, plain)
 
 
 # --- layers ----------------------------------------------------------------------------------
@@ -388,12 +319,12 @@ class Merge:
             raise DataError([self.problem([], "SP201", {})])
         self.raw = self.mapping(base.raw, layer.raw, (), ())
         if self.problems:
-            from . import messages
+            from ..text import catalogue as messages
 
             raise DataError(messages.bounded(self.problems, lambda p: p, layer.path, texts(lang)))
 
     def problem(self, parts, code: str, values: dict) -> Problem:
-        from . import messages
+        from ..text import catalogue as messages
 
         return messages.problem(self.layer.problem, parts, code, values, self.lang)
 
@@ -412,7 +343,7 @@ class Merge:
 
     def _changes(self, layer: list, lpath: tuple, known: dict) -> dict[Any, int]:
         """id → index of the layer's entry that changes, adds or removes it."""
-        from .messages import kind_of
+        from ..text.catalogue import kind_of
 
         changes: dict[Any, int] = {}
         for li, entry in enumerate(layer):
@@ -430,7 +361,7 @@ class Merge:
             elif not isinstance(remove, bool):
                 self.problems.append(self.problem((*at, "remove"), "SP206", {"value": remove}))
             elif remove and key not in known:
-                from .model import suggest
+                from ..core.model import suggest
 
                 from .yamlio import MAX_PROBLEMS  # a suggestion only for those shown
 
@@ -493,7 +424,7 @@ _UNKNOWN_REFS = frozenset(f"SP30{n}" for n in range(1, 10))  # an unknown questi
 
 def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, str], lang: str, environ) -> Bundle:
     """The files in use, merged and checked; DataError names every problem of the checks."""
-    from . import messages
+    from ..text import catalogue as messages
 
     ppath, cpath = paths(protocol, contacts, environ)
     psrc, csrc = checked(read(ppath, lang), lang), checked(read(cpath, lang), lang)
@@ -528,14 +459,12 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, st
         problems.append(say(locate, list(at), code, {"id": cid, "where": _places(refs, lang)}))
     if problems:
         raise DataError(messages.bounded(problems, lambda p: p, ppath, texts(lang)))
-    return Bundle(proto, cons, ui(environ), layered="contacts" in layers,
+    return Bundle(proto, cons, layered="contacts" in layers,
                   locators={"protocol": plocate, "contacts": clocate})
 
 
 def _places(refs: list[Problem], lang: str, most: int = 6) -> str:
     """The places that refer to something, whole: `protocol.yaml:12, 40, 77 en nog 30`."""
-    from .messages import catalogue
-
     lines: dict[str, list] = {}
     for ref in refs:
         lines.setdefault(ref.file, [])
@@ -550,7 +479,7 @@ def _places(refs: list[Problem], lang: str, most: int = 6) -> str:
             shown.append(f"{file}:{', '.join(map(str, found[:room or 1]))}" if found else file)
     text = "; ".join(shown)
     if count > most:
-        text += " " + catalogue().words["more_places"].get(lang).format(n=count - most)
+        text += " " + texts(lang).word("more_places").format(n=count - most)
     return text
 
 
@@ -559,22 +488,22 @@ def _bundle(protocol, contacts, layers: dict[str, str], lang: str, environ, cach
         return _load(protocol, contacts, layers, lang, environ)
     ppath, cpath = paths(protocol, contacts, environ)
     files = [ppath, cpath, layers.get("protocol", ""), layers.get("contacts", "")]
-    proto, cons, layered = _cached(
+    proto, cons, layered = cached(
         files, tuple[model.Protocol, model.Contacts, bool],
         lambda: (lambda b: (b.protocol, b.contacts, b.layered))(_load(protocol, contacts, layers, lang, environ)),
         environ)
-    return Bundle(proto, cons, ui(environ), layered=layered)
+    return Bundle(proto, cons, layered=layered)
 
 
 def load(protocol: str | None = None, contacts: str | None = None, layers: bool = True, env=None,
-         cache: bool = True) -> Bundle:
+         cache: bool = True, environ=None, lang: Optional[str] = None) -> Bundle:
     """Load and check the files in use; a problem in a base file raises DataError naming every
     problem found. A layer file with a problem is left out: the bundle holds the data without it,
     with the file in `skipped` and its problems in `layer_problems` (shown by `layer_notice`).
     A layer that fails only together with the other is left out too (the protocol's first: it
     is the one that refers to the other). A failed try is never cached."""
-    environ = env.environ if env is not None else os.environ
-    lang = env.lang if env is not None else "nl"
+    environ = environ if environ is not None else env.environ if env is not None else os.environ
+    lang = lang or (env.lang if env is not None else "nl")
     found = dict(zip(("protocol", "contacts"), layer_paths(environ))) if layers else {}
     active = {name: path for name, path in found.items() if path}
     skipped: list[str] = []
@@ -604,7 +533,7 @@ def load(protocol: str | None = None, contacts: str | None = None, layers: bool 
 
 def missing_english(bundle: Bundle, lang: str = "nl") -> list[Problem]:
     """Warnings: texts without English (Dutch is shown instead)."""
-    from . import messages
+    from ..text import catalogue as messages
 
     out = []
     for name, obj in (("protocol", bundle.protocol), ("contacts", bundle.contacts)):
@@ -612,69 +541,3 @@ def missing_english(bundle: Bundle, lang: str = "nl") -> list[Problem]:
         if locate is not None:
             out += [messages.problem(locate, p, c, v, lang) for p, c, v in model.missing_english(obj)]
     return out
-
-
-# --- the cache -------------------------------------------------------------------------------
-
-
-try:  # the builtin module: hashlib would load OpenSSL first, a few ms of every start
-    from _blake2 import blake2b as _blake2b
-except ImportError:  # pragma: no cover - other Python implementations
-    from hashlib import blake2b as _blake2b
-
-
-_SEAL = 32  # bytes of the checksum before a cache file's content
-
-
-def _sealed(payload: bytes) -> bytes:
-    return _blake2b(payload, digest_size=_SEAL).digest() + payload
-
-
-def _unsealed(blob: bytes) -> bytes:
-    """The content of a cache file whose checksum matches; ValueError for an edited one."""
-    payload = blob[_SEAL:]
-    if len(blob) < _SEAL or _blake2b(payload, digest_size=_SEAL).digest() != blob[:_SEAL]:
-        raise ValueError("the cache file does not match its checksum")
-    return payload
-
-
-def _cached(files: list[str], typ: Any, build, environ=os.environ):
-    """build() once per content of `files`; afterwards decoded from the cache (msgpack)."""
-    folder = cache_dir(environ)
-    if folder is None:
-        return build()
-    try:
-        shape = os.stat(model.__file__)  # a changed model (in a checkout) never reads an old cache
-        h = _blake2b(f"{__version__}\0{typ!r}\0{shape.st_mtime_ns}\0{shape.st_size}".encode())
-        for f in files:
-            h.update(f.encode() + b"\0")
-            if f:
-                with open(f, "rb") as fh:  # bounded (/dev/zero): over yamlio.MAX_BYTES is refused anyway
-                    h.update(fh.read(1 << 21))
-    except OSError:
-        return build()  # no model file to key on, or a data file the normal path reports
-    path = folder / f"{h.hexdigest()[:32]}.msgpack"
-    try:
-        return msgspec.msgpack.decode(_unsealed(path.read_bytes()), type=typ)
-    except (OSError, ValueError, msgspec.DecodeError, msgspec.ValidationError):
-        pass
-    value = build()
-    tmp = None
-    try:
-        import tempfile
-
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # others cannot put a cache in it
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(_sealed(msgspec.msgpack.encode(value)))
-        os.replace(tmp, path)
-        tmp = None
-    except OSError:
-        pass
-    finally:
-        if tmp is not None:  # writing failed: never leave a half-written file behind
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-    return value

@@ -9,8 +9,11 @@ references. A layer that commands leave out fails here (exit status 2).
 
 from __future__ import annotations
 
-from . import data, messages, schema
-from .errors import DataError, Problem
+from ..store import bundle as data
+from ..text import catalogue as messages
+from ..core import schema
+from ..core.errors import DataError, Problem
+from ..text.texts import Texts
 
 
 def problems_in(src: data.Source, file_schema: dict, lang: str = "nl") -> list[Problem]:
@@ -20,7 +23,7 @@ def problems_in(src: data.Source, file_schema: dict, lang: str = "nl") -> list[P
 
     import jsonschema
 
-    from .yamlio import MAX_PROBLEMS
+    from ..store.yamlio import MAX_PROBLEMS
 
     validator = jsonschema.Draft202012Validator(file_schema)
     errors = list(itertools.islice(validator.iter_errors(src.raw), MAX_PROBLEMS + 1))
@@ -66,7 +69,7 @@ def run(state, as_json: bool = False) -> int:
             warnings = data.missing_english(bundle, lang)
     files = [p for p, _, _ in checks]
     problems.sort(key=lambda p: files.index(p.file) if p.file in files else len(files))  # file by file
-    t = data.ui(env.environ)
+    t = Texts(lang, env.environ)
     if as_json:
         def entry(p: Problem) -> dict:
             return {"file": p.file, "line": p.line, "path": p.path, "code": p.code, "message": p.message}
@@ -75,11 +78,11 @@ def run(state, as_json: bool = False) -> int:
                     "warnings": [entry(w) for w in warnings]})
         return 2 if problems else 0
     for w in warnings:
-        env.err(data.text(t, "validate_warning", lang, problem=w))
+        env.err(t("validate_warning", problem=w))
     for p in problems:
         env.err(str(p))
     if problems:
-        env.err(data.text(t, "validate_count", lang, count=sum(p.more or 1 for p in problems)))
+        env.err(t("validate_count", count=sum(p.more or 1 for p in problems)))
         return 2
-    env.out(data.text(t, "validate_ok", lang, files=", ".join(files)))
+    env.out(t("validate_ok", files=", ".join(files)))
     return 0

@@ -17,10 +17,11 @@ import stat
 import tempfile
 from typing import Optional, Sequence
 
-from .errors import UserError, printable
-from .render import clean
-from .data import dutch
-from .yamlio import Texts
+from ..core.errors import UserError, printable
+from ..render import clean
+from ..text.texts import Texts
+
+dutch = Texts("nl")  # the default words, for a caller that does not know the language
 
 POSIX_MODES = os.name != "nt"
 

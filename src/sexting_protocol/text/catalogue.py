@@ -1,5 +1,6 @@
-"""The catalogue of coded messages (`data/messages.yaml`), and the type errors of msgspec and
-jsonschema translated into it.
+"""The one catalogue: the interface texts (`data/ui.yaml`: `ui()`), the coded messages
+(`data/messages.yaml`: `catalogue()`, `say`), and the type errors of msgspec and jsonschema
+translated into codes. Read through `text.texts.Texts`, the one words object.
 
 A check reports (path, code, values); `say` turns that into a short text in the user's language,
 with a suggestion for a misspelt name ("bedoel je 'phone'?"). Every value from a file is shown
@@ -9,22 +10,39 @@ terminal escape or a huge key. Imported only when something is wrong.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, Callable, Optional
 
 import msgspec
 
-from . import model
-from .errors import Problem, printable
+from ..core import model
+from ..core.errors import Problem, printable
 
 _CATALOGUE: Optional[model.Messages] = None
+_UI: Optional[model.UI] = None
+
+
+def ui(environ=os.environ) -> model.UI:
+    """The interface texts, read once (the command help needs them before anything else) and
+    cached (a shipped file: its problems named without its own texts)."""
+    global _UI
+    if _UI is None:
+        from ..store import yamlio
+        from ..store.cache import cached
+        from ..store.paths import shipped
+
+        path = shipped("ui.yaml")
+        _UI = cached([path], model.UI, lambda: msgspec.convert(
+            yamlio.parse(yamlio.read_text(path, yamlio.plain), path, yamlio.plain), model.UI), environ)
+    return _UI
 
 
 def catalogue() -> model.Messages:
     global _CATALOGUE
     if _CATALOGUE is None:
-        from . import yamlio
-        from .paths import shipped
+        from ..store import yamlio
+        from ..store.paths import shipped
 
         path = shipped("messages.yaml")  # a shipped file: its problems named without texts
         _CATALOGUE = msgspec.convert(yamlio.parse(yamlio.read_text(path, yamlio.plain), path, yamlio.plain),
@@ -78,8 +96,8 @@ def bounded(found: list, make: Callable[[Any], Problem], file: str, t: Callable[
     """The problems of the first MAX_PROBLEMS of `found` (`make` turns one into a Problem, its
     line looked up only then), and one line for the rest: how many (`more`, else those left in
     `found`), or that there are more when that is not counted (-1), worded by `t` (the
-    interface texts in the user's language, `data.texts(lang)`)."""
-    from . import yamlio
+    interface texts in the user's language, `text.Texts`)."""
+    from ..store import yamlio
 
     limit = yamlio.MAX_PROBLEMS
     out = [make(x) for x in found[:limit]]
@@ -189,7 +207,7 @@ def from_jsonschema(err, root: dict) -> list[tuple[list, str, dict]]:
     if rule == "additionalProperties":
         known = err.schema.get("properties", {})
         extra = [k for k in err.instance if k not in known]
-        from .yamlio import MAX_PROBLEMS  # only those shown get a suggestion (50,000 keys: seconds)
+        from ..store.yamlio import MAX_PROBLEMS  # only those shown get a suggestion (50,000 keys: seconds)
 
         return [([*parts, k], "SP101", {"key": k, **(model.suggest(k, known) if i < MAX_PROBLEMS else {})})
                 for i, k in enumerate(extra)]

@@ -10,21 +10,22 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .data import Bundle
-from .model import UNKNOWN, Contact, Detail, PlanItem, Route, Section, Step, Text
-from .render import Banner, Block, Heading, Items, Para, Table
+from ..store.bundle import Bundle
+from ..text.texts import Texts
+from ..core.model import UNKNOWN, Contact, Detail, PlanItem, Route, Section, Step, Text
+from .blocks import Banner, Block, Heading, Items, Para, Table
 
 
 class View:
     def __init__(self, bundle: Bundle, lang: str):
         self.b, self.lang = bundle, lang
         self.p = bundle.protocol
+        self.texts = Texts(lang)
+        self.t, self.tx = self.texts, self.texts.tx  # the one words object's look-ups
 
-    def tx(self, text) -> str:
-        return text.get(self.lang) if text is not None else ""
-
-    def t(self, key: str, **values: Any) -> str:
-        return self.b.t(key, self.lang, **values)
+    def region_note(self) -> Optional[str]:
+        """Until an organisation has its own contacts, say whose regional contacts these are."""
+        return None if self.b.layered else self.t("region_note")
 
     # --- contacts ------------------------------------------------------------------------------
 

@@ -1,0 +1,46 @@
+"""The blocks of a document: what the views build and the renderers show. A block has a
+semantic kind (a heading, a paragraph, a list, a table, a banner that must be seen first) and
+a style hint; it never knows which renderer shows it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1
+    style: Optional[str] = None
+
+
+@dataclass
+class Para:
+    text: str
+    style: Optional[str] = None
+
+
+@dataclass
+class Items:
+    items: list[str]
+    check: bool = False  # checkboxes, for a plan to tick off
+    style: Optional[str] = None
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Banner:
+    """Something that must be seen first: an urgent action, the proposed flag."""
+
+    text: str
+    style: str = "bold white on red"
+    lines: list[str] = field(default_factory=list)
+
+
+Block = Union[Heading, Para, Items, Table, Banner]

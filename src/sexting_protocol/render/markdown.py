@@ -1,0 +1,51 @@
+"""Markdown (CommonMark): the .md report. Free text is escaped so that it shows literally."""
+
+from __future__ import annotations
+
+import re
+
+from ..present.blocks import Banner, Block, Heading, Items, Para, Table
+from . import clean
+
+
+_MD_PUNCT = re.compile(r"([\\`*_\[\]|~#])")  # `#` too: a heading's last `#` closes it
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+# a line that would start a heading, a list, a rule, or an ordered list (`1986.`, `3)`): the
+# punctuation is escaped (CommonMark escapes only punctuation: `\1986.` shows its backslash)
+_MD_BLOCK_START = re.compile(r"^(\d*)([#+=.)-])")
+
+
+def _md_block(m: re.Match) -> str:
+    digits, mark = m.groups()
+    if digits and mark in ".)" or not digits and mark in "#+=-":  # `1986.`, `3)`, `- `, `# `
+        return f"{digits}\\{mark}"
+    return m.group()  # `2026-014`, `.` or `)` alone: nothing starts
+
+
+def md(text: str, breaks: bool = False) -> str:
+    """Free text as Markdown that shows it literally: no heading, list, link, emphasis, table cell
+    or raw HTML can come from it. Line breaks become hard breaks with `breaks`, else spaces."""
+    lines = []
+    for line in clean(text).split("\n"):
+        line = _MD_PUNCT.sub(r"\\\1", line.strip())
+        line = _MD_ENTITY.sub("&amp;", line).replace("<", "&lt;").replace(">", "&gt;")
+        if line:
+            lines.append(_MD_BLOCK_START.sub(_md_block, line))
+    return ("\\\n" if breaks else " ").join(lines)
+
+
+def markdown(blocks: list[Block]) -> str:
+    out: list[str] = []
+    for b in blocks:
+        if isinstance(b, Heading):
+            out += ["", "#" * b.level + " " + md(b.text), ""]
+        elif isinstance(b, Para):
+            out += [md(b.text, breaks=True), ""]
+        elif isinstance(b, Items):
+            out += [("- [ ] " if b.check else "- ") + md(i) for i in b.items] + [""]
+        elif isinstance(b, Table):
+            out += ["| " + " | ".join(md(h) for h in b.headers) + " |", "|" + "---|" * len(b.headers)]
+            out += ["| " + " | ".join(md(c) for c in row) + " |" for row in b.rows] + [""]
+        elif isinstance(b, Banner):
+            out += [f"> **{md(b.text)}**"] + [f"> {md(line, breaks=True)}" for line in b.lines] + [""]
+    return "\n".join(out).strip("\n") + "\n"

@@ -1,0 +1,69 @@
+"""The one words object: `Texts(lang)` words everything the user reads, from the one catalogue
+(`text.catalogue`: the interface texts of ui.yaml and the coded messages of messages.yaml).
+
+    t = Texts("en")
+    t("contacts_title")                  # an interface text, `{name}` filled in
+    t.tx(question.text)                  # a Text of the data ({nl, en}) in the language
+    t.say("SP301", {"value": "x"})       # a coded message (with "did you mean")
+    t.word("more_places")                # a word of the catalogue
+
+Every layer below this one passes codes, ids and values; every `--lang` (an option, an
+environment variable, a page's address) is checked by `language`.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping, Optional
+
+from ..core.errors import UserError
+from . import catalogue
+
+LANGS = ("nl", "en")  # the first is the default
+
+
+def language(value: Optional[str], source: str = "--lang", lang: str = LANGS[0]) -> str:
+    """A language asked for (`source` says where), checked: UserError, worded in `lang`, for one
+    this tool does not have; the default when none was asked."""
+    if value is None:
+        return LANGS[0]
+    if value not in LANGS:
+        raise UserError(Texts(lang)("err_lang", source=source, value=catalogue.show(value), choose=", ".join(LANGS)))
+    return value
+
+
+class Texts:
+    """The words of one language. Cheap to make: the catalogue is read once per process."""
+
+    __slots__ = ("lang", "environ")
+
+    def __init__(self, lang: str = LANGS[0], environ: Mapping[str, str] = os.environ):
+        self.lang = lang if lang in LANGS else LANGS[0]
+        self.environ = environ
+
+    def __call__(self, key: str, **values: Any) -> str:
+        """An interface text of ui.yaml, with `{name}` filled in (a missing key: the key)."""
+        found = catalogue.ui(self.environ).texts.get(key)
+        text = found.get(self.lang) if found else key
+        return text.format(**values) if values else text
+
+    t = __call__
+
+    def tx(self, text) -> str:
+        """A text of the data ({nl, en}) in the language (Dutch where English is missing)."""
+        return text.get(self.lang) if text is not None else ""
+
+    def help(self, key: str) -> str:
+        found = catalogue.ui(self.environ).help.get(key)
+        return found.get(self.lang) if found else key
+
+    def say(self, code: str, values: dict) -> str:
+        """A coded message of messages.yaml, its values shown safely."""
+        return catalogue.say(code, values, self.lang)
+
+    def word(self, key: str) -> str:
+        return catalogue.catalogue().words[key].get(self.lang)
+
+    def answer_words(self) -> dict[str, list[str]]:
+        """The words typed for yes, no and don't know (`ja`, `weet ik niet`), by canonical value."""
+        return catalogue.ui(self.environ).answer_words
