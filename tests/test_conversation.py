@@ -73,8 +73,13 @@ def test_only_the_question_on_screen_can_be_answered(engine):
 
 
 def test_answers_are_checked_like_an_answers_file(engine):
-    s = conv.step(engine, conv.start(engine), conv.Answer("immediate_danger", "Weet ik niet"))
+    from sexting_protocol.store.answers import normalise
+
+    typed = normalise(engine.questions["immediate_danger"], "Weet ik niet")  # the fronts read typed words so
+    s = conv.step(engine, conv.start(engine), conv.Answer("immediate_danger", typed))
     assert s.answers["immediate_danger"] == "unknown"
+    with pytest.raises(conv.BadEvent):  # the conversation itself takes the engine's values only
+        conv.step(engine, conv.start(engine), conv.Answer("immediate_danger", "Weet ik niet"))
     s = conv.step(engine, s, conv.Answer("self_harm_concern", False))
     assert s.answers["self_harm_concern"] == "no"
 
@@ -157,3 +162,54 @@ def test_a_tampered_state_is_refused(engine, change):
         conv.load(engine, json.dumps(raw))
     with pytest.raises(conv.BadEvent):
         conv.load(engine, "not json")
+
+
+# --- what the screens carry, so that no front works it out (issue 15) ---------------------------
+
+
+def test_the_confirm_screen_says_the_lowest_flag_and_which_flags_need_who_was_consulted(engine):
+    s, _ = answer_all(engine, conv.start(engine), {**CLEAR, "extortion": "yes"})
+    sc = conv.screen(engine, conv.step(engine, s, conv.ReviewDone()))
+    assert sc.locked == "red" and sc.decision.lowest == "red"
+    assert "red" in sc.needs_consulted and sc.decision.flag not in sc.needs_consulted
+    for flag in sc.flags:  # the same answer as the engine's own rule, flag by flag
+        assert (flag in sc.needs_consulted) == engine.needs_consulted(sc.decision.assessment, flag)
+    s, _ = answer_all(engine, conv.start(engine), CLEAR)
+    sc = conv.screen(engine, conv.step(engine, s, conv.ReviewDone()))
+    assert sc.locked is None and sc.decision.lowest == "green"
+
+
+def test_the_first_question_after_the_confirmation_is_marked_and_a_changed_plan_is_said(engine):
+    answers = {**CLEAR, "age_depicted": 16, "age_other": 16, "shared_further": "group", "spread_to_hurt": "yes",
+               "still_spreading": "yes", "context_ok": "no", "impact": "serious"}
+    s, _ = answer_all(engine, conv.start(engine), answers)
+    s = conv.step(engine, conv.step(engine, s, conv.ReviewDone()), conv.Confirm("black"))
+    first = conv.screen(engine, s)
+    assert first.refine and first.refine_first
+    s = conv.step(engine, s, conv.Answer(first.question.id, answers.get(first.question.id, "unknown")))
+    later = conv.screen(engine, s)
+    assert later.kind != "question" or not later.refine_first
+    s, end = answer_all(engine, s, answers)
+    assert end.id == "end" and end.plan_updated  # impact "serious" brought the care for the young person
+    confirmed = conv.decision(engine, conv.replace(s, refined=()), s.confirmation)
+    assert "care_for_young_person" in end.decision.plan_ids() and "care_for_young_person" not in confirmed.plan_ids()
+
+
+def test_the_plan_is_not_said_to_change_when_the_later_answers_change_nothing(engine):
+    answers = {**CLEAR, "age_depicted": 16, "age_other": 16, "shared_further": "group", "spread_to_hurt": "yes",
+               "still_spreading": "yes", "context_ok": "no"}  # every later question: weet ik niet
+    s, _ = answer_all(engine, conv.start(engine), answers)
+    s = conv.step(engine, conv.step(engine, s, conv.ReviewDone()), conv.Confirm("black"))
+    s, end = answer_all(engine, s, {})
+    before = conv.decision(engine, conv.replace(s, refined=()), s.confirmation)
+    assert end.id == "end"
+    assert end.plan_updated == (end.decision.plan_ids() != before.plan_ids() or end.decision.contacts != before.contacts)
+
+
+def test_the_follow_up_date_keeps_to_its_range():
+    import datetime as dt
+
+    today = dt.date(2026, 12, 7)
+    assert conv.followup(today, 7) == dt.date(2026, 12, 14)
+    assert conv.followup(today, conv.FOLLOWUP_DAYS[1]) == today + dt.timedelta(days=365)
+    assert [conv.followup(today, d) for d in (0, -1, 366, None, 99999999)] == [None] * 5

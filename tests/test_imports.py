@@ -127,3 +127,43 @@ def test_no_import_circle_among_the_modules():
 def test_each_module_imports_on_its_own(module):
     r = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+# The layers, bottom to top (issue 15). A package may import its own modules and those of the
+# layers below it; `store` and `text` lean on each other only as documented: the catalogue is
+# read with store's reader and cache, and store words a problem through `text.Texts`. The
+# command line is the entry point: its `web` and `handout` commands start the web front's app
+# and its poster; the web front never imports the command line.
+LAYERS = ["core", "store", "text", "present", "render", "web", "cli"]
+ALLOWED_UP = {("store", "text")}  # store → text: the words of a problem (the one words object)
+FRONTS = ("cli", "web")
+
+
+def layer(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def test_each_layer_imports_only_the_layers_below_it():
+    wrong = []
+    for module, targets in graph().items():
+        here = layer(module)
+        for target in targets:
+            there = layer(target)
+            if here and there and LAYERS.index(there) > LAYERS.index(here) and (here, there) not in ALLOWED_UP:
+                wrong.append(f"{module} → {target}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_no_front_imports_the_engine():
+    """The fronts get the rules and every decision through the conversation (core.conversation)."""
+    wrong = [f"{m} → {t}" for m, targets in graph().items() if layer(m) in FRONTS for t in targets
+             if t == f"{PACKAGE}.core.engine"]
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_the_layer_checks_find_a_wrong_import():
+    assert layer("sexting_protocol.present.views") == "present" and layer("sexting_protocol.paths") is None
+    g = {"sexting_protocol.core.model": {"sexting_protocol.render.plain"}}
+    up = [(m, t) for m, ts in g.items() for t in ts if LAYERS.index(layer(t)) > LAYERS.index(layer(m))]
+    assert up == [("sexting_protocol.core.model", "sexting_protocol.render.plain")]

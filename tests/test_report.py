@@ -12,6 +12,7 @@ import pytest
 
 from conftest import CLEAR, TODAY
 from sexting_protocol.present import report
+from sexting_protocol.render import report as written
 from sexting_protocol.core.engine import Engine
 from sexting_protocol.present.views import DecisionView
 
@@ -28,7 +29,7 @@ def decision(view):
 
 
 def test_txt_report_has_no_hard_line_break_inside_a_paragraph(view, decision, bundle):
-    text = report.render(view, decision, report.Meta("2026-014"), "txt")
+    text = written.render(view, decision, report.Meta("2026-014"), "txt")
     lines = text.splitlines()
     for para in (view.t("report_keeping_text"), bundle.protocol.leaflet.disclaimer.nl):
         assert " ".join(para.split()) in lines, para[:40]
@@ -40,7 +41,7 @@ def test_txt_report_has_no_hard_line_break_inside_a_paragraph(view, decision, bu
 
 def test_txt_report_keeps_to_what_a_pupil_file_shows(view, decision):
     meta = report.Meta("K-1", said="Ze zei: “stuur het door” → ☐ ✓ ◆ (maandag)", done="é ö ë")
-    text = report.render(view, decision, meta, "txt")
+    text = written.render(view, decision, meta, "txt")
     text.encode("cp1252")  # every character shows in Windows-1252
     assert '"stuur het door"' not in text and "“stuur het door” -> [ ] v ? (maandag)" in text
     assert "é ö ë" in text and "[ ] " in text and "☐" not in text and "→" not in text
@@ -64,11 +65,11 @@ def test_the_report_is_the_same_file_whatever_the_terminals_width(write, tmp_pat
 
 @pytest.mark.parametrize("kind", ["txt", "md"])
 def test_the_record_sections_to_fill_in(view, decision, kind):
-    empty = report.render(view, decision, report.Meta(), kind)
+    empty = written.render(view, decision, report.Meta(), kind)
     for key in ("said", "done", "told"):
         assert view.t(f"report_{key}") in empty and view.t(f"report_{key}_hint") in empty
     assert empty.count(view.t("report_fill")) == 3
-    given = report.render(view, decision, report.Meta(said="2026-02-27, Sam: “het ging rond”",
+    given = written.render(view, decision, report.Meta(said="2026-02-27, Sam: “het ging rond”",
                                                       done="2026-02-28: ouders gebeld", told="zorgcoördinator, 2026-02-28"),
                           kind)
     assert view.t("report_fill") not in given
@@ -83,7 +84,7 @@ def test_the_record_is_escaped_for_markdown(view, decision):
     from markdown_it import MarkdownIt
 
     meta = report.Meta(said="x\n# Nep-kop\n<script>alert(1)</script>", done="[a](javascript:alert(1))", told="\x1b]0;x\x07")
-    text = report.render(view, decision, meta, "md")
+    text = written.render(view, decision, meta, "md")
     html = MarkdownIt("commonmark", {"html": True}).render(text)
     assert "<script" not in html and "<h1>Nep-kop" not in html and 'href="javascript' not in html
     assert "\x1b" not in text and "\x07" not in text
@@ -92,7 +93,7 @@ def test_the_record_is_escaped_for_markdown(view, decision):
 def test_the_json_report_carries_the_record(view, decision):
     import json
 
-    out = json.loads(report.render(view, decision, report.Meta(said="a", told="c"), "json"))["report"]
+    out = json.loads(written.render(view, decision, report.Meta(said="a", told="c"), "json"))["report"]
     assert (out["said"], out["done"], out["told"]) == ("a", None, "c")
 
 
@@ -117,7 +118,7 @@ def event(ics: str):
 
 def test_the_follow_up_carries_the_case_reference_and_a_reminder_that_morning(view):
     when = TODAY + dt.timedelta(days=7)
-    ev = event(report.calendar(view, when, case_ref="2026-014"))
+    ev = event(written.calendar(view, when, case_ref="2026-014"))
     assert "2026-014" in str(ev["SUMMARY"]) and "hoe gaat het nu?" in str(ev["SUMMARY"]).lower()
     alarms = list(ev.walk("VALARM"))
     assert len(alarms) == 1 and str(alarms[0]["ACTION"]) == "DISPLAY"
@@ -130,5 +131,5 @@ def test_the_follow_up_carries_the_case_reference_and_a_reminder_that_morning(vi
 
 
 def test_the_follow_up_without_a_case_reference(view):
-    ev = event(report.calendar(view, TODAY, case_ref=None))
+    ev = event(written.calendar(view, TODAY, case_ref=None))
     assert str(ev["SUMMARY"]) == view.t("ics_summary")

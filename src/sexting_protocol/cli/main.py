@@ -114,11 +114,10 @@ def _completion(values):
 
 
 def _cases(st: State):
-    from ..core.engine import Engine
     from .practice import load
     from ..present.views import DecisionView
 
-    view = DecisionView(st.bundle(), st.lang, Engine(st.bundle().protocol))
+    view = DecisionView(st.bundle(), st.lang)
     return [(c.case.id, view.tx(c.case.title)) for c in load(view)]
 
 
@@ -372,7 +371,7 @@ def web(
     lang: Optional[str] = typer.Option(None, "--lang", help=H["opt_web_lang"], metavar="nl|en"),
     as_json: bool = typer.Option(False, "--json", help=H["opt_web_json"]),
 ) -> None:
-    from ..web.serve import run
+    from .web import run
 
     st = _state(ctx)
     lang = language(lang, "--lang", st.lang) if lang is not None else None

@@ -16,7 +16,8 @@ from typing import Any, Optional
 from ..store import bundle as data, yamlio
 from ..core import model
 from ..store.answers import CONFIRM_KEYS, from_source
-from ..core.engine import Confirmation, Decision, Engine, Value
+from ..core import conversation as conv
+from ..core.conversation import Confirmation, Decision, Value
 from ..core.errors import Problem, UserError
 from ..core.model import FLAGS, UNKNOWN
 from ..present.blocks import Block, Heading, Items, Para, Table
@@ -84,7 +85,7 @@ def load(view: DecisionView, path: Optional[str] = None) -> list[Scenario]:
 def run(state, opts: Options, asker=None) -> int:
     env = state.env
     bundle = state.bundle()
-    engine = Engine(bundle.protocol)
+    engine = conv.rules(bundle.protocol)
     view = DecisionView(bundle, state.lang, engine)
     cases = load(view)
     if opts.list_cases:
@@ -128,8 +129,8 @@ def pick(cases: list[Scenario], opts: Options, view: DecisionView) -> list[Scena
     return random.Random(opts.seed).sample(cases, min(opts.count, len(cases)))
 
 
-def decide(engine: Engine, c: Scenario, env) -> Decision:
-    return engine.decide(c.answers, c.confirmation, env.today)
+def decide(engine, c: Scenario, env) -> Decision:
+    return conv.decide(engine, c.answers, c.confirmation, env.today)
 
 
 def as_json(view: DecisionView, c: Scenario, d: Decision) -> dict[str, Any]:

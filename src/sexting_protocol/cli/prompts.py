@@ -17,7 +17,8 @@ import questionary
 from questionary import Choice
 
 from ..store.answers import whole_number
-from .env import INTERRUPTS, _is_utf, fit
+from ..render.narrow import fit
+from .env import INTERRUPTS, _is_utf
 from ..render import clean
 
 BACK = "__back__"

@@ -7,17 +7,18 @@ asker (questionary), shows the blocks, and offers the files at the end.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..core import conversation as conv
-from ..store.answers import read_answers
-from ..core.engine import Engine
+from ..store.answers import read_answers, signal_date
 from ..core.errors import UserError, printable
 from .files import announce, write_all, write_private, written_text
-from ..core.model import FLAGS, UNKNOWN
+from ..core.model import UNKNOWN
 from ..present.blocks import Banner, Heading, Para
-from ..present.report import Meta, calendar, free_name, kind_of, render
+from ..present.report import Meta, calendar_name, free_name, kind_of, report_name
+from ..render.report import calendar, render
 from ..present.views import DecisionView
 
 
@@ -42,7 +43,7 @@ class Ended(UserError):
 def run(state, opts: Options, asker=None) -> int:
     env = state.env
     bundle = state.bundle()
-    engine = Engine(bundle.protocol)
+    engine = conv.rules(bundle.protocol)
     view = DecisionView(bundle, state.lang, engine)
     meta = Meta(opts.case_ref, opts.role,
                 signal_date(opts.signal_date, env.today, view.t) if opts.signal_date is not None else env.today, env.today)
@@ -61,7 +62,7 @@ def run(state, opts: Options, asker=None) -> int:
 
                 asker = Asker(view.t)
             return Session(state, engine, view, asker, opts, meta, days, conv.start(engine, answers, confirmation)).run()
-        d = engine.decide(answers, confirmation, env.today, followup_days=days)
+        d = conv.decide(engine, answers, confirmation, env.today, days)
         if opts.as_json:
             state.json(view.as_json(d))
         else:
@@ -74,22 +75,6 @@ def run(state, opts: Options, asker=None) -> int:
         else:
             env.err(view.t("interrupted"))
         return 130
-
-
-SIGNAL_YEARS = 20  # how far back a signal's date may lie
-
-
-def signal_date(text: str, today: dt.date, t) -> dt.date:
-    """The date of a signal, YYYY-MM-DD, from SIGNAL_YEARS years ago up to today (9999-12-31
-    was accepted: a report dated in a future no one can check); UserError with the reason."""
-    try:
-        date = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UserError(t("err_date", value=printable(text[:40]))) from None
-    first = today.replace(year=today.year - SIGNAL_YEARS, day=min(today.day, 28))
-    if not first <= date <= today:
-        raise UserError(t("err_date_range", value=date.isoformat(), first=first.isoformat(), today=today.isoformat()))
-    return date
 
 
 def _write_files(state, view, d, opts: Options, meta: Meta, days: int, quiet: bool = False) -> None:
@@ -111,7 +96,7 @@ def _write(state, view, path: str, content: str, force: bool, quiet: bool = Fals
 @dataclass
 class Session:
     state: Any
-    engine: Engine
+    engine: Any  # the protocol's rules (conversation.rules)
     view: DecisionView
     asker: Any
     opts: Options
@@ -130,13 +115,12 @@ class Session:
 
     def run(self) -> int:
         self.intro()
-        confirmed = None  # the decision as it was when confirmed
         while (sc := self.screen()).kind != "end":
             self.show([self.view.alert(r) for r in sc.alerts])
             if sc.kind == "out_of_scope":
                 self.out_of_scope(sc)
             if sc.kind == "question":
-                if sc.refine and not self.conv.refined:
+                if sc.refine_first:
                     self.show([Heading(self.t("plan_questions"), 2)])
                 event = self.ask(sc)
             elif sc.kind == "review":
@@ -145,9 +129,9 @@ class Session:
                 event = self.confirm(sc)
             self.conv = conv.step(self.engine, self.conv, event)
             if isinstance(event, conv.Confirm) and self.conv.phase != "confirm":
-                confirmed = self.after_confirm()
+                self.after_confirm()
         d = sc.decision
-        if confirmed is not None and (d.plan_ids() != confirmed.plan_ids() or d.contacts != confirmed.contacts):
+        if sc.plan_updated:
             self.show([Heading(self.t("plan_updated"), 1), *self.view.first_blocks(d)]
                       + self.view.plan_blocks(d) + self.view.contact_blocks(d))
         self.offer_files(d)
@@ -194,7 +178,7 @@ class Session:
         self.show(v.confirm_blocks(d))
         options = [(d.flag, self.t("confirm_keep", flag=v.flag_name(d.flag)))]
         options += [(f, self.t("confirm_other", flag=v.flag_name(f))) for f in sc.flags if f != d.flag]
-        help = self.t("confirm_locked", flag=v.flag_name(d.lowest)) if d.lowest != FLAGS[0] else None
+        help = self.t("confirm_locked", flag=v.flag_name(sc.locked)) if sc.locked else None
         current = self.conv.confirmation
         flag = self.asker.choice(self.t("confirm_title"), options, key=sc.id, help=help,
                                  default=current.flag if current and current.flag in sc.flags else d.flag)
@@ -202,17 +186,16 @@ class Session:
             return conv.Confirm(flag)
         reason = self.asker.text(self.t("confirm_reason"), required=True, key="confirm:reason")
         consulted = None
-        if self.engine.needs_consulted(d.assessment, flag):
+        if flag in sc.needs_consulted:
             consulted = self.asker.text(self.t("confirm_consulted"), required=True, key="confirm:consulted")
         return conv.Confirm(flag, reason, consulted)
 
-    def after_confirm(self):
+    def after_confirm(self) -> None:
         """When the flag confirmed differs from the proposal: the routes and the plan it brings."""
         d = conv.decision(self.engine, self.conv, self.conv.confirmation, self.state.env.today, self.days)
         if d.confirmed.flag != d.flag:
             self.show([Heading(self.t("after_confirm"), 1), *self.view.first_blocks(d)] + self.view.routes_blocks(d)
                       + self.view.plan_blocks(d) + self.view.contact_blocks(d))
-        return d
 
     def offer_files(self, d) -> None:
         if self.opts.report is not None or self.opts.ics is not None:
@@ -228,12 +211,12 @@ class Session:
                 self.meta.role = self.asker.text(self.t("ask_role"), key="files:role") or None
             self.meta.signal_date = self.ask_date(self.meta.signal_date)
             content = render(self.view, d, self.meta, kind)
-            self.save(free_name(".", f"sexting-verslag-{self.state.env.today.isoformat()}", f".{kind}"), content)
+            self.save(free_name(".", *os.path.splitext(report_name(self.state.env.today, kind))), content)
         if self.asker.yes_no(self.t("offer_ics"), default=True, key="files:ics"):
-            days = self.asker.number(self.t("ask_days"), 1, 365, default=d.followup_days, key="files:days",
+            days = self.asker.number(self.t("ask_days"), *conv.FOLLOWUP_DAYS, default=d.followup_days, key="files:days",
                                      instruction=self.t("ask_days_instruction")) or d.followup_days
-            when = self.state.env.today + dt.timedelta(days=days)
-            self.save(free_name(".", f"follow-up-{when.isoformat()}", ".ics"),
+            when = conv.followup(self.state.env.today, days)
+            self.save(free_name(".", *os.path.splitext(calendar_name(when))),
                       calendar(self.view, when, case_ref=self.meta.case_ref))
 
     def ask_date(self, default: Optional[dt.date]) -> dt.date:

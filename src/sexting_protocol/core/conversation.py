@@ -3,8 +3,11 @@ an event to the next state, with `screen` telling what to show for a state.
 
 Both fronts run it: the terminal asks each screen with questionary, the browser shows each
 screen as a form and carries the state in the page. Neither decides anything: which question
-comes next, when the review and the decision come, whether a confirmation is within its limits
-and which questions still sharpen the plan are all worked out here, by the engine.
+comes next, when the review and the decision come, whether a confirmation is within its limits,
+which flags need a note of who was consulted, which questions still sharpen the plan, whether
+the plan changed after the confirmation, and the follow-up's range are all worked out here, by
+the engine, and carried on the `Screen`. The fronts get the engine from `rules` and an answers
+file's decision from `decide`; they never import the engine.
 
 The order of screens: the questions (an urgent answer brings its action at once), the review of
 the answers (each changeable), the decision with the confirmation, the questions that can still
@@ -17,10 +20,10 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional, Union
 
-from ..store.answers import in_range, normalise
+from .values import in_range, normalise
 from .engine import Confirmation, Decision, Engine, Value, rank
 from .errors import UserError
-from .model import FLAGS, UNKNOWN, Question
+from .model import FLAGS, FOLLOWUP_DAYS, UNKNOWN, Protocol, Question
 
 PHASES = ("questions", "review", "change", "confirm", "refine", "end")
 MAX_TEXT = 2000  # characters of a confirmation's reason or of who was consulted, in a state
@@ -105,10 +108,53 @@ class Screen:
     flags: list[str] = field(default_factory=list)  # the flags that may be confirmed
     problem: Optional[str] = None  # below_lowest, reason or consulted
     reconfirm: bool = False  # the answers after the confirmation changed the proposal
+    locked: Optional[str] = None  # the lowest flag allowed, when it is above green
+    needs_consulted: tuple[str, ...] = ()  # the flags whose confirmation needs who was consulted
+    refine_first: bool = False  # the first question after the confirmation
+    plan_updated: bool = False  # the end: the answers after the confirmation changed plan or contacts
+    followup_days: tuple[int, int] = FOLLOWUP_DAYS  # the follow-up's range of days
 
 
 class BadEvent(UserError):
     """An event that does not fit the screen (a stale or tampered page)."""
+
+
+def rules(protocol: Protocol) -> Engine:
+    """The protocol's rules, made once per protocol and shared by every conversation."""
+    return Engine(protocol)
+
+
+def decide(engine: Engine, answers: dict[str, Value], confirmation: Optional[Confirmation] = None, today=None,
+           followup_days: Optional[int] = None) -> Decision:
+    """The decision on an answers file, without a conversation (`triage --answers`, practice)."""
+    return engine.decide(answers, confirmation, today, followup_days=followup_days)
+
+
+class Once:
+    """The engine for one request or one screen: the conversation asks it for the same decision
+    and the same next question several times while one event is handled (loading the state, the
+    step, the screen), so each is worked out once. Nothing outlives the object."""
+
+    def __init__(self, engine: Engine):
+        self._engine, self._seen = engine, {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._engine, name)
+
+    def _once(self, key: tuple, work):
+        if key not in self._seen:
+            self._seen[key] = work()
+        return self._seen[key]
+
+    def decide(self, answers, confirmed=None, today=None, asked=None, given=None, followup_days=None):
+        key = ("decide", tuple(sorted(answers.items())), confirmed, today, None if asked is None else tuple(asked),
+               None if given is None else tuple(given), followup_days)
+        return self._once(key, lambda: self._engine.decide(answers, confirmed, today, asked, given, followup_days))
+
+    def next_question(self, answers, asked):
+        asked = tuple(asked)
+        key = ("next", tuple(sorted(answers.items())), asked)
+        return self._once(key, lambda: self._engine.next_question(answers, asked))
 
 
 def start(engine: Engine, answers: Optional[dict[str, Value]] = None,
@@ -152,15 +198,35 @@ def screen(engine: Engine, s: State, today=None, followup_days: Optional[int] = 
         return Screen("review", "review", review=[(x, known[x]) for x in s.answered()], alerts=alerts)
     if s.phase == "confirm":
         d = decision(engine, s, today=today, followup_days=followup_days)
-        return Screen("confirm", "confirm", decision=d, flags=list(FLAGS[rank(d.lowest):]), problem=s.problem,
-                      reconfirm=s.confirmed_for is not None, alerts=alerts)
+        flags = list(FLAGS[rank(d.lowest):])
+        return Screen("confirm", "confirm", decision=d, flags=flags, problem=s.problem,
+                      reconfirm=s.confirmed_for is not None, alerts=alerts,
+                      locked=d.lowest if d.lowest != FLAGS[0] else None,
+                      needs_consulted=tuple(f for f in flags if engine.needs_consulted(d.assessment, f)))
     if s.phase == "refine":
         d = decision(engine, s, _valid(engine, s), today, followup_days)
         q = engine.questions[d.refine[0]]
         return Screen("question", f"refine:{q.id}", q, s.answers.get(q.id), bool(s.refined), refine=True,
-                      decision=d, alerts=alerts)
+                      decision=d, alerts=alerts, refine_first=not s.refined)
     d = decision(engine, s, _valid(engine, s), today, followup_days)
-    return Screen("end", "end", decision=d, alerts=alerts)
+    return Screen("end", "end", decision=d, alerts=alerts, plan_updated=_plan_updated(engine, s, d, today, followup_days))
+
+
+def _plan_updated(engine: Engine, s: State, d: Decision, today, followup_days) -> bool:
+    """Whether the questions after the confirmation changed the plan or the contacts of the
+    decision as it was confirmed."""
+    if not s.refined or s.confirmation is None:
+        return False
+    before = decision(engine, replace(s, refined=()), s.confirmation, today, followup_days)
+    return d.plan_ids() != before.plan_ids() or d.contacts != before.contacts
+
+
+def followup(today, days: Optional[int]) -> Optional[Any]:
+    """The follow-up's date, `days` after today; None for a number of days outside the range."""
+    import datetime as dt
+
+    low, high = FOLLOWUP_DAYS
+    return today + dt.timedelta(days=days) if days is not None and low <= days <= high else None
 
 
 def step(engine: Engine, s: State, event: Event) -> State:
@@ -313,5 +379,5 @@ def load(engine: Engine, text: str) -> State:
     return _settle(engine, State(answers, given, asked, refined, phase, changing, confirmation, confirmed_for))
 
 
-__all__ = ["State", "Screen", "Answer", "Back", "ReviewDone", "Change", "Confirm", "BadEvent", "start", "screen",
-           "step", "decision", "dump", "load", "MAX_TEXT"]
+__all__ = ["State", "Screen", "Answer", "Back", "ReviewDone", "Change", "Confirm", "BadEvent", "Once", "rules", "decide",
+           "start", "screen", "step", "decision", "followup", "dump", "load", "MAX_TEXT", "FOLLOWUP_DAYS"]

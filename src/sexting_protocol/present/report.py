@@ -1,24 +1,17 @@
-"""The record of a triage for the pupil's file: Markdown, plain text or JSON, and the
-follow-up as an iCalendar event. Built from the decision; written by `files.write_private`."""
+"""The record of a triage for the pupil's file, as blocks (`render.report` writes it as
+Markdown, plain text or JSON), its metadata, and the names files are offered under."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from .. import __version__
-from ..cli.env import fit
 from .blocks import Block, Heading, Items, Para, Table
-from ..render import clean, to_json
-from ..render.markdown import markdown
-from ..render.plain import plain
 from .views import DecisionView
 
-# What a pupil file's system is sure to show: a .txt report keeps to it (☐ → [ ], → → ->).
-TXT_CHARSET = "cp1252"
 
 
 @dataclass
@@ -82,11 +75,13 @@ def blocks(view: DecisionView, d, meta: Meta) -> list[Block]:
     return out
 
 
-def render(view: DecisionView, d, meta: Meta, kind: str) -> str:
-    if kind == "json":
-        return to_json({**view.as_json(d), "report": meta_json(meta)}) + "\n"
-    b = blocks(view, d, meta)
-    return markdown(b) if kind == "md" else fit(plain(b), TXT_CHARSET)
+def report_name(day: dt.date, kind: str) -> str:
+    """The name a report is offered under (the terminal's default, the browser's download)."""
+    return f"sexting-verslag-{day.isoformat()}.{kind}"
+
+
+def calendar_name(day: dt.date) -> str:
+    return f"follow-up-{day.isoformat()}.ics"
 
 
 def free_name(folder: str, stem: str, suffix: str) -> str:
@@ -97,34 +92,3 @@ def free_name(folder: str, stem: str, suffix: str) -> str:
         n += 1
         name = f"{stem}-{n}{suffix}"
     return name
-
-
-# the reminder of the follow-up: at 08:00 on its day (the event lasts the whole day)
-REMINDER = dt.timedelta(hours=8)
-
-
-def calendar(view: DecisionView, when: dt.date, now: Optional[dt.datetime] = None,
-             case_ref: Optional[str] = None) -> str:
-    """The follow-up as an all-day event with a reminder that morning: the case reference (never
-    a name) in its title, the follow-up's questions first in its description, no case details."""
-    from icalendar import Alarm, Calendar, Event
-
-    cal = Calendar()
-    cal.add("prodid", "-//sexting-protocol//follow-up//NL")
-    cal.add("version", "2.0")
-    ev = Event()
-    ev.add("uid", f"{uuid.uuid4()}@sexting-protocol")
-    ev.add("dtstamp", now or dt.datetime.now(dt.timezone.utc))
-    ev.add("dtstart", when)
-    ev.add("dtend", when + dt.timedelta(days=1))
-    summary = view.t("ics_summary_ref", ref=clean(case_ref)) if case_ref else view.t("ics_summary")
-    ev.add("summary", summary)
-    ev.add("description", "\n".join([view.t("ics_questions"), ""] + [view.tx(i.text) for i in view.p.followup.checklist]))
-    ev.add("transp", "TRANSPARENT")
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", summary)
-    alarm.add("trigger", REMINDER)
-    ev.add_component(alarm)
-    cal.add_component(ev)
-    return cal.to_ical().decode("utf-8")

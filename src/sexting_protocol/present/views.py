@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..store.bundle import Bundle
+from ..core.conversation import rules
 from ..text.texts import Texts
 from ..core.model import UNKNOWN, Contact, Detail, PlanItem, Route, Section, Step, Text
 from .blocks import Banner, Block, Heading, Items, Para, Table
@@ -258,9 +259,9 @@ class FirstBox:
 class DecisionView(View):
     """The decision in words: first actions, flag with its reasons, routes, plan, contacts."""
 
-    def __init__(self, bundle: Bundle, lang: str, engine):
+    def __init__(self, bundle: Bundle, lang: str, engine=None):
         super().__init__(bundle, lang)
-        self.e = engine
+        self.e = engine = engine or rules(bundle.protocol)
         self.flags = {f.id: f for f in self.p.flags}
         self.priorities = {x.id: x for x in engine.t.priority}
 

@@ -9,13 +9,16 @@ holds may stand (an answer put beside it would not count, so it is refused).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Callable, Optional
 
 from . import yamlio
 from ..text.texts import Texts as _Words
 from .bundle import Source
 from ..core.engine import Confirmation, Engine, Value, rank
-from ..core.errors import DataError, Problem, UserError
+from ..core import values
+from ..core.values import in_range, whole_number  # noqa: F401 (read with the answers)
+from ..core.errors import DataError, Problem, UserError, printable
 from ..core.model import FLAGS, UNKNOWN, Question, Text, suggest
 from .yamlio import Texts, show
 
@@ -39,38 +42,10 @@ def allowed(q: Question, t: Texts = _dutch) -> str:
     return ", ".join([o.value for o in q.options] + [UNKNOWN])
 
 
-def whole_number(text: str) -> Optional[int]:
-    """Text as a whole number, read in decimal as a person means it (`015` is 15, never octal);
-    None for anything else, more than 9 digits included (Python refuses over 4,300)."""
-    text = text.strip()
-    return int(text) if text.isdecimal() and len(text) <= 9 else None
-
-
 def normalise(q: Question, value: Any) -> Optional[Value]:
-    """The answer as the engine reads it, or None when it is not allowed for q."""
-    values = [o.value for o in q.options]
-    words = {w: canon for canon, ws in _dutch.answer_words().items() for w in ws}
-    if value is None:
-        return UNKNOWN
-    if isinstance(value, bool):
-        if "yes" in values or "no" in values:
-            return "yes" if value else "no"
-        return None
-    if isinstance(value, str):
-        v = " ".join(value.strip().lower().split())
-        v = words.get(v, v)
-        if v == UNKNOWN:
-            return UNKNOWN
-        if q.type == "number":
-            return whole_number(v)
-        return v if v in values else None
-    if isinstance(value, int) and q.type == "number":
-        return value
-    return None
-
-
-def in_range(q: Question, value: Value) -> bool:
-    return not isinstance(value, int) or q.type != "number" or q.min <= value <= q.max
+    """The answer as the engine reads it (the typed words `ja`, `nee`, `weet ik niet` too), or
+    None when it is not allowed for q."""
+    return values.normalise(q, value, {w: canon for canon, ws in _dutch.answer_words().items() for w in ws})
 
 
 def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] = str, t: Texts = _dutch,
@@ -181,3 +156,19 @@ def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] =
     raw, nodes = yamlio.parse_nodes(text, path, t)
     src = Source(yamlio.display_name(path), text, raw, yamlio.LineFinder(text, nodes))
     return from_source(src, engine, contact_line, t, tx)
+
+
+SIGNAL_YEARS = 20  # how far back a signal's date may lie
+
+
+def signal_date(text: str, today: dt.date, t) -> dt.date:
+    """The date of a signal, YYYY-MM-DD, from SIGNAL_YEARS years ago up to today (9999-12-31
+    was accepted: a report dated in a future no one can check); UserError with the reason."""
+    try:
+        date = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(t("err_date", value=printable(text[:40]))) from None
+    first = today.replace(year=today.year - SIGNAL_YEARS, day=min(today.day, 28))
+    if not first <= date <= today:
+        raise UserError(t("err_date_range", value=date.isoformat(), first=first.isoformat(), today=today.isoformat()))
+    return date

@@ -32,14 +32,13 @@ from starlette.routing import Route
 
 from ..core import conversation as conv
 from ..store import yamlio
-from ..store.answers import from_source, in_range, normalise, whole_number
+from ..store.answers import from_source, in_range, normalise, signal_date as read_signal_date, whole_number
 from ..store.bundle import Source
-from ..core.engine import Engine
 from ..core.errors import DataError, UserError
-from ..core.model import FLAGS, UNKNOWN
+from ..core.model import UNKNOWN
 from ..present.blocks import Banner, Para
-from ..present.report import Meta, calendar, render as report
-from ..cli.triage import signal_date as read_signal_date
+from ..present.report import Meta, calendar_name, report_name
+from ..render.report import calendar, render as report
 from ..present.views import DecisionView
 from .pages import MAX_BODY, _page, render
 
@@ -50,33 +49,6 @@ DOWNLOADS = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=u
              "json": "application/json", "ics": "text/calendar; charset=utf-8"}
 TEMPLATES = {"question": "triage/question.html", "review": "triage/review.html", "confirm": "triage/decision.html",
              "out_of_scope": "triage/out_of_scope.html", "end": "triage/end.html"}
-
-
-class RequestEngine:
-    """The engine for one request: the conversation asks it for the same decision and the same
-    next question several times while one post is answered (loading the state, the step, the
-    page), so within the request each is worked out once. Nothing outlives the request."""
-
-    def __init__(self, engine: Engine):
-        self._engine, self._seen = engine, {}
-
-    def __getattr__(self, name: str):
-        return getattr(self._engine, name)
-
-    def _once(self, key: tuple, work):
-        if key not in self._seen:
-            self._seen[key] = work()
-        return self._seen[key]
-
-    def decide(self, answers, confirmed=None, today=None, asked=None, given=None, followup_days=None):
-        key = ("decide", tuple(sorted(answers.items())), confirmed, today, None if asked is None else tuple(asked),
-               None if given is None else tuple(given), followup_days)
-        return self._once(key, lambda: self._engine.decide(answers, confirmed, today, asked, given, followup_days))
-
-    def next_question(self, answers, asked):
-        asked = tuple(asked)
-        key = ("next", tuple(sorted(answers.items())), asked)
-        return self._once(key, lambda: self._engine.next_question(answers, asked))
 
 
 class NotAnAnswer(Exception):
@@ -94,8 +66,8 @@ class Triage:
     def __init__(self, request: Request):
         app = request.app
         if getattr(app.state, "engine", None) is None:  # the protocol's rules, read once; no case data
-            app.state.engine = Engine(app.state.bundle.protocol)
-        self.request, self.engine = request, RequestEngine(app.state.engine)
+            app.state.engine = conv.rules(app.state.bundle.protocol)
+        self.request, self.engine = request, conv.Once(app.state.engine)
         self.p = _page(request)
         self.v = DecisionView(app.state.bundle, self.p.lang, app.state.engine)
         self.today = dt.date.today()
@@ -126,8 +98,7 @@ class Triage:
                 question.update(low=q.min, high=q.max)
             else:
                 question["options"] = [(o.value, v.tx(o.label)) for o in q.options] + [(UNKNOWN, v.t("ask_unknown"))]
-            out.update(question=question, checked=sc.default, intro=not s.answered(),
-                       refine_first=sc.refine and not s.refined)
+            out.update(question=question, checked=sc.default, intro=not s.answered(), refine_first=sc.refine_first)
         elif sc.kind == "review":
             out["rows"] = [(q, v.tx(self.engine.questions[q].short), v.answer_text(q, value)) for q, value in sc.review]
         elif sc.kind == "confirm":
@@ -138,8 +109,8 @@ class Triage:
                        chosen=s.confirmation.flag if s.confirmation and s.confirmation.flag in sc.flags else d.flag,
                        reason=s.confirmation.reason if s.confirmation else "",
                        consulted=s.confirmation.consulted if s.confirmation else "",
-                       ask_consulted=any(self.engine.needs_consulted(d.assessment, f) for f in sc.flags),
-                       locked=v.t("confirm_locked", flag=v.flag_name(d.lowest)) if d.lowest != FLAGS[0] else None,
+                       ask_consulted=bool(sc.needs_consulted),
+                       locked=v.t("confirm_locked", flag=v.flag_name(sc.locked)) if sc.locked else None,
                        problem=v.t(f"web_problem_{sc.problem}", limit=conv.MAX_TEXT) if sc.problem else None)
         elif sc.kind == "out_of_scope":
             oos = sc.question.out_of_scope
@@ -229,11 +200,10 @@ class Triage:
             raise conv.BadEvent("two answers to one question")
         if not values:
             return UNKNOWN
-        if q.type == "number":
-            value = normalise(q, values[0])
-            if value is None or not in_range(q, value):
-                raise NotAnAnswer("ask_number_invalid", low=q.min, high=q.max)
-        return values[0]
+        value = normalise(q, values[0])  # as an answers file reads it: `ja`, `weet ik niet`
+        if q.type == "number" and (value is None or not in_range(q, value)):
+            raise NotAnAnswer("ask_number_invalid", low=q.min, high=q.max)
+        return values[0] if value is None else value  # what is no answer: the conversation refuses it
 
 
 def _text(form: FormData, name: str) -> Optional[str]:
@@ -325,17 +295,16 @@ async def download(request: Request) -> Response:
         return t.bad()
     d, v = sc.decision, t.v
     if kind == "ics":
-        days = whole_number(str(form.get("days") or d.followup_days))  # 5,000 digits: int() raised
-        if days is None or not 1 <= days <= 365:
+        when = conv.followup(t.today, whole_number(str(form.get("days") or d.followup_days)))  # 5,000 digits: int() raised
+        if when is None:
             return t.bad("web_err_days")
-        when = t.today + dt.timedelta(days=days)
-        body, name = calendar(v, when, case_ref=_text(form, "case_ref") or None), f"follow-up-{when.isoformat()}.ics"
+        body, name = calendar(v, when, case_ref=_text(form, "case_ref") or None), calendar_name(when)
     else:
         signal = _text(form, "signal_date") or ""  # the command line's rule: up to today, not long ago
         signal_date = read_signal_date(signal, t.today, v.t) if signal.strip() else None
         meta = Meta(*(_text(form, k) or None for k in ("case_ref", "role")), signal_date, t.today,
                     *(_text(form, k) or None for k in ("said", "done", "told")))
-        body, name = report(v, d, meta, kind), f"sexting-verslag-{t.today.isoformat()}.{kind}"
+        body, name = report(v, d, meta, kind), report_name(t.today, kind)
     return Response(body, media_type=DOWNLOADS[kind],
                     headers={"content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
 

@@ -9,14 +9,14 @@ import socket
 import threading
 from typing import Optional
 
-from ..cli.env import Interrupted
+from .env import Interrupted
 from ..core.errors import UserError
 
 
 def run(state, port: Optional[int], open_browser: bool, lang: str, as_json: bool = False) -> int:
     import uvicorn
 
-    from .app import create_app
+    from ..web.app import create_app
 
     bundle = state.bundle()  # a bad data file is said before anything is served
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -32,7 +32,7 @@ def run(state, port: Optional[int], open_browser: bool, lang: str, as_json: bool
     # the access log: method, path and status only (security.Guard writes it); uvicorn's own is off.
     # Every line, uvicorn's warnings too, is escaped by the one filter (a path is a client's text);
     # the form parser's warnings about a malformed post are left out (the access line has its 400)
-    from .security import Escaped
+    from ..web.security import Escaped
 
     log = logging.getLogger("sexting_protocol.web")
     others = [logging.getLogger("uvicorn.error"), logging.getLogger("python_multipart")]
