@@ -33,7 +33,7 @@ def init(state, force: bool = False, as_json: bool = False, setting: Optional[st
     except Exists:
         raise UserError(state.t("err_exists", path=target), exit_code=1) from None
     except OSError as e:  # the folder cannot be made, or the template cannot be read
-        raise os_error(e.filename or folder, e) from None
+        raise os_error(e.filename or folder, e, state.t) from None
     schemas = [(str(folder / f"{kind}-layer.schema.json"), schema.dumps(schema.layer(kind)))
                for kind in ("contacts", "protocol")[:len(files)]]
     write_all(schemas, True, state.t)

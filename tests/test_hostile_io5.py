@@ -1,0 +1,129 @@
+"""Hostile and broken input, fifth round: a third fresh red-team pass of issue 18's surfaces
+(saves that the system refuses, paths, log lines, layers, encodings). Each test names what it
+keeps fixed, and goes through the command line (or the web server's HTTP) where a user would meet it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CLEAR
+
+JARGON = ("Traceback", "interne fout", "internal error", "Error:", "Errno")
+
+
+def refused(r, *words: str, code: int = 2) -> None:
+    assert r.code == code, (r.code, r.out[-300:], r.err[:300])
+    for w in JARGON:
+        assert w not in r.err, f"{w!r} in {r.err!r}"
+    for w in words:
+        assert w in r.err, f"{w!r} not in {r.err!r}"
+
+
+# --- a save the system refuses: the user's language, the file, what to do, nothing written ----
+
+
+def _os_refusals(tmp_path):
+    """Targets the system refuses, for any user and on any POSIX system."""
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    (tmp_path / "loop1").symlink_to("loop2")
+    (tmp_path / "loop2").symlink_to("loop1")
+    return {"not_dir": (tmp_path / "file" / "r.md", "een deel van het pad is een bestand", "a part of the path is a file"),
+            "loop": (tmp_path / "loop1" / "r.md", "snelkoppelingen in een kring", "circle of links"),
+            "too_long": (tmp_path / ("x" * 300 + ".md"), "te lang", "too long")}
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX paths")
+@pytest.mark.parametrize("kind", ["not_dir", "loop", "too_long"])
+@pytest.mark.parametrize("option", ["--report", "--ics"])
+def test_a_write_the_system_refuses_is_said_in_the_users_language(run, write, tmp_path, kind, option):
+    """`--report file/r.md`, a path through a loop of links or a name of 300 characters said the
+    OS's English ("Not a directory", "Too many levels of symbolic links", "File name too long")
+    without "Niets geschreven", in Dutch and with --lang en alike."""
+    target, nl, en = _os_refusals(tmp_path)[kind]
+    answers = write("a.yaml", CLEAR)
+    r = run("triage", "--answers", answers, option, target)
+    refused(r, str(target), nl, "Niets geschreven.")
+    r = run("--lang", "en", "triage", "--answers", answers, option, target)
+    refused(r, str(target), en, "Nothing written.")
+    assert "Not a directory" not in r.err and "symbolic" not in r.err and "File name" not in r.err
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX paths")
+def test_handout_and_schema_refusals_are_said_alike(run, tmp_path):
+    target, nl, en = _os_refusals(tmp_path)["not_dir"]
+    refused(run("handout", "--output", target), str(target), nl, "Niets geschreven.")
+    refused(run("--lang", "en", "handout", "--output", target), en, "Nothing written.")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A full disk and a read-only one (tmpfs mounts: root on Linux only)."""
+    if sys.platform != "linux" or os.geteuid() != 0:
+        pytest.skip("mounting a small disk needs root on Linux")
+    full, ro = tmp_path / "full", tmp_path / "ro"
+    full.mkdir()
+    ro.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8k", "tmpfs", str(full)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8k,ro", "tmpfs", str(ro)], check=True)
+    try:
+        with open(full / "filler", "wb") as f:
+            try:
+                f.write(b"\0" * 64 * 1024)
+                f.flush()
+            except OSError:
+                pass
+        yield full, ro
+    finally:
+        subprocess.run(["umount", str(full)])
+        subprocess.run(["umount", str(ro)])
+
+
+def test_a_full_or_read_only_disk_is_said_in_the_users_language(run, write, small_disk):
+    """A full disk said "No space left on device", a read-only one "Read-only file system":
+    English, and without saying nothing was written."""
+    full, ro = small_disk
+    answers = write("a.yaml", CLEAR)
+    for target, nl, en in ((full / "r.md", "de schijf is vol", "the disk is full"),
+                           (ro / "r.ics", "alleen-lezen", "read-only")):
+        refused(run("triage", "--answers", answers, "--report" if target.suffix == ".md" else "--ics", target),
+                str(target), nl, "Niets geschreven.")
+        r = run("--lang", "en", "triage", "--answers", answers, "--report", target)
+        refused(r, en, "Nothing written.")
+        assert "No space" not in r.err and "Read-only file" not in r.err
+    assert sorted(p.name for p in full.iterdir()) == ["filler"] and list(ro.iterdir()) == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_standard_output_is_said_in_the_users_language(tmp_path):
+    env = {**os.environ, "SEXTING_PROTOCOL_LANG": "nl"}
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([sys.executable, "-m", "sexting_protocol", "contacts"], stdout=full,
+                           stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+    assert p.returncode == 1 and "de schijf is vol" in p.stderr and "No space" not in p.stderr, p.stderr
+
+
+# --- `--report r.md/`: no folder is there; say what is wrong --------------------------------
+
+
+@pytest.mark.parametrize("exists", [False, True], ids=["nothing", "a-file"])
+def test_a_report_name_ending_in_a_slash_is_not_called_a_folder(run, write, tmp_path, monkeypatch, exists):
+    """`--report r.md/` said "r.md/ is een map" though no folder r.md is there (nor anything);
+    the message says the slash makes it a folder's name and offers the name without it."""
+    monkeypatch.chdir(tmp_path)
+    if exists:
+        (tmp_path / "r.md").write_text("ouder", encoding="utf-8")
+    r = run("triage", "--answers", write("a.yaml", CLEAR), "--report", "r.md" + os.sep)
+    refused(r, "r.md" + os.sep, "schuine streep", "bijvoorbeeld r.md)", "Niets geschreven.")
+    assert "is een map" not in r.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["a.yaml", "r.md"] if exists else ["a.yaml"])
+
+
+def test_a_report_name_that_is_a_folder_is_still_called_one(run, write, tmp_path):
+    (tmp_path / "r.md").mkdir()
+    for name in ("r.md", "r.md" + os.sep):
+        refused(run("triage", "--answers", write("a.yaml", CLEAR), "--report", tmp_path / name), "is een map")
