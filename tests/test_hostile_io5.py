@@ -12,6 +12,14 @@ import pytest
 
 from conftest import CLEAR
 
+@pytest.fixture
+def home(tmp_path):
+    """An empty folder for the organisation's layers."""
+    folder = tmp_path / "org"
+    folder.mkdir()
+    return folder
+
+
 JARGON = ("Traceback", "interne fout", "internal error", "Error:", "Errno")
 
 
@@ -127,3 +135,40 @@ def test_a_report_name_that_is_a_folder_is_still_called_one(run, write, tmp_path
     (tmp_path / "r.md").mkdir()
     for name in ("r.md", "r.md" + os.sep):
         refused(run("triage", "--answers", write("a.yaml", CLEAR), "--report", tmp_path / name), "is een map")
+
+
+# --- a line cut short never ends inside an escape ---------------------------------------------
+
+HALF_ESCAPE = __import__("re").compile(r"\\(?:x[0-9a-f]?|u[0-9a-f]{0,3}|U[0-9a-f]{0,7})?…")
+
+
+@pytest.mark.parametrize("n", range(33, 39))
+@pytest.mark.parametrize("char", ["\\u202e", "\\e", "\\U000e0001"], ids=["bidi", "esc", "tag"])
+def test_an_echoed_value_is_never_cut_inside_an_escape(run, write, n, char):
+    """A refused value is echoed cut to 40 characters: `'aaa…\\u202…` showed half an escape,
+    which reads as another character (or, cut to `\\`, as nothing at all)."""
+    r = run("triage", "--answers", write("a.yaml", f'extortion: "{"a" * n}{char}{char}"\n'), "--json")
+    refused(r, "a.yaml:1: extortion:", "…")
+    assert not HALF_ESCAPE.search(r.err), r.err
+
+
+@pytest.mark.parametrize("n", range(294, 302))
+@pytest.mark.parametrize("char", ["%1b", "%E2%80%AE"], ids=["esc", "bidi"])
+def test_a_long_logged_path_is_never_cut_inside_an_escape(home, caplog, n, char):
+    """The web server's access line cuts a path at 300 characters: `/xxx…\\x1…` or `\\u20…`
+    ended inside the escape of an ESC or a bidi override."""
+    import logging
+
+    pytest.importorskip("starlette")
+    pytest.importorskip("httpx")
+    from starlette.testclient import TestClient
+
+    from sexting_protocol.web import create_app
+
+    c = TestClient(create_app(environ={"SEXTING_PROTOCOL_HOME": str(home), "SEXTING_PROTOCOL_CACHE": "off"}),
+                   base_url="http://127.0.0.1:8000")
+    with caplog.at_level(logging.INFO, logger="sexting_protocol.web.access"):
+        c.get("/" + "x" * n + char * 3)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "sexting_protocol.web.access"]
+    assert line.endswith("… 404") and line.isprintable(), line
+    assert not HALF_ESCAPE.search(line), line[-20:]

@@ -3,6 +3,8 @@ not reach a reader raw (INVISIBLE)."""
 
 from __future__ import annotations
 
+import re
+
 # What must never reach a terminal or a reader raw, nor stand in the data: the control
 # characters but newline and tab (escape sequences: ESC, CSI, OSC that sets a window title or
 # writes the clipboard; BEL, DEL, the C1 controls), and the invisible format characters (Unicode
@@ -55,6 +57,21 @@ class Problem:
 
     def __repr__(self) -> str:
         return f"Problem({self})"
+
+
+# The start of an escape `printable` writes (`\\x1b`, `\\u202e`, `\\U000e0001`) left at the end of
+# a cut text: `shorten` drops it rather than show half an escape (`\\u20…` reads as something else).
+_HALF_ESCAPE = re.compile(r"\\(?:x[0-9a-f]?|u[0-9a-f]{0,3}|U[0-9a-f]{0,7})?$")
+
+
+def shorten(text: str, limit: int) -> str:
+    """Text (escaped by `printable` already) at most `limit` characters and a "…", never cut
+    inside an escape."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]
+    half = _HALF_ESCAPE.search(head)
+    return (head[:half.start()] if half else head) + "…"
 
 
 def printable(text: str) -> str:

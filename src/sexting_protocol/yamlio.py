@@ -25,7 +25,7 @@ from typing import IO, Any, Callable, Optional
 
 import yaml
 
-from .errors import DataError, Problem, printable
+from .errors import DataError, Problem, printable, shorten
 from .model import join_path
 
 MAX_BYTES = 1_000_000
@@ -57,8 +57,7 @@ def show(value: Any, limit: int = 40) -> str:
         return "[…]"
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value]
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(repr(value) if isinstance(value, str) else printable(str(value)), limit)
 
 
 def display_name(path: str) -> str:
