@@ -172,3 +172,22 @@ def test_a_long_logged_path_is_never_cut_inside_an_escape(home, caplog, n, char)
     [line] = [r.getMessage() for r in caplog.records if r.name == "sexting_protocol.web.access"]
     assert line.endswith("… 404") and line.isprintable(), line
     assert not HALF_ESCAPE.search(line), line[-20:]
+
+
+# --- a layer's setting is read as an answers file and `init --setting` read it -----------------
+
+
+@pytest.mark.parametrize("written", ["SPORT", '" Sport "', "sport"])
+def test_a_layers_setting_is_read_as_the_answers_read_it(tmp_path, write, written):
+    """`setting: SPORT` counts in an answers file and in `init --setting SPORT`; in the
+    organisation's layer it was refused (SP315) and the whole layer left out."""
+    from conftest import Org
+
+    org = Org(tmp_path)
+    org.home.mkdir()
+    (org.home / "protocol.yaml").write_text(f"setting: {written}\n", encoding="utf-8")
+    r = org.run("validate")
+    assert r.code == 0 and "SP315" not in r.err, r.err
+    r = org.run("triage", "--answers", write("a.yaml", {**CLEAR, "setting": "Sport"}), "--json")
+    assert r.code == 0 and r.err == "", r.err  # no layer left out, no "setting differs"
+    assert r.json()["setting"] == "sport"
