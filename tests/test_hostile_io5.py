@@ -191,3 +191,32 @@ def test_a_layers_setting_is_read_as_the_answers_read_it(tmp_path, write, writte
     r = org.run("triage", "--answers", write("a.yaml", {**CLEAR, "setting": "Sport"}), "--json")
     assert r.code == 0 and r.err == "", r.err  # no layer left out, no "setting differs"
     assert r.json()["setting"] == "sport"
+
+
+# --- init writes its setting in YAML that reads back as the same setting ---------------------
+
+
+@pytest.mark.parametrize("setting", ["club #2", "null", "on", "[a]"])
+def test_init_writes_a_setting_that_reads_back_the_same(tmp_path, write, setting):
+    """A protocol's setting `club #2` was written plain by `init --setting`: YAML read it back as
+    `club` (the layer refused and left out); `null` read back as no setting at all, `on` as true."""
+    from conftest import Org, shipped_text
+
+    text = shipped_text("protocol.yaml")
+    extra = f'  - id: {__import__("json").dumps(setting)}\n    name: {{nl: "club"}}\n    contacts: []\n'
+    assert text.count("  - id: childcare\n") == 1  # not first: the first is the default
+    protocol = write("p.yaml", text.replace("  - id: childcare\n", extra + "  - id: childcare\n", 1))
+    org = Org(tmp_path)
+    r = org.run("--protocol", protocol, "init", "--setting", setting)
+    assert r.code == 0, r.err
+    r = org.run("--protocol", protocol, "triage", "--answers", write("a.yaml", CLEAR), "--json")
+    assert r.code == 0 and r.err == "", r.err
+    assert r.json()["setting"] == setting
+
+
+def test_init_writes_a_plain_setting_plainly(tmp_path):
+    from conftest import Org
+
+    org = Org(tmp_path)
+    assert org.run("init", "--setting", "sport").code == 0
+    assert "\nsetting: sport\n" in (org.home / "protocol.yaml").read_text(encoding="utf-8")
