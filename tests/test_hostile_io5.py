@@ -220,3 +220,20 @@ def test_init_writes_a_plain_setting_plainly(tmp_path):
     org = Org(tmp_path)
     assert org.run("init", "--setting", "sport").code == 0
     assert "\nsetting: sport\n" in (org.home / "protocol.yaml").read_text(encoding="utf-8")
+
+
+# --- a language the tool does not have: said in the tool's words, not Python's ---------------
+
+
+@pytest.mark.parametrize("args, environ, said", [
+    (["--lang", "de", "contacts"], {}, "--lang: 'de' is geen taal van deze tool; kies uit: nl, en"),
+    (["web", "--lang", "fr"], {}, "--lang: 'fr' is geen taal van deze tool; kies uit: nl, en"),
+    (["--lang", "en", "advice", "--lang", "xx"], {}, "--lang: 'xx' is not a language of this tool; choose: nl, en"),
+    (["contacts"], {"SEXTING_PROTOCOL_LANG": "x\x1b]0;P\x07"}, "SEXTING_PROTOCOL_LANG: 'x\\x1b]0;P\\x07' is geen taal"),
+], ids=["nl", "web", "en", "environment"])
+def test_an_unknown_language_is_refused_in_the_chosen_language(run, args, environ, said):
+    """`--lang de` was refused in English, whatever the language chosen so far (a message
+    written in Python, not in ui.yaml)."""
+    r = run(*args, environ=environ)
+    refused(r, said)
+    assert r.err.count("\n") == 1 and "\x1b" not in r.err

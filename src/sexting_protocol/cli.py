@@ -132,7 +132,7 @@ def _apply(st: State, given: dict[str, Any], source: str = "--lang") -> None:
     """The global options given (None or False: not given)."""
     if given.get("lang") is not None:
         if given["lang"] not in LANGS:
-            raise UserError(f"{source}: {given['lang']!r} is not a language of this tool; choose: {', '.join(LANGS)}")
+            raise _bad_lang(st.env, source, given["lang"])
         st.env.lang = given["lang"]
     for name in ("protocol", "contacts"):
         if given.get(name) is not None:
@@ -157,6 +157,13 @@ def main_options(
     chosen = st.env.environ.get("SEXTING_PROTOCOL_LANG") or "nl"
     _apply(st, {"lang": lang or chosen}, "--lang" if lang else "SEXTING_PROTOCOL_LANG")
     _apply(st, {"protocol": protocol, "contacts": contacts, "no_layers": no_layers, "no_pager": no_pager})
+
+
+def _bad_lang(env: Env, source: str, value: str) -> UserError:
+    """A language this tool does not have, said in the one chosen so far (Dutch by default)."""
+    from .yamlio import show
+
+    return UserError(_text(env, "err_lang", source=source, value=show(value), allowed=", ".join(LANGS)))
 
 
 def _after_command(ctx, param, value) -> None:
@@ -373,7 +380,7 @@ def web(
 
     st = _state(ctx)
     if lang is not None and lang not in LANGS:
-        raise UserError(f"--lang: {lang!r} is not a language of this tool; choose: {', '.join(LANGS)}")
+        raise _bad_lang(st.env, "--lang", lang)
     raise typer.Exit(run(st, port, not no_browser, lang or st.lang, as_json))
 
 
