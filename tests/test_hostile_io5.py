@@ -237,3 +237,22 @@ def test_an_unknown_language_is_refused_in_the_chosen_language(run, args, enviro
     r = run(*args, environ=environ)
     refused(r, said)
     assert r.err.count("\n") == 1 and "\x1b" not in r.err
+
+
+# --- the calendar's title is one line, as the reports show the case reference ----------------
+
+
+def _unfolded(path) -> list[str]:
+    return path.read_bytes().decode("utf-8").replace("\r\n ", "").split("\r\n")
+
+
+@pytest.mark.parametrize("ref, shown", [("K-1\nEvil", "K-1\\; Evil"), ("K-1\n\n X\n", "K-1\\; X"), (" \n ", None)])
+def test_a_case_reference_with_a_line_break_gives_a_one_line_title(run, write, tmp_path, ref, shown):
+    """`--case-ref $'K-1\\nEvil'` gave a calendar title of two lines (`\\n` in SUMMARY), where
+    the Markdown and text reports show the reference on one line."""
+    ics = tmp_path / "f.ics"
+    r = run("triage", "--answers", write("a.yaml", CLEAR), "--case-ref", ref, "--ics", ics)
+    assert r.code == 0, r.err
+    titles = [line for line in _unfolded(ics) if line.startswith(("SUMMARY:", "DESCRIPTION:Follow-up"))]
+    assert len(titles) == 2 and not any("\\n" in x or "\\r" in x for x in titles), titles
+    assert all((shown in x) if shown else ("Follow-up sexting-signaal:" in x) for x in titles), titles
