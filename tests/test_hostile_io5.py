@@ -256,3 +256,19 @@ def test_a_case_reference_with_a_line_break_gives_a_one_line_title(run, write, t
     titles = [line for line in _unfolded(ics) if line.startswith(("SUMMARY:", "DESCRIPTION:Follow-up"))]
     assert len(titles) == 2 and not any("\\n" in x or "\\r" in x for x in titles), titles
     assert all((shown in x) if shown else ("Follow-up sexting-signaal:" in x) for x in titles), titles
+
+
+# --- a file the system will not read: the same words as a write it refuses --------------------
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX paths")
+@pytest.mark.parametrize("kind", ["not_dir", "loop", "too_long"])
+def test_a_read_the_system_refuses_is_said_in_the_users_language(run, tmp_path, kind):
+    """`--answers file/x`, a loop of links or a long name said "kan niet gelezen worden: Not a
+    directory" (the OS's English inside a Dutch message)."""
+    target, nl, en = _os_refusals(tmp_path)[kind]
+    target = target.with_suffix(".yaml")
+    refused(run("triage", "--answers", target, "--json"), "kan niet gelezen worden:", nl)
+    r = run("--lang", "en", "--protocol", target, "contacts")
+    refused(r, "cannot be read:", en)
+    assert "Not a directory" not in r.err and "symbolic" not in r.err and "File name" not in r.err

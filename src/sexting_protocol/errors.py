@@ -3,6 +3,7 @@ not reach a reader raw (INVISIBLE)."""
 
 from __future__ import annotations
 
+import errno
 import re
 
 # What must never reach a terminal or a reader raw, nor stand in the data: the control
@@ -78,3 +79,20 @@ def printable(text: str) -> str:
     """The text with every character that is not printable (a control character, a line
     break) escaped as Python writes it: what a file says never drives the terminal."""
     return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+# The OS's reasons a write (or a read) fails, each said in the user's language with what to do (ui.yaml
+# `os_<name>`); any other the OS's own words (`os_other`).
+_REASONS = {getattr(errno, name): key for name, key in (
+    ("ENOSPC", "full"), ("EDQUOT", "full"), ("EFBIG", "full"), ("EACCES", "denied"), ("EPERM", "denied"),
+    ("EROFS", "read_only"), ("ENAMETOOLONG", "too_long"), ("ENOTDIR", "not_dir"), ("ELOOP", "loop"),
+    ("EISDIR", "is_dir"), ("ENOENT", "gone"), ("EIO", "io"), ("EEXIST", "exists")) if hasattr(errno, name)}
+
+
+def os_reason(e: OSError, t, reading: bool = False) -> str:
+    """Why the OS refused a write (or a read), in the user's words (`t`: the interface texts),
+    with what to do about it."""
+    name = _REASONS.get(e.errno)
+    if name == "denied" and reading:
+        name = "denied_read"
+    return t(f"os_{name}") if name else t("os_other", reason=e.strerror or e)

@@ -11,13 +11,12 @@ the message that names a written file says so (`written_text`).
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 import tempfile
 from typing import Optional, Sequence
 
-from .errors import UserError, printable
+from .errors import UserError, os_reason, printable
 from .render import clean
 from .data import dutch
 from .yamlio import Texts
@@ -31,20 +30,6 @@ class Exists(UserError):
     def __init__(self, path: str, t: Texts = dutch):
         super().__init__(t("err_exists", path=path))
         self.path = path
-
-
-# The OS's reasons a write fails, each said in the user's language with what to do (ui.yaml
-# `os_<name>`); any other the OS's own words (`os_other`).
-_REASONS = {getattr(errno, name): key for name, key in (
-    ("ENOSPC", "full"), ("EDQUOT", "full"), ("EFBIG", "full"), ("EACCES", "denied"), ("EPERM", "denied"),
-    ("EROFS", "read_only"), ("ENAMETOOLONG", "too_long"), ("ENOTDIR", "not_dir"), ("ELOOP", "loop"),
-    ("EISDIR", "is_dir"), ("ENOENT", "gone"), ("EIO", "io"), ("EEXIST", "exists")) if hasattr(errno, name)}
-
-
-def os_reason(e: OSError, t: Texts = dutch) -> str:
-    """Why the OS refused, in the user's words, with what to do about it."""
-    name = _REASONS.get(e.errno)
-    return t(f"os_{name}") if name else t("os_other", reason=e.strerror or e)
 
 
 def os_error(path, e: OSError, t: Texts = dutch) -> UserError:

@@ -25,7 +25,7 @@ from typing import IO, Any, Callable, Optional
 
 import yaml
 
-from .errors import DataError, Problem, printable, shorten
+from .errors import DataError, Problem, os_reason, printable, shorten
 from .model import join_path
 
 MAX_BYTES = 1_000_000
@@ -100,7 +100,7 @@ def read_text(path: str, t: Texts, stdin: Optional[IO] = None) -> str:
     except FileNotFoundError:
         raise refused("err_read_missing") from None
     except OSError as e:
-        raise refused("err_read_os", reason=e.strerror or e) from None
+        raise refused("err_read_os", reason=os_reason(e, t, reading=True)) from None
     if len(raw) > MAX_BYTES:
         raise refused("err_read_too_big", mb=MAX_BYTES // 1_000_000)
     try:
