@@ -182,7 +182,7 @@ def test_every_condition_names_what_protocol_yaml_defines():
 
 
 def test_conditions_convert_to_the_engines_condition_type():
-    from sexting_protocol.model import Cond
+    from sexting_protocol.core.model import Cond
 
     for path, c in conditions(CONV):
         msgspec.convert(c, Cond)  # raises on an unknown key or a wrong type
@@ -201,14 +201,14 @@ def test_placeholders_only_the_three_allowed_and_only_in_letters():
 
 
 def _engine():
-    from sexting_protocol import data
-    from sexting_protocol.engine import Engine
+    from sexting_protocol.store import bundle as data
+    from sexting_protocol.core.engine import Engine
 
     return Engine(data.load(layers=False).protocol)
 
 
 def _normalised(engine, answers: dict) -> dict:
-    from sexting_protocol.answers import normalise
+    from sexting_protocol.store.answers import normalise
 
     out = {k: normalise(engine.questions[k], v) for k, v in answers.items() if k in engine.questions}
     if "setting" in answers:
@@ -218,8 +218,8 @@ def _normalised(engine, answers: dict) -> dict:
 
 def _outcome(engine, answers: dict, confirmed: str | None = None):
     """(guide ids, letter ids, first texts by guide, plan ids, ctx) for a case."""
-    from sexting_protocol.engine import Confirmation
-    from sexting_protocol.model import Cond
+    from sexting_protocol.core.engine import Confirmation
+    from sexting_protocol.core.model import Cond
 
     a = _normalised(engine, answers)
     conf = Confirmation(confirmed, "reden", "IB-er") if confirmed else None
@@ -249,7 +249,7 @@ def engine():
 @pytest.mark.parametrize("cid,answers", ALL_CASES, ids=[c for c, _ in ALL_CASES])
 def test_guides_follow_the_decision(engine, cid, answers):
     guides, letters, firsts, plan, ctx = _outcome(engine, answers, answers.get("confirmed_flag"))
-    holds = lambda name: ctx.holds(msgspec.convert({"holds": name}, __import__("sexting_protocol.model").model.Cond))
+    holds = lambda name: ctx.holds(msgspec.convert({"holds": name}, __import__("sexting_protocol.core.model").core.model.Cond))
     # exactly one guide for the one the case is about, first
     opening = [g for g in guides if g in ("young_person", "young_receiver", "adult_harmed")]
     assert len(opening) == 1, guides

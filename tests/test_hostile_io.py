@@ -178,7 +178,7 @@ def test_a_later_failure_names_what_was_written(write, tmp_path, monkeypatch):
     monkeypatch.setattr(files, "_place", second_fails)
     ok, ics = tmp_path / "ok.md", tmp_path / "f.ics"
     r = cli("triage", "--answers", write("a.yaml", CLEAR), "--report", ok, "--ics", ics)
-    refused(r, str(ics), "No space left on device", f"Wel al geschreven: {ok}")
+    refused(r, str(ics), "de schijf is vol", f"Wel al geschreven: {ok}")
     assert ok.exists() and not ics.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "ok.md"], "no temp file left"
 

@@ -66,7 +66,7 @@ def test_pipx_install_gives_a_command_in_a_new_shell(pipx_home):
     assert b"Traceback" not in p.stderr
     # the installed package and its data are pipx's, not this checkout's
     p = new_shell(home, 'exec "$(dirname "$(readlink -f "$(command -v sexting-protocol)")")/python" -c '
-                        '"import sexting_protocol.paths as p; print(p.data_dir())"',
+                        '"import sexting_protocol.store.paths as p; print(p.data_dir())"',
                   path=f"{bindir}:/usr/bin:/bin")
     assert p.returncode == 0, p.stderr.decode()
     assert str(REPO) not in p.stdout.decode() and str(home) in p.stdout.decode()

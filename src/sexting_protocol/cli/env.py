@@ -181,8 +181,13 @@ class Env:
     def _lost(self, error: Optional[OSError]) -> None:
         if error is None:
             self.stdout_gone = True
-        else:
-            self.stdout_error = error.strerror or str(error)
+        else:  # said in the user's language, as a failed write of a file is
+            from .files import os_reason
+
+            try:
+                self.stdout_error = os_reason(error, self._text)
+            except Exception:  # the texts cannot be read: the OS's words
+                self.stdout_error = error.strerror or str(error)
         try:  # what is still buffered goes nowhere: Python's own flush at exit must not fail again
             fd = self.stdout.fileno()
             null = os.open(os.devnull, os.O_WRONLY)

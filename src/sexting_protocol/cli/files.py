@@ -11,13 +11,12 @@ the message that names a written file says so (`written_text`).
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 import tempfile
 from typing import Optional, Sequence
 
-from ..core.errors import UserError, printable
+from ..core.errors import UserError, os_reason, printable
 from ..render import clean
 from ..text.texts import Texts
 
@@ -34,10 +33,10 @@ class Exists(UserError):
         self.path = path
 
 
-def os_error(path, e: OSError) -> UserError:
+def os_error(path, e: OSError, t: Texts = dutch) -> UserError:
     """An OS error while writing (disk full, a folder in the way, no permission) as the user's:
-    the path and the OS's reason, exit status 2."""
-    return UserError(f"{path}: {e.strerror or e}")
+    the path, the reason and what to do, that nothing was written; exit status 2."""
+    return UserError(t("err_write_os", path=path, reason=os_reason(e, t)))
 
 
 def written_text(t: Texts, path: str) -> str:
@@ -77,7 +76,7 @@ def not_a_folder(folder, e: OSError, t: Texts = dutch) -> UserError:
     said nothing), any other reason as the OS gives it."""
     if isinstance(e, (FileExistsError, NotADirectoryError)) or os.path.lexists(folder):
         return UserError(t("err_not_a_folder", path=folder))
-    return os_error(folder, e)
+    return os_error(folder, e, t)
 
 
 def _discard(tmp: str) -> None:
@@ -97,13 +96,16 @@ def _target(path: str, t: Texts) -> str:
         raise UserError(t("err_write_empty"))
     if "\0" in path:  # the OS calls raise ValueError, not OSError: it ended a session's case
         raise UserError(t("err_write_nul", path=printable(path)))
-    if path.endswith(seps) or os.path.isdir(path):
+    if os.path.isdir(path):
         raise UserError(t("err_write_folder", path=path))
+    if path.endswith(seps):  # `r.md/`: no folder is there, and a file cannot end in a separator
+        name = os.path.basename(path.rstrip("".join(seps)))  # not empty: "/" is a folder
+        raise UserError(t("err_write_slash", path=path, name=name))
     _regular(path, t)
     try:
         return os.path.abspath(path)
     except OSError as e:  # the current folder was removed meanwhile
-        raise UserError(t("err_write_no_cwd", path=path, reason=e.strerror or e)) from None
+        raise UserError(t("err_write_no_cwd", path=path)) from None
 
 
 def _regular(path: str, t: Texts) -> None:
@@ -132,7 +134,7 @@ def _temp(target: str, content: str, mode: int, t: Texts) -> str:
     except FileNotFoundError:
         raise UserError(t("err_write_no_folder", path=target, folder=folder)) from None
     except OSError as e:  # no permission, a file where the folder should be, ...
-        raise os_error(target, e) from None
+        raise os_error(target, e, t) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             if hasattr(os, "fchmod"):
@@ -144,7 +146,7 @@ def _temp(target: str, content: str, mode: int, t: Texts) -> str:
             os.fsync(f.fileno())
     except OSError as e:  # disk full, ...
         _discard(tmp)
-        raise os_error(target, e) from None
+        raise os_error(target, e, t) from None
     except BaseException:
         _discard(tmp)
         raise
@@ -197,12 +199,12 @@ def write_all(files: Sequence[tuple[str, str]], force: bool = False, t: Texts = 
                 _place(tmp, target, force, t)
             except Exists:
                 if written:
-                    raise _partly(t, target, os.strerror(errno.EEXIST), written, 1) from None
+                    raise _partly(t, target, t("os_exists"), written, 1) from None
                 raise
             except OSError as e:
                 if written:
-                    raise _partly(t, target, e.strerror or str(e), written, 2) from None
-                raise os_error(target, e) from None
+                    raise _partly(t, target, os_reason(e, t), written, 2) from None
+                raise os_error(target, e, t) from None
             written.append(target)
             if done is not None:
                 done.append(target)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Optional
@@ -11,7 +12,7 @@ from ..store import bundle as data
 from ..core import schema
 from ..core.errors import UserError
 from .files import Exists, announce, not_a_folder, os_error, private_folder, write_all, write_private
-from ..store.yamlio import show
+from ..store.yamlio import parse, show
 
 
 def init(state, force: bool = False, as_json: bool = False, setting: Optional[str] = None) -> int:
@@ -26,7 +27,7 @@ def init(state, force: bool = False, as_json: bool = False, setting: Optional[st
     target = folder / "contacts.yaml"
     files = [(str(target), None)]
     if setting is not None:
-        files.append((str(folder / "protocol.yaml"), state.t("init_setting_file", setting=setting)))
+        files.append((str(folder / "protocol.yaml"), state.t("init_setting_file", setting=_scalar(setting, state.t))))
     try:
         private_folder(folder, state.t)  # 0700 whatever the umask: the school's own numbers
         files[0] = (str(target), Path(data.shipped("init-contacts.yaml")).read_text(encoding="utf-8"))
@@ -34,7 +35,7 @@ def init(state, force: bool = False, as_json: bool = False, setting: Optional[st
     except Exists:
         raise UserError(state.t("err_exists", path=target), exit_code=1) from None
     except OSError as e:  # the folder cannot be made, or the template cannot be read
-        raise os_error(e.filename or folder, e) from None
+        raise os_error(e.filename or folder, e, state.t) from None
     schemas = [(str(folder / f"{kind}-layer.schema.json"), schema.dumps(schema.layer(kind)))
                for kind in ("contacts", "protocol")[:len(files)]]
     write_all(schemas, True, state.t)
@@ -45,6 +46,17 @@ def init(state, force: bool = False, as_json: bool = False, setting: Optional[st
         if setting:
             announce(state.env, state.t("init_setting_written", path=written[1], setting=setting))
     return 0
+
+
+def _scalar(value: str, t) -> str:
+    """A text as YAML that the tool reads back as the same text: plain where it is (`sport`),
+    else double-quoted (`"club #2"` plain is `club`, `null` plain is nothing, `on` is true)."""
+    try:
+        if parse(f"v: {value}\n", "-", t) == {"v": value}:
+            return value
+    except UserError:
+        pass
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
 
 def schemas(state, output: Optional[str], as_json: bool = False, force: bool = False) -> int:

@@ -3,6 +3,9 @@ not reach a reader raw (INVISIBLE)."""
 
 from __future__ import annotations
 
+import errno
+import re
+
 # What must never reach a terminal or a reader raw, nor stand in the data: the control
 # characters but newline and tab (escape sequences: ESC, CSI, OSC that sets a window title or
 # writes the clipboard; BEL, DEL, the C1 controls), and the invisible format characters (Unicode
@@ -57,7 +60,39 @@ class Problem:
         return f"Problem({self})"
 
 
+# The start of an escape `printable` writes (`\\x1b`, `\\u202e`, `\\U000e0001`) left at the end of
+# a cut text: `shorten` drops it rather than show half an escape (`\\u20…` reads as something else).
+_HALF_ESCAPE = re.compile(r"\\(?:x[0-9a-f]?|u[0-9a-f]{0,3}|U[0-9a-f]{0,7})?$")
+
+
+def shorten(text: str, limit: int) -> str:
+    """Text (escaped by `printable` already) at most `limit` characters and a "…", never cut
+    inside an escape."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]
+    half = _HALF_ESCAPE.search(head)
+    return (head[:half.start()] if half else head) + "…"
+
+
 def printable(text: str) -> str:
     """The text with every character that is not printable (a control character, a line
     break) escaped as Python writes it: what a file says never drives the terminal."""
     return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+# The OS's reasons a write (or a read) fails, each said in the user's language with what to do (ui.yaml
+# `os_<name>`); any other the OS's own words (`os_other`).
+_REASONS = {getattr(errno, name): key for name, key in (
+    ("ENOSPC", "full"), ("EDQUOT", "full"), ("EFBIG", "full"), ("EACCES", "denied"), ("EPERM", "denied"),
+    ("EROFS", "read_only"), ("ENAMETOOLONG", "too_long"), ("ENOTDIR", "not_dir"), ("ELOOP", "loop"),
+    ("EISDIR", "is_dir"), ("ENOENT", "gone"), ("EIO", "io"), ("EEXIST", "exists")) if hasattr(errno, name)}
+
+
+def os_reason(e: OSError, t, reading: bool = False) -> str:
+    """Why the OS refused a write (or a read), in the user's words (`t`: the interface texts),
+    with what to do about it."""
+    name = _REASONS.get(e.errno)
+    if name == "denied" and reading:
+        name = "denied_read"
+    return t(f"os_{name}") if name else t("os_other", reason=e.strerror or e)

@@ -394,6 +394,10 @@ class Protocol(_S, kw_only=True):
     settings: list[Setting]
     setting: Optional[str] = None
 
+    def __post_init__(self) -> None:
+        if isinstance(self.setting, str):  # read as an answers file and `init --setting` read it: ` SPORT ` is sport
+            self.setting = self.setting.strip().lower()
+
 
 # --- contacts --------------------------------------------------------------------------------
 

@@ -43,7 +43,9 @@ def calendar(view: DecisionView, when: dt.date, now: Optional[dt.datetime] = Non
     ev.add("dtstamp", now or dt.datetime.now(dt.timezone.utc))
     ev.add("dtstart", when)
     ev.add("dtend", when + dt.timedelta(days=1))
-    summary = view.t("ics_summary_ref", ref=clean(case_ref)) if case_ref else view.t("ics_summary")
+    # one line, as the reports show it: a line break typed in --case-ref would make a title of two
+    ref = "; ".join(x.strip() for x in clean(case_ref or "").split("\n") if x.strip())
+    summary = view.t("ics_summary_ref", ref=ref) if ref else view.t("ics_summary")
     ev.add("summary", summary)
     ev.add("description", "\n".join([view.t("ics_questions"), ""] + [view.tx(i.text) for i in view.p.followup.checklist]))
     ev.add("transp", "TRANSPARENT")

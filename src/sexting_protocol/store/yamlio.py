@@ -25,7 +25,7 @@ from typing import IO, Any, Callable, Optional
 
 import yaml
 
-from ..core.errors import DataError, Problem, printable
+from ..core.errors import DataError, Problem, os_reason, printable, shorten
 from ..core.model import join_path
 
 MAX_BYTES = 1_000_000
@@ -57,8 +57,7 @@ def show(value: Any, limit: int = 40) -> str:
         return "[…]"
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value]
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(repr(value) if isinstance(value, str) else printable(str(value)), limit)
 
 
 def display_name(path: str) -> str:
@@ -101,7 +100,7 @@ def read_text(path: str, t: Texts, stdin: Optional[IO] = None) -> str:
     except FileNotFoundError:
         raise refused("err_read_missing") from None
     except OSError as e:
-        raise refused("err_read_os", reason=e.strerror or e) from None
+        raise refused("err_read_os", reason=os_reason(e, t, reading=True)) from None
     if len(raw) > MAX_BYTES:
         raise refused("err_read_too_big", mb=MAX_BYTES // 1_000_000)
     try:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 import msgspec
 
 from ..core import model
-from ..core.errors import Problem, printable
+from ..core.errors import Problem, printable, shorten
 
 _CATALOGUE: Optional[model.Messages] = None
 _UI: Optional[model.UI] = None
@@ -58,8 +58,7 @@ def show(value: Any, limit: int = 40) -> str:
         return ", ".join(show(v) for v in value[:8]) + (", …" if len(value) > 8 else "")
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = printable(value if isinstance(value, str) else repr(value))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(printable(value if isinstance(value, str) else repr(value)), limit)
 
 
 def say(code: str, values: dict, lang: str) -> str:

@@ -28,7 +28,9 @@ def language(value: Optional[str], source: str = "--lang", lang: str = LANGS[0])
     if value is None:
         return LANGS[0]
     if value not in LANGS:
-        raise UserError(Texts(lang)("err_lang", source=source, value=catalogue.show(value), choose=", ".join(LANGS)))
+        from ..store.yamlio import show
+
+        raise UserError(Texts(lang)("err_lang", source=source, value=show(value), allowed=", ".join(LANGS)))
     return value
 
 

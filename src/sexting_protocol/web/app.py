@@ -23,7 +23,7 @@ from starlette.templating import Jinja2Templates
 
 from ..core.conversation import MAX_TEXT
 from ..text.texts import language
-from ..core.errors import DataError, UserError
+from ..core.errors import DataError, UserError, shorten
 from ..core.model import Kind
 from ..render import html
 from .pages import MAX_BODY, _page, render
@@ -127,7 +127,7 @@ def bounded(exc: UserError, t) -> str:
     limit = MAX_PROBLEMS + 1 if isinstance(exc, DataError) else MAX_PROBLEMS
     lines = [str(p) for p in exc.problems[:limit]] if isinstance(exc, DataError) else exc.message.split("\n")
     more = len(exc.problems) - limit if isinstance(exc, DataError) else len(lines) - limit
-    lines = [x if len(x) <= MAX_LINE else x[:MAX_LINE - 1] + "…" for x in lines[:limit]]
+    lines = [shorten(x, MAX_LINE) for x in lines[:limit]]
     if more > 0:
         lines.append(t("web_err_more", n=more))
     return "\n".join(lines)

@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect
 
-from ..core.errors import UserError, printable
+from ..core.errors import UserError, printable, shorten
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
@@ -55,8 +55,7 @@ def loggable(text: object, limit: int = LOG_LIMIT) -> str:
     """Text as it may stand in a log: every character that is not printable (ESC, BEL, a line
     break, a bidi override, a zero-width character) written as its escape (`\\x1b`, `\\n`,
     `\\u202e`), and at most `limit` characters."""
-    text = printable(str(text))
-    return text if len(text) <= limit else text[:limit] + "…"
+    return shorten(printable(str(text)), limit + 1)
 
 
 def _trace(exc: BaseException) -> str:
