@@ -22,7 +22,7 @@ expect = sync_api.expect
 from sexting_protocol import data  # noqa: E402
 
 SCREENS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
-# data/../shared/scenarios/examples.yaml, id sextortion: black, today, first the police
+# the worked example `sextortion` (the shared scenarios, examples.yaml): black, today, first the police
 SEXTORTION = {"immediate_danger": "no", "self_harm_concern": "unknown", "sexual_violence_recent": "no",
               "adult_involved": "unknown", "extortion": "yes", "online_only_contact": "yes", "age_depicted": 15,
               "made_by": "self", "voluntary": "yes"}
