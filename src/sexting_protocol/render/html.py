@@ -6,7 +6,7 @@ one record per row on a phone, and a colour always beside the words it goes with
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable, Optional
 
 from markupsafe import Markup, escape
 
@@ -60,6 +60,45 @@ def phone_links(text: str) -> Markup:
     return Markup("").join(out)
 
 
+def phone(v, detail) -> Markup:
+    """A contact's phone detail as the views write it (`v.detail`), its number a `tel:` link
+    and the note after it (opening hours, how well it is verified) plain text: "8-17" in a note
+    is no number to call."""
+    shown = v.detail(detail)
+    value = getattr(detail, "value", shown)
+    if not shown.startswith(value):
+        return phone_links(shown)
+    return phone_links(value) + escape(shown[len(value):])
+
+
+def table(b: Table, cell: Optional[Callable[[int, int, str], Markup]] = None) -> Markup:
+    """A table whose rows fold to one record each on a phone; `cell(row, column, text)` may
+    write a cell's HTML (default: its lines)."""
+    cell = cell or (lambda i, j, text: lines(text))
+    head = Markup("").join(Markup('<th scope="col">{}</th>').format(h) for h in b.headers)
+    rows = Markup("").join(
+        Markup("<tr>{}</tr>").format(Markup("").join(
+            Markup('<td data-label="{}">{}</td>').format(h, cell(i, j, c))
+            for j, (h, c) in enumerate(zip(b.headers, r))))
+        for i, r in enumerate(b.rows))
+    return Markup('<table class="records"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>').format(head, rows)
+
+
+def contact_table(v, b: Table, contacts: list) -> Markup:
+    """The contacts page's table (`View.contact_rows`, a row per contact): in the column of how
+    to reach them, the phone number a `tel:` link."""
+    reach = 2  # the column of contact_rows that starts with the phone
+
+    def cell(i: int, j: int, text: str) -> Markup:
+        c = contacts[i]
+        shown = v.detail(c.phone) if j == reach and c.phone else None
+        if shown and text.startswith(shown):
+            return Markup('<span class="num">{}</span>').format(phone(v, c.phone)) + lines(text[len(shown):])
+        return lines(text)
+
+    return table(b, cell)
+
+
 def blocks(items: Iterable[Block], top: int = 2) -> Markup:
     """Render blocks; a heading of level 1 becomes <h{top}>."""
     out: list[Markup] = []
@@ -77,13 +116,7 @@ def blocks(items: Iterable[Block], top: int = 2) -> Markup:
             out.append(Markup("<ul{}>{}</ul>").format(_cls("check" if b.check else "", style_class(b.style)),
                                                      Markup("").join(li)))
         elif isinstance(b, Table):
-            head = Markup("").join(Markup('<th scope="col">{}</th>').format(h) for h in b.headers)
-            rows = Markup("").join(
-                Markup("<tr>{}</tr>").format(Markup("").join(
-                    Markup('<td data-label="{}">{}</td>').format(h, lines(c)) for h, c in zip(b.headers, r)))
-                for r in b.rows)
-            out.append(Markup('<table class="records"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>')
-                       .format(head, rows))
+            out.append(table(b))
         elif isinstance(b, Banner):
             body = Markup("").join(Markup("<li>{}</li>").format(lines(x)) for x in b.lines)
             out.append(Markup('<div{}><p class="banner-title">{}</p>{}</div>').format(

@@ -85,7 +85,7 @@ async def contacts(request: Request) -> Response:
         raise UserError(p.t("web_err_kind", kind=kind if len(kind) <= 40 else kind[:39] + "…", allowed=", ".join(kinds)))
     found = v.find_contacts(q, kind)
     table = [v.contact_rows(found)] if found else []
-    return render(request, "contacts.html", q=q or "", kind=kind or "", kinds=kinds, table=table,
+    return render(request, "contacts.html", q=q or "", kind=kind or "", kinds=kinds, table=table, found=found,
                   missing=p.t("no_contacts", query=q or kind or "") if not found else None,
                   note=v.region_note())
 

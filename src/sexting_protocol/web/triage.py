@@ -103,7 +103,9 @@ class Triage:
             out["rows"] = [(q, v.tx(self.engine.questions[q].short), v.answer_text(q, value)) for q, value in sc.review]
         elif sc.kind == "confirm":
             d = sc.decision
-            out.update(flag=d.flag, priority=d.priority, first=self.first(d), body=self.decision_blocks(d),
+            out.update(flag=d.flag, priority=d.priority, first=self.first(d), proposal=[v.flag_banner(d), *v.summary_blocks(d)],
+                       sections=self.sections(d), body=self.closing(), today=self.today.isoformat(),
+                       then=v.t("web_then_refine" if d.refine else "web_then_files"),
                        choices=[(f, v.t("confirm_keep" if f == d.flag else "confirm_other", flag=v.flag_name(f)))
                                 for f in sc.flags],
                        chosen=s.confirmation.flag if s.confirmation and s.confirmation.flag in sc.flags else d.flag,
@@ -117,8 +119,8 @@ class Triage:
             out.update(text=v.tx(oos.text), contacts=self.reachable(oos.contacts))
         else:
             d = sc.decision
-            out.update(first=self.first(d), body=[v.flag_banner(d), *v.routes_blocks(d), *v.plan_blocks(d),
-                                                  *v.contact_blocks(d)],
+            out.update(first=self.first(d), confirmed=[self.confirmed_banner(d)],
+                       body=[*v.routes_blocks(d), *v.plan_blocks(d), *v.contact_blocks(d)],
                        days=d.followup_days, today=self.today.isoformat())
         return out
 
@@ -133,12 +135,31 @@ class Triage:
         """What to do first, as every front shows it (view.first_box)."""
         return self.v.first_box(d)
 
-    def decision_blocks(self, d) -> list:
-        """After the first actions: the flag, why, the routes, the plan per step, the contacts."""
+    def sections(self, d) -> list[tuple[str, str, list]]:
+        """After the first actions, the proposal and the confirmation: why, the routes, the plan
+        per step, the contacts; each (id, title, blocks), for the page's links to them."""
+        v = self.v
+        return [("why", v.t("why_title"), v.why_blocks(d)), ("routes", v.t("routes_title"), v.routes_blocks(d)),
+                ("plan", v.t("plan_title"), v.plan_blocks(d)), ("contacts", v.t("contacts_title"), v.contact_blocks(d))]
+
+    def closing(self) -> list:
+        """The decision page's last blocks: the images rule and the disclaimer."""
         v, rule = self.v, self.v.p.images_rule
-        return [v.flag_banner(d), *v.summary_blocks(d), *v.why_blocks(d), *v.routes_blocks(d), *v.plan_blocks(d),
-                *v.contact_blocks(d), Banner(v.tx(rule.title), "bold white on red", [v.tx(t) for t in rule.never]),
+        return [Banner(v.tx(rule.title), "bold white on red", [v.tx(t) for t in rule.never]),
                 Para(v.tx(v.p.leaflet.disclaimer), "dim")]
+
+    def confirmed_banner(self, d) -> Banner:
+        """The end page's flag: the confirmed one (the proposal, the reason and who was consulted
+        beside it when it differs; else why it was proposed)."""
+        v, c = self.v, d.confirmed
+        f = v.flags[c.flag]
+        if c.flag != d.flag:
+            lines = [v.t("proposal", flag=v.flag_name(d.flag), label=v.tx(v.flags[d.flag].label)),
+                     v.t("confirmed_as", flag=v.flag_name(c.flag), reason=c.reason or "")]
+            lines += [v.t("consulted_who", who=c.consulted)] if c.consulted else []
+        else:
+            lines = [v.sentence(r) for r in d.assessment.decisive]
+        return Banner(v.t("web_confirmed", flag=v.tx(f.name), label=v.tx(f.label)), f.color, lines)
 
     # --- what a post says ----------------------------------------------------------------------
 
