@@ -19,7 +19,7 @@ from test_browser_triage import answer_questions, axe_source, browser, go, quest
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-from sexting_protocol import data  # noqa: E402
+from sexting_protocol.text import catalogue  # noqa: E402
 
 SCREENS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
 # the worked example `sextortion` (the shared scenarios, examples.yaml): black, today, first the police
@@ -30,7 +30,7 @@ POLICE = "tel:09008844"
 
 
 def tx(key: str, lang: str = "nl", **values) -> str:
-    text = data.ui().texts[key].get(lang)
+    text = catalogue.ui().texts[key].get(lang)
     return text.format(**values) if values else text
 
 

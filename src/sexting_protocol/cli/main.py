@@ -313,6 +313,17 @@ def triage(
     raise typer.Exit(run(_state(ctx), opts))
 
 
+@app.command(help=H["conversations"])
+def conversations(
+    ctx: typer.Context,
+    answers: str = typer.Option(..., "--answers", "-a", help=H["opt_conversations_answers"], metavar=H["mv_file"]),
+    as_json: bool = JSON,
+) -> None:
+    from .triage import conversations as run
+
+    raise typer.Exit(run(_state(ctx), answers, as_json))
+
+
 @app.command(help=H["init"])
 def init(ctx: typer.Context, force: bool = typer.Option(False, "--force", help=H["opt_force"]),
          setting: Optional[str] = typer.Option(None, "--setting", help=H["opt_setting"], metavar="SETTING"),

@@ -85,7 +85,7 @@ def load(view: DecisionView, path: Optional[str] = None) -> list[Scenario]:
 def run(state, opts: Options, asker=None) -> int:
     env = state.env
     bundle = state.bundle()
-    engine = conv.rules(bundle.protocol)
+    engine = conv.rules(bundle.protocol, bundle.conversations)
     view = DecisionView(bundle, state.lang, engine)
     cases = load(view)
     if opts.list_cases:

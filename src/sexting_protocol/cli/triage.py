@@ -43,7 +43,7 @@ class Ended(UserError):
 def run(state, opts: Options, asker=None) -> int:
     env = state.env
     bundle = state.bundle()
-    engine = conv.rules(bundle.protocol)
+    engine = conv.rules(bundle.protocol, bundle.conversations)
     view = DecisionView(bundle, state.lang, engine)
     meta = Meta(opts.case_ref, opts.role,
                 signal_date(opts.signal_date, env.today, view.t) if opts.signal_date is not None else env.today, env.today)
@@ -66,7 +66,7 @@ def run(state, opts: Options, asker=None) -> int:
         if opts.as_json:
             state.json(view.as_json(d))
         else:
-            state.show(view.blocks(d, view.region_note()))
+            state.show(view.blocks(d, view.region_note()) + view.conversation_blocks(d) + view.letter_blocks(d, d.today))
         _write_files(state, view, d, opts, meta, days, quiet=opts.as_json)
         return 0
     except KeyboardInterrupt:
@@ -75,6 +75,20 @@ def run(state, opts: Options, asker=None) -> int:
         else:
             env.err(view.t("interrupted"))
         return 130
+
+
+def conversations(state, path: str, as_json: bool) -> int:
+    """`sexting-protocol conversations --answers FILE`: the guides and letters of a case."""
+    bundle = state.bundle()
+    engine = conv.rules(bundle.protocol, bundle.conversations)
+    view = DecisionView(bundle, state.lang, engine)
+    answers, confirmation, _ = read_answers(path, engine, view.contact_text, view.t, view.tx, state.env.stdin)
+    d = conv.decide(engine, answers, confirmation, state.env.today)
+    if as_json:
+        state.json({"conversations": view.conversations_json(d), "letters": view.letters_json(d, d.today)})
+    else:
+        state.page(view.conversation_blocks(d) + view.letter_blocks(d, d.today))
+    return 0
 
 
 def _write_files(state, view, d, opts: Options, meta: Meta, days: int, quiet: bool = False) -> None:
@@ -134,6 +148,7 @@ class Session:
         if sc.plan_updated:
             self.show([Heading(self.t("plan_updated"), 1), *self.view.first_blocks(d)]
                       + self.view.plan_blocks(d) + self.view.contact_blocks(d))
+        self.show(self.view.conversation_blocks(d) + self.view.letter_blocks(d, d.today))
         self.offer_files(d)
         self.show([Para(self.t("done"), "bold")])
         return 0

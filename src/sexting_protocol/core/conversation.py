@@ -119,9 +119,10 @@ class BadEvent(UserError):
     """An event that does not fit the screen (a stale or tampered page)."""
 
 
-def rules(protocol: Protocol) -> Engine:
-    """The protocol's rules, made once per protocol and shared by every conversation."""
-    return Engine(protocol)
+def rules(protocol: Protocol, conversations=None) -> Engine:
+    """The protocol's rules (with the guides for the conversations of step 3 and the letters),
+    made once per protocol and shared by every conversation."""
+    return Engine(protocol, conversations)
 
 
 def decide(engine: Engine, answers: dict[str, Value], confirmation: Optional[Confirmation] = None, today=None,

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Union
 
-from .model import FLAGS, UNKNOWN, Cond, PlanItem, Protocol, Question, Route, Text
+from .model import FLAGS, GUIDE_PARTS, UNKNOWN, Cond, Conversations, PlanItem, Protocol, Question, Route, Text
 
 Value = Union[str, int]
 Answers = Mapping[str, Value]
@@ -86,6 +86,29 @@ class PlanStep:
 
 
 @dataclass
+class GuideEntry:
+    """A conversation of step 3 as this case needs it: who with, what comes first, its parts."""
+
+    id: str
+    with_: Text
+    first: list[Text]
+    aim: Text
+    opening: Text
+    questions: list[Text]
+    avoid: list[Text]
+    record: list[Text]
+
+
+@dataclass
+class LetterEntry:
+    id: str
+    title: Text
+    purpose: Text
+    paragraphs: list[Text]
+    contacts: list[str]
+
+
+@dataclass
 class Decision:
     assessment: Assessment
     confirmed: Confirmation
@@ -105,6 +128,8 @@ class Decision:
     followup_days: int
     setting: str
     route_words: dict[str, RouteWords]  # every route as this case words it
+    conversations: list[GuideEntry] = field(default_factory=list)  # in the order they should happen
+    letters: list[LetterEntry] = field(default_factory=list)
 
     @property
     def flag(self) -> str:
@@ -113,6 +138,11 @@ class Decision:
     @property
     def lowest(self) -> str:
         return self.assessment.lowest
+
+    @property
+    def today(self) -> dt.date:
+        """The day of the decision."""
+        return self.followup - dt.timedelta(days=self.followup_days)
 
     def plan_ids(self) -> list[str]:
         return [i.id for s in self.plan for i in s.items]
@@ -202,8 +232,9 @@ def _parts(c: Cond) -> list[Cond]:
 class Engine:
     """The protocol's triage, with look-ups prepared once."""
 
-    def __init__(self, protocol: Protocol):
+    def __init__(self, protocol: Protocol, conversations: Optional[Conversations] = None):
         self.p = protocol
+        self.c = conversations or Conversations(conversations=[])
         self.t = protocol.triage
         self.questions = {q.id: q for q in protocol.questions}
         self.routes = {r.id: r for r in self.t.routes}
@@ -444,7 +475,30 @@ class Engine:
         return Decision(a, confirmed, priority, routes, self.first(routes, priority), contacts, unknown, asked,
                         self.refine(recorded, [*asked, *given]), plan, reasons, recorded, given,
                         today + dt.timedelta(days=days), self.first_items(ctx, plan), days, setting,
-                        {r: self.route_words(self.routes[r], ctx) for r in self.routes})
+                        {r: self.route_words(self.routes[r], ctx) for r in self.routes},
+                        self._guides(ctx), self._letters(ctx))
+
+    def _guides(self, ctx: Ctx) -> list[GuideEntry]:
+        """The conversations the decision calls for, in their order; each part from the first
+        variant that holds and gives it."""
+        out = []
+        for g in sorted(self.c.conversations, key=lambda g: g.order):
+            if g.when is not None and not ctx.holds(g.when):
+                continue
+            held = [v for v in g.variants if ctx.holds(v.when)]
+            parts = {name: next((getattr(v, name) for v in held if getattr(v, name) is not None), getattr(g, name))
+                     for name in GUIDE_PARTS}
+            first = [f.text for f in g.first if f.when is None or ctx.holds(f.when)]
+            out.append(GuideEntry(g.id, g.with_, first, **parts))
+        return out
+
+    def _letters(self, ctx: Ctx) -> list[LetterEntry]:
+        out = []
+        for letter in self.c.letters:
+            if letter.when is None or ctx.holds(letter.when):
+                paragraphs = next((v.paragraphs for v in letter.variants if ctx.holds(v.when)), letter.paragraphs)
+                out.append(LetterEntry(letter.id, letter.title, letter.purpose, paragraphs, list(letter.contacts)))
+        return out
 
     def _find_out(self, qid: str, ctx: Ctx) -> PlanEntry:
         q = self.questions[qid]

@@ -447,6 +447,64 @@ class UI(_S, kw_only=True):
     answer_words: dict[str, list[str]]
 
 
+# --- the conversations of step 3 and the letters (data/conversations.yaml) -------------------
+
+
+class GuideFirst(_S, kw_only=True):
+    """What must come before the conversation (shown only when its `when` holds)."""
+
+    when: Optional[Cond] = None
+    text: Text
+
+
+class GuideVariant(_S, kw_only=True):
+    """Parts that replace the guide's own when `when` holds (the first variant giving a part wins)."""
+
+    when: Cond
+    aim: Optional[Text] = None
+    opening: Optional[Text] = None
+    questions: Optional[list[Text]] = None
+    avoid: Optional[list[Text]] = None
+    record: Optional[list[Text]] = None
+
+
+GUIDE_PARTS = ("aim", "opening", "questions", "avoid", "record")
+
+
+class Guide(_S, kw_only=True):
+    id: str
+    order: int
+    with_: Text = field(name="with")
+    when: Optional[Cond] = None
+    first: list[GuideFirst] = []
+    aim: Text
+    opening: Text
+    questions: list[Text]
+    avoid: list[Text]
+    record: list[Text]
+    variants: list[GuideVariant] = []
+
+
+class LetterVariant(_S, kw_only=True):
+    when: Cond
+    paragraphs: list[Text]
+
+
+class Letter(_S, kw_only=True):
+    id: str
+    when: Optional[Cond] = None
+    title: Text
+    purpose: Text
+    paragraphs: list[Text]
+    contacts: list[str] = []
+    variants: list[LetterVariant] = []
+
+
+class Conversations(_S, kw_only=True):
+    conversations: list[Guide]
+    letters: list[Letter] = []
+
+
 class Expect(_S, kw_only=True):
     """What a case must lead to: the keys that `check-scenarios` reads."""
 
@@ -930,4 +988,27 @@ def missing_english(obj, path: Path = ()) -> Found:
 def check_contacts(c: Contacts) -> Found:
     found: Found = []
     _dupes(c.contacts, "id", ("contacts",), found)
+    return found
+
+
+def check_conversations(c: Conversations, p: Protocol, contacts: Contacts) -> Found:
+    """Problems in the conversation guides and letters: ids, contacts and conditions (which may
+    name the protocol's questions, routes and named conditions)."""
+    found: Found = []
+    refs = _Refs(p, {x.id for x in contacts.contacts})
+    refs.conditions = set(p.triage.conditions)
+    for name in ("conversations", "letters"):
+        _dupes(getattr(c, name), "id", (name,), found)
+    for name, entries in (("conversations", c.conversations), ("letters", c.letters)):
+        for i, entry in enumerate(entries):
+            at = (name, i)
+            if entry.when is not None:
+                _check_cond(entry.when, refs, (*at, "when"), found)
+            for j, v in enumerate(entry.variants):
+                _check_cond(v.when, refs, (*at, "variants", j, "when"), found)
+            for j, f in enumerate(getattr(entry, "first", [])):
+                if f.when is not None:
+                    _check_cond(f.when, refs, (*at, "first", j, "when"), found)
+            for j, cid in enumerate(getattr(entry, "contacts", [])):
+                _ref(cid, refs.contacts, "SP303", (*at, "contacts", j), found)
     return found

@@ -72,7 +72,7 @@ def blocks(view: DecisionView, d, meta: Meta) -> list[Block]:
     out += view.contact_blocks(d)
     out += [Heading(t("report_keeping"), 2), Para(t("report_keeping_text")),
             Para(view.tx(view.p.leaflet.disclaimer), "dim")]
-    return out
+    return out + view.conversation_blocks(d, 2) + view.letter_blocks(d, d.today, 2)  # the appendices
 
 
 def report_name(day: dt.date, kind: str) -> str:

@@ -261,7 +261,7 @@ class DecisionView(View):
 
     def __init__(self, bundle: Bundle, lang: str, engine=None):
         super().__init__(bundle, lang)
-        self.e = engine = engine or rules(bundle.protocol)
+        self.e = engine = engine or rules(bundle.protocol, bundle.conversations)
         self.flags = {f.id: f for f in self.p.flags}
         self.priorities = {x.id: x for x in engine.t.priority}
 
@@ -387,6 +387,8 @@ class DecisionView(View):
             "reasons": [self.reason_json(r) for r in d.reasons],
             "answers": answers,
             "language": self.lang,
+            "conversations": self.conversations_json(d),
+            "letters": self.letters_json(d, d.today),
         }
 
     # --- blocks --------------------------------------------------------------------------------
@@ -481,6 +483,56 @@ class DecisionView(View):
                 if ids:
                     blocks.append(Para(self.t(key) + " " + "; ".join(self.tx(advice[a].title) for a in ids), "dim"))
         return blocks
+
+    # --- the conversations of step 3 and the letters -------------------------------------------
+
+    def conversation_blocks(self, d, level: int = 1) -> list[Block]:
+        """The guides for the conversations this case calls for, in the order they should happen."""
+        if not d.conversations:
+            return []
+        out: list[Block] = [Heading(self.t("conv_title"), level), Para(self.t("conv_intro"), "dim")]
+        for n, g in enumerate(d.conversations, 1):
+            out.append(Heading(f"{n}. {self.tx(g.with_)}", level + 1))
+            if g.first:
+                out += [Para(self.t("conv_first"), "bold"), Items([self.tx(x) for x in g.first])]
+            out += [Para(f"{self.t('conv_aim')} {self.tx(g.aim)}"),
+                    Para(f"{self.t('conv_opening')} “{self.tx(g.opening)}”")]
+            for key, items, check in (("conv_questions", g.questions, False), ("conv_avoid", g.avoid, False),
+                                      ("conv_record", g.record, True)):
+                out += [Para(self.t(key), "bold"), Items([self.tx(x) for x in items], check=check)]
+        return out
+
+    def conversations_json(self, d) -> list[dict[str, Any]]:
+        return [{"id": g.id, "with": self.tx(g.with_), "first": [self.tx(x) for x in g.first], "aim": self.tx(g.aim),
+                 "opening": self.tx(g.opening), "questions": [self.tx(x) for x in g.questions],
+                 "avoid": [self.tx(x) for x in g.avoid], "record": [self.tx(x) for x in g.record]}
+                for g in d.conversations]
+
+    def letter_text(self, letter, today) -> list[str]:
+        """A letter's paragraphs, filled from the case (never a name): the placeholders the
+        professional fills in stand as [brackets], the date in the language's form."""
+        values = {"organisation": self.t("letter_organisation"), "sender_role": self.t("letter_sender_role"),
+                  "date": self.date(today)}
+        return [self.tx(p).format(**values) for p in letter.paragraphs]
+
+    def letter_blocks(self, d, today, level: int = 1) -> list[Block]:
+        if not d.letters:
+            return []
+        out: list[Block] = [Heading(self.t("letters_title"), level), Para(self.t("letters_intro"), "dim")]
+        for letter in d.letters:
+            out += [Heading(self.tx(letter.title), level + 1), Para(self.tx(letter.purpose), "dim")]
+            out += [Para(x) for x in self.letter_text(letter, today)]
+            if letter.contacts:
+                out += [Para(self.t("letter_help"), "bold"), Items(self.contacts_of(letter.contacts))]
+        return out
+
+    def letters_json(self, d, today) -> list[dict[str, Any]]:
+        return [{"id": x.id, "title": self.tx(x.title), "purpose": self.tx(x.purpose),
+                 "paragraphs": self.letter_text(x, today), "contacts": x.contacts} for x in d.letters]
+
+    def date(self, day) -> str:
+        """A date as the language writes it: 7-12-2026 in Dutch, 2026-12-07 in English."""
+        return f"{day.day}-{day.month}-{day.year}" if self.lang == "nl" else day.isoformat()
 
     def contact_blocks(self, d) -> list[Block]:
         """Whom to call for this case: name, how to reach them, and when."""

@@ -29,7 +29,7 @@ CONFIRM_KEYS = ("confirmed_flag", "confirmed_reason", "confirmed_consulted")
 # report, beside their `answers` (a test checks that the decision holds no other)
 DECISION_KEYS = frozenset({"flag", "confirmed_flag", "urgent", "criteria", "routes", "contacts", "unknown", "asked",
                            "refine", "priority", "first", "plan", "reasons", "lowest_flag_allowed", "language",
-                           "report", "first_items", "followup_days", "setting"})
+                           "report", "first_items", "followup_days", "setting", "conversations", "letters"})
 
 
 class OutOfScope(UserError):

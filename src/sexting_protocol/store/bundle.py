@@ -194,6 +194,8 @@ class Bundle:
 
     protocol: model.Protocol
     contacts: model.Contacts
+    # the guides for the conversations of step 3 and the letters (shipped; not layered)
+    conversations: model.Conversations = field(default_factory=lambda: model.Conversations(conversations=[]))
     layered: bool = False  # the organisation's contacts layer is in use
     # "protocol", "contacts" → locate(path, message) -> Problem, in whichever file the path is
     locators: dict[str, Any] = field(default_factory=dict)
@@ -459,8 +461,21 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, st
         problems.append(say(locate, list(at), code, {"id": cid, "where": _places(refs, lang)}))
     if problems:
         raise DataError(messages.bounded(problems, lambda p: p, ppath, texts(lang)))
-    return Bundle(proto, cons, layered="contacts" in layers,
+    return Bundle(proto, cons, _conversations(proto, cons, lang), layered="contacts" in layers,
                   locators={"protocol": plocate, "contacts": clocate})
+
+
+def _conversations(proto: model.Protocol, cons: model.Contacts, lang: str) -> model.Conversations:
+    """The shipped guides and letters, checked against the protocol and contacts in use (a
+    layer that removes a condition or contact they name is refused, as for the plan)."""
+    from ..text import catalogue as messages
+
+    src = checked(read(shipped("conversations.yaml"), lang), lang)
+    conv = convert(src, model.Conversations, lang=lang)
+    problems = [messages.problem(src.problem, p, c, v, lang) for p, c, v in model.check_conversations(conv, proto, cons)]
+    if problems:
+        raise DataError(messages.bounded(problems, lambda p: p, src.path, texts(lang)))
+    return conv
 
 
 def _places(refs: list[Problem], lang: str, most: int = 6) -> str:
@@ -487,12 +502,13 @@ def _bundle(protocol, contacts, layers: dict[str, str], lang: str, environ, cach
     if not cache:
         return _load(protocol, contacts, layers, lang, environ)
     ppath, cpath = paths(protocol, contacts, environ)
-    files = [ppath, cpath, layers.get("protocol", ""), layers.get("contacts", "")]
-    proto, cons, layered = cached(
-        files, tuple[model.Protocol, model.Contacts, bool],
-        lambda: (lambda b: (b.protocol, b.contacts, b.layered))(_load(protocol, contacts, layers, lang, environ)),
+    files = [ppath, cpath, layers.get("protocol", ""), layers.get("contacts", ""), shipped("conversations.yaml")]
+    proto, cons, conv, layered = cached(
+        files, tuple[model.Protocol, model.Contacts, model.Conversations, bool],
+        lambda: (lambda b: (b.protocol, b.contacts, b.conversations, b.layered))(
+            _load(protocol, contacts, layers, lang, environ)),
         environ)
-    return Bundle(proto, cons, layered=layered)
+    return Bundle(proto, cons, conv, layered=layered)
 
 
 def load(protocol: str | None = None, contacts: str | None = None, layers: bool = True, env=None,

@@ -66,7 +66,7 @@ class Triage:
     def __init__(self, request: Request):
         app = request.app
         if getattr(app.state, "engine", None) is None:  # the protocol's rules, read once; no case data
-            app.state.engine = conv.rules(app.state.bundle.protocol)
+            app.state.engine = conv.rules(app.state.bundle.protocol, app.state.bundle.conversations)
         self.request, self.engine = request, conv.Once(app.state.engine)
         self.p = _page(request)
         self.v = DecisionView(app.state.bundle, self.p.lang, app.state.engine)
@@ -121,7 +121,11 @@ class Triage:
             d = sc.decision
             out.update(first=self.first(d), confirmed=[self.confirmed_banner(d)],
                        body=[*v.routes_blocks(d), *v.plan_blocks(d), *v.contact_blocks(d)],
-                       days=d.followup_days, today=self.today.isoformat())
+                       days=d.followup_days, days_range=sc.followup_days, today=self.today.isoformat(),
+                       conversations=v.conversation_blocks(d),
+                       letters=[{"id": x.id, "title": v.tx(x.title), "purpose": v.tx(x.purpose),
+                                 "text": "\n\n".join(v.letter_text(x, self.today)), "help": v.contacts_of(x.contacts)}
+                                for x in d.letters])
         return out
 
     def reachable(self, ids: list[str]) -> list:
