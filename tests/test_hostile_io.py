@@ -180,7 +180,8 @@ def test_a_later_failure_names_what_was_written(write, tmp_path, monkeypatch):
     r = cli("triage", "--answers", write("a.yaml", CLEAR), "--report", ok, "--ics", ics)
     refused(r, str(ics), "de schijf is vol", f"Wel al geschreven: {ok}")
     assert ok.exists() and not ics.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "ok.md"], "no temp file left"
+    # the report and the JSON beside it (issue 16) were written before the .ics failed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "ok.json", "ok.md"], "no temp file left"
 
 
 @pytest.mark.parametrize("name", ["newdir/", "newdir" + os.sep, "."])
@@ -409,7 +410,7 @@ def test_without_fchmod_and_hard_links_the_files_are_written(write, tmp_path, mo
     assert report.is_file() and ics.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
     if os.name == "posix":
         assert mode(report) == mode(ics) == 0o600
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "f.ics", "r.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "f.ics", "r.json", "r.md"]
 
 
 def test_without_hard_links_an_existing_file_is_still_kept(tmp_path, monkeypatch):

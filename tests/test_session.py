@@ -194,7 +194,9 @@ def test_report_and_calendar_are_private_files(state, engine, tmp_path):
     assert code == 0
     files = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
     # a green case: the follow-up in 14 days (contract v3's followup_days for priority routine)
-    assert files == [f"follow-up-{(TODAY + dt.timedelta(days=14)).isoformat()}.ics", f"sexting-verslag-{TODAY.isoformat()}.md"]
+    # the report, and beside it the JSON that continues the case (issue 16: one save, two files)
+    assert files == [f"follow-up-{(TODAY + dt.timedelta(days=14)).isoformat()}.ics",
+                     f"sexting-verslag-{TODAY.isoformat()}.json", f"sexting-verslag-{TODAY.isoformat()}.md"]
     for name in files:
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
 

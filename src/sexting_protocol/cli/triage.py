@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..core import conversation as conv
-from ..store.answers import read_answers, signal_date
+from ..store.answers import beside, read_answers, signal_date
 from ..core.errors import UserError, printable
 from .files import announce, write_all, write_private, written_text
 from ..core.model import UNKNOWN
@@ -50,7 +50,8 @@ def run(state, opts: Options, asker=None) -> int:
     answers: dict[str, Any] = {}
     confirmation = None
     if opts.answers:
-        answers, confirmation, _ = read_answers(opts.answers, engine, view.contact_text, view.t, view.tx, env.stdin)
+        answers, confirmation, extra = read_answers(opts.answers, engine, view.contact_text, view.t, view.tx, env.stdin)
+        carry_on(meta, extra.get("report", {}), opts, env.today, view.t)
     interactive = (env.interactive or asker is not None) and not opts.as_json and not opts.no_input
     if not opts.answers and not interactive:
         raise UserError(view.t("err_json_needs_answers" if opts.as_json else "err_no_terminal"))
@@ -91,20 +92,40 @@ def conversations(state, path: str, as_json: bool) -> int:
     return 0
 
 
+def carry_on(meta: Meta, record: dict, opts: Options, today, t) -> None:
+    """A JSON report given back: its case reference and record go on in the new report, where
+    the command line does not give them anew."""
+    for key in ("case_ref", "role", "said", "done", "told"):
+        if record.get(key) and getattr(opts, key, None) is None:
+            setattr(meta, key, record[key])
+    if record.get("signal_date") and opts.signal_date is None:
+        try:
+            meta.signal_date = signal_date(record["signal_date"], today, t)
+        except UserError:
+            pass  # a date out of range now: the record's date is not carried on
+
+
+def with_case_file(path: str, content: str, view, d, meta: Meta) -> list[tuple[str, str]]:
+    """A report and, beside it, the JSON that continues the case (one save, two files)."""
+    files = [(path, content)]
+    if kind_of(path) != "json":
+        files.append((beside(path), render(view, d, meta, "json")))
+    return files
+
+
 def _write_files(state, view, d, opts: Options, meta: Meta, days: int, quiet: bool = False) -> None:
     """The files asked for on the command line: every target checked before any is written."""
-    wanted = [(opts.report, render(view, d, meta, kind_of(opts.report)))] if opts.report is not None else []
+    wanted = with_case_file(opts.report, render(view, d, meta, kind_of(opts.report)), view, d, meta) \
+        if opts.report else [(opts.report, "")] if opts.report is not None else []
     if opts.ics is not None:  # an empty name too: write_all says it is empty
         wanted.append((opts.ics, calendar(view, d.followup, case_ref=meta.case_ref)))
     for written in write_all(wanted, opts.force, view.t, done=state.written):
         announce(state.env, written_text(view.t, written), quiet)
 
 
-def _write(state, view, path: str, content: str, force: bool, quiet: bool = False) -> str:
-    written = write_private(path, content, force, view.t)
-    state.written.append(written)
-    announce(state.env, written_text(view.t, written), quiet)
-    return written
+def _write(state, view, files: list[tuple[str, str]], force: bool, quiet: bool = False) -> None:
+    for written in write_all(files, force, view.t, done=state.written):
+        announce(state.env, written_text(view.t, written), quiet)
 
 
 @dataclass
@@ -226,13 +247,14 @@ class Session:
                 self.meta.role = self.asker.text(self.t("ask_role"), key="files:role") or None
             self.meta.signal_date = self.ask_date(self.meta.signal_date)
             content = render(self.view, d, self.meta, kind)
-            self.save(free_name(".", *os.path.splitext(report_name(self.state.env.today, kind))), content)
+            self.save(free_name(".", *os.path.splitext(report_name(self.state.env.today, kind))),
+                      lambda path: with_case_file(path, content, self.view, d, self.meta))
         if self.asker.yes_no(self.t("offer_ics"), default=True, key="files:ics"):
             days = self.asker.number(self.t("ask_days"), *conv.FOLLOWUP_DAYS, default=d.followup_days, key="files:days",
                                      instruction=self.t("ask_days_instruction")) or d.followup_days
             when = conv.followup(self.state.env.today, days)
-            self.save(free_name(".", *os.path.splitext(calendar_name(when))),
-                      calendar(self.view, when, case_ref=self.meta.case_ref))
+            ics = calendar(self.view, when, case_ref=self.meta.case_ref)
+            self.save(free_name(".", *os.path.splitext(calendar_name(when))), lambda path: [(path, ics)])
 
     def ask_date(self, default: Optional[dt.date]) -> dt.date:
         while True:
@@ -243,11 +265,12 @@ class Session:
             except UserError as e:
                 self.show([Para(e.message, "yellow")])
 
-    def save(self, default: str, content: str) -> None:
+    def save(self, default: str, files) -> None:
+        """Ask where to save (again after a refusal); `files(path)` is what that one save writes."""
         while True:
             path = self.asker.text(self.t("ask_path"), default=default, required=True, key="files:path")
             try:
-                _write(self.state, self.view, path, content, force=False)
+                _write(self.state, self.view, files(path), force=False)
                 return
             except UserError as e:
                 self.show([Para(e.message, "yellow")])

@@ -54,6 +54,7 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
     raw = src.raw if src.raw is not None else {}
     prefix: list = []
     problems: list[Problem] = []
+    whole = raw
     if isinstance(raw, dict) and isinstance(raw.get("answers"), dict):  # a decision object or a JSON report
         problems += [src.problem([k], t("err_answers_beside")) for k in _beside(raw)]
         raw, prefix = raw["answers"], ["answers"]
@@ -124,7 +125,18 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
         problem = confirm_problem(engine, a, confirmation, t)
         if problem:
             raise DataError([src.problem(path, problem)])
+    if prefix and isinstance(whole.get("report"), dict):  # a JSON report: its record continues
+        extra["report"] = {k: v for k, v in whole["report"].items() if k in RECORD_KEYS and isinstance(v, str) and v}
     return answers, confirmation, extra
+
+
+RECORD_KEYS = ("case_ref", "role", "signal_date", "said", "done", "told")  # what a JSON report's record carries on
+
+
+def beside(path: str) -> str:
+    """The JSON file that is saved beside a report (`verslag.md` → `verslag.json`)."""
+    stem, dot, suffix = path.rpartition(".")
+    return (stem if dot and "/" not in suffix and "\\" not in suffix else path) + ".json"
 
 
 def _beside(raw: dict) -> list:
@@ -151,7 +163,10 @@ def confirm_problem(engine: Engine, a, c: Confirmation, t: Texts = _dutch) -> Op
 def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] = str, t: Texts = _dutch,
                  tx: Callable[[Text], str] = lambda text: text.nl, stdin=None
                  ) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
-    """The answers in a file, or on standard input when path is `-` (bounded like a file)."""
+    """The answers in a file, or on standard input when path is `-` (bounded like a file). A
+    Markdown or text report is for reading: the JSON saved beside it continues the case."""
+    if path.lower().endswith((".md", ".txt")):
+        raise UserError(t("err_answers_report", path=path, json=beside(path)))
     text = yamlio.read_text(path, t, stdin)
     raw, nodes = yamlio.parse_nodes(text, path, t)
     src = Source(yamlio.display_name(path), text, raw, yamlio.LineFinder(text, nodes))
