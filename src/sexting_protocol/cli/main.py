@@ -324,6 +324,21 @@ def conversations(
     raise typer.Exit(run(_state(ctx), answers, as_json))
 
 
+@app.command(help=H["followup"])
+def followup(
+    ctx: typer.Context,
+    case: str = typer.Argument(..., help=H["arg_case_file"], metavar=H["mv_file"]),
+    answers: Optional[str] = typer.Option(None, "--answers", "-a", help=H["opt_followup_answers"], metavar=H["mv_file"]),
+    as_json: bool = typer.Option(False, "--json", help=H["opt_json"]),
+    report: Optional[str] = typer.Option(None, "--report", help=H["opt_report"], metavar=H["mv_path"]),
+    ics: Optional[str] = typer.Option(None, "--ics", help=H["opt_ics"], metavar=H["mv_path"]),
+    force: bool = typer.Option(False, "--force", help=H["opt_force"]),
+) -> None:
+    from .followup import Options, run
+
+    raise typer.Exit(run(_state(ctx), Options(case, answers, as_json, report, ics, force)))
+
+
 @app.command(help=H["init"])
 def init(ctx: typer.Context, force: bool = typer.Option(False, "--force", help=H["opt_force"]),
          setting: Optional[str] = typer.Option(None, "--setting", help=H["opt_setting"], metavar="SETTING"),

@@ -51,7 +51,8 @@ def run(state, opts: Options, asker=None) -> int:
     confirmation = None
     if opts.answers:
         answers, confirmation, extra = read_answers(opts.answers, engine, view.contact_text, view.t, view.tx, env.stdin)
-        carry_on(meta, extra.get("report", {}), opts, env.today, view.t)
+        carry_on(meta, extra.get("report", {}), {"case_ref": opts.case_ref, "role": opts.role,
+                                                 "signal_date": opts.signal_date}, env.today, view.t)
     interactive = (env.interactive or asker is not None) and not opts.as_json and not opts.no_input
     if not opts.answers and not interactive:
         raise UserError(view.t("err_json_needs_answers" if opts.as_json else "err_no_terminal"))
@@ -92,13 +93,13 @@ def conversations(state, path: str, as_json: bool) -> int:
     return 0
 
 
-def carry_on(meta: Meta, record: dict, opts: Options, today, t) -> None:
+def carry_on(meta: Meta, record: dict, given: dict, today, t) -> None:
     """A JSON report given back: its case reference and record go on in the new report, where
-    the command line does not give them anew."""
+    the command line does not give them anew (`given`: the command line's values)."""
     for key in ("case_ref", "role", "said", "done", "told"):
-        if record.get(key) and getattr(opts, key, None) is None:
+        if record.get(key) and given.get(key) is None:
             setattr(meta, key, record[key])
-    if record.get("signal_date") and opts.signal_date is None:
+    if record.get("signal_date") and given.get("signal_date") is None:
         try:
             meta.signal_date = signal_date(record["signal_date"], today, t)
         except UserError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .. import __version__
@@ -24,6 +24,7 @@ class Meta:
     said: Optional[str] = None  # what was said, literally, with the date
     done: Optional[str] = None  # what was done
     told: Optional[str] = None  # who was told, and when
+    log: list = field(default_factory=list)  # the case's dated entries: the first decision, each follow-up
 
 
 def kind_of(path: str) -> str:
@@ -65,6 +66,7 @@ def blocks(view: DecisionView, d, meta: Meta) -> list[Block]:
                       t("report_confirmed", flag=view.flag_name(c.flag)),
                       t("report_reason", reason=c.reason or dash),
                       t("report_consulted", who=c.consulted or dash)]))
+    out += view.log_blocks(meta.log)
     out += view.routes_blocks(d) + view.plan_blocks(d) + view.why_blocks(d)
     out += [Heading(t("report_facts"), 2), Para(t("report_facts_note"), "dim"),
             Table([t("col_question"), t("col_answer")],

@@ -484,6 +484,27 @@ class DecisionView(View):
                     blocks.append(Para(self.t(key) + " " + "; ".join(self.tx(advice[a].title) for a in ids), "dim"))
         return blocks
 
+    # --- the follow-up ---------------------------------------------------------------------------
+
+    def log_blocks(self, log: list) -> list[Block]:
+        """The case's log: the first decision, then each follow-up, dated."""
+        if len(log) < 2:
+            return []
+        rows = []
+        for e in log:
+            what = [self.t("log_" + str(e.get("kind", "followup")))]
+            if e.get("flag") in self.flags:
+                what.append(self.t("log_flag", flag=self.flag_word(e.get("confirmed_flag") or e["flag"])))
+            for q, v in (e.get("changed") or {}).items():
+                if q in self.e.questions:
+                    what.append(f"{self.tx(self.e.questions[q].short)}: {self.answer_text(q, v)}")
+            if e.get("done"):
+                what.append(self.t("log_done", n=len(e["done"])))
+            if e.get("notes"):
+                what.append(str(e["notes"]))
+            rows.append([str(e.get("date", "")), "; ".join(what)])
+        return [Heading(self.t("log_title"), 2), Table([self.t("log_date"), self.t("log_what")], rows)]
+
     # --- the conversations of step 3 and the letters -------------------------------------------
 
     def conversation_blocks(self, d, level: int = 1) -> list[Block]:

@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from typing import Optional
 
+from ..core.followup import first_entry
 from ..present.report import Meta, blocks, meta_json
 from ..present.views import DecisionView
 from . import clean, to_json
@@ -20,7 +21,7 @@ TXT_CHARSET = "cp1252"
 
 def render(view: DecisionView, d, meta: Meta, kind: str) -> str:
     if kind == "json":
-        return to_json({**view.as_json(d), "report": meta_json(meta)}) + "\n"
+        return to_json({**view.as_json(d), "report": meta_json(meta), "log": meta.log or [first_entry(d)]}) + "\n"
     b = blocks(view, d, meta)
     return markdown(b) if kind == "md" else fit(plain(b), TXT_CHARSET)
 

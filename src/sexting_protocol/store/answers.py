@@ -29,7 +29,8 @@ CONFIRM_KEYS = ("confirmed_flag", "confirmed_reason", "confirmed_consulted")
 # report, beside their `answers` (a test checks that the decision holds no other)
 DECISION_KEYS = frozenset({"flag", "confirmed_flag", "urgent", "criteria", "routes", "contacts", "unknown", "asked",
                            "refine", "priority", "first", "plan", "reasons", "lowest_flag_allowed", "language",
-                           "report", "first_items", "followup_days", "setting", "conversations", "letters"})
+                           "report", "first_items", "followup_days", "setting", "conversations", "letters",
+                           "log"})
 
 
 class OutOfScope(UserError):
@@ -127,6 +128,8 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
             raise DataError([src.problem(path, problem)])
     if prefix and isinstance(whole.get("report"), dict):  # a JSON report: its record continues
         extra["report"] = {k: v for k, v in whole["report"].items() if k in RECORD_KEYS and isinstance(v, str) and v}
+    if prefix and isinstance(whole.get("log"), list):  # the case's dated entries
+        extra["log"] = [e for e in whole["log"] if isinstance(e, dict) and isinstance(e.get("date"), str)]
     return answers, confirmation, extra
 
 

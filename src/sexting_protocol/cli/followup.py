@@ -1,0 +1,140 @@
+"""`sexting-protocol followup CASE.json`: "Zorg altijd voor een follow-up! Hoe gaat het nu?"
+
+Reads the case file saved beside a report, asks how the young person is doing now, whether the
+spreading has stopped, which of the case's plan items were done and what is new (or reads it
+all from `--answers FILE`), weighs the case again (`core.followup`) and shows what changed.
+With `--report PATH` it writes the new report with the case's log, the updated case file beside
+it, and with `--ics PATH` the next follow-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from ..core import conversation as conv
+from ..core import followup
+from ..core.errors import DataError, UserError
+from ..core.model import UNKNOWN
+from ..present.blocks import Heading, Items, Para
+from ..present.report import Meta
+from ..present.views import DecisionView
+from ..render.report import calendar, render
+from ..store import yamlio
+from ..store.answers import normalise, read_answers
+from ..store.bundle import Source
+from .files import announce, write_all, written_text
+from .triage import carry_on, kind_of, with_case_file
+
+
+@dataclass
+class Options:
+    case: str
+    answers: Optional[str] = None
+    as_json: bool = False
+    report: Optional[str] = None
+    ics: Optional[str] = None
+    force: bool = False
+
+
+KEYS = (*followup.QUESTIONS, "done", "notes")
+
+
+def run(state, opts: Options, asker=None) -> int:
+    env = state.env
+    bundle = state.bundle()
+    engine = conv.rules(bundle.protocol, bundle.conversations)
+    view = DecisionView(bundle, state.lang, engine)
+    answers, confirmation, extra = read_answers(opts.case, engine, view.contact_text, view.t, view.tx, env.stdin)
+    meta = Meta(report_date=env.today)
+    carry_on(meta, extra.get("report", {}), {}, env.today, view.t)
+    before = conv.decide(engine, answers, confirmation, env.today)
+    if opts.answers:
+        changed, done, notes = from_file(opts.answers, engine, view)
+    elif (env.interactive or asker is not None) and not opts.as_json:
+        if asker is None:
+            from .prompts import Asker
+
+            asker = Asker(view.t)
+        changed, done, notes = ask(asker, view, engine, answers, before)
+    else:
+        raise UserError(view.t("err_json_needs_answers" if opts.as_json else "err_no_terminal"))
+    result = followup.weigh(engine, answers, confirmation, changed, done, notes, env.today)
+    meta.log = [*(extra.get("log") or [followup.first_entry(before)]), result.entry]
+    after = result.after
+    if opts.as_json:
+        state.json({"before": {"flag": before.flag, "confirmed_flag": before.confirmed.flag, "priority": before.priority},
+                    "entry": result.entry, "new_first": followup.new_first(before, after),
+                    "after": {**view.as_json(after), "log": meta.log}})
+    else:
+        state.show(blocks(view, before, after, result))
+    wanted = []
+    if opts.report:
+        wanted += with_case_file(opts.report, render(view, after, meta, kind_of(opts.report)), view, after, meta)
+    if opts.ics:
+        wanted.append((opts.ics, calendar(view, after.followup, case_ref=meta.case_ref)))
+    for written in write_all(wanted, opts.force, view.t, done=state.written):
+        announce(env, written_text(view.t, written), opts.as_json)
+    if not wanted and not opts.as_json:
+        env.err(view.t("followup_save_hint"))
+    return 0
+
+
+def blocks(view: DecisionView, before, after, result) -> list:
+    t = view.t
+    out: list = [Heading(t("followup_title"))]
+    if after.flag == before.flag and after.priority == before.priority:
+        out.append(Para(t("followup_same", flag=view.flag_word(after.flag),
+                          priority=view.tx(view.priorities[after.priority].name))))
+    else:
+        out.append(Para(t("followup_changed", before=view.flag_word(before.confirmed.flag), after=view.flag_word(after.flag),
+                          priority=view.tx(view.priorities[after.priority].name)), "bold"))
+    new = followup.new_first(before, after)
+    if new:
+        out += [Para(t("followup_new_first"), "bold"), *view.first_blocks(after)]
+    out += view.log_blocks([followup.first_entry(before), result.entry])
+    return out
+
+
+def from_file(path: str, engine, view) -> tuple[dict[str, Any], list[str], Optional[str]]:
+    """The follow-up's answers: the questions asked again, `done` (plan item ids), `notes`."""
+    text = yamlio.read_text(path, view.t)
+    raw = yamlio.parse(text, path, view.t)
+    src = Source(yamlio.display_name(path), text, raw, yamlio.LineFinder(text))
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise DataError([src.problem([], view.t("err_answers_mapping"))])
+    problems, changed = [], {}
+    for key, value in raw.items():
+        if key not in KEYS:
+            problems.append(src.problem([key], view.t("err_followup_key", name=yamlio.show(key), allowed=", ".join(KEYS))))
+        elif key in followup.QUESTIONS:
+            v = normalise(engine.questions[key], value)
+            if v is None:
+                problems.append(src.problem([key], view.t("err_answers_value", value=yamlio.show(value),
+                                                              allowed=", ".join([o.value for o in engine.questions[key].options] + [UNKNOWN]))))
+            else:
+                changed[key] = v
+    done = raw.get("done") or []
+    if not isinstance(done, list) or not all(isinstance(x, str) for x in done):
+        problems.append(src.problem(["done"], view.t("err_answers_value", value=yamlio.show(done), allowed="[…]")))
+    notes = raw.get("notes")
+    if notes is not None and not isinstance(notes, str):
+        problems.append(src.problem(["notes"], view.t("err_answers_value", value=yamlio.show(notes), allowed="text")))
+    if problems:
+        raise DataError(problems)
+    return changed, list(done), notes
+
+
+def ask(asker, view: DecisionView, engine, answers, before) -> tuple[dict[str, Any], list[str], Optional[str]]:
+    changed = {}
+    for qid in followup.QUESTIONS:
+        q = engine.questions[qid]
+        options = [(o.value, view.tx(o.label)) for o in q.options] + [(UNKNOWN, view.t("ask_unknown"))]
+        changed[qid] = asker.choice(view.tx(q.text), options, default=answers.get(qid, UNKNOWN), help=view.tx(q.help),
+                                    key=f"followup:{qid}")
+    items = [(i.id, view.item_text(before, i)) for s in before.plan for i in s.items]
+    done = asker.checkbox(view.t("followup_done"), items, instruction=view.t("practice_checkbox_instruction"))
+    notes = asker.text(view.t("followup_notes"), key="followup:notes") or None
+    return changed, done, notes

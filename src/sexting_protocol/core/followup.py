@@ -1,0 +1,54 @@
+"""The follow-up ("Zorg altijd voor een follow-up! Hoe gaat het nu?"): a case's answers weighed
+again with what changed since, and the entry that goes in the case's log. Codes and ids only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .engine import Confirmation, Decision, Engine, Value
+
+# the triage questions a follow-up asks again: how the young person is doing, and the spreading
+QUESTIONS = ("impact", "self_harm_concern", "still_spreading")
+
+
+@dataclass
+class Result:
+    before: Decision
+    after: Decision
+    entry: dict[str, Any]  # the log entry (JSON)
+    confirmation_kept: bool
+
+
+def weigh(engine: Engine, answers: dict[str, Value], confirmation: Optional[Confirmation], changed: dict[str, Value],
+          done: list[str], notes: Optional[str], today: dt.date) -> Result:
+    """The decision before and after the follow-up's answers. A confirmation that no longer
+    holds for the new answers (the proposal changed, or it falls below the new lowest flag) is
+    dropped: the professional confirms again."""
+    before = engine.decide(answers, confirmation, today)
+    new = {**answers, **changed}
+    kept = confirmation
+    if confirmation is not None:
+        a = engine.assess(new, explain=False)
+        if engine.confirm_problem(a, confirmation) or a.flag != before.flag:
+            kept = None
+    after = engine.decide(new, kept, today)
+    entry: dict[str, Any] = {"date": today.isoformat(), "kind": "followup",
+                             "changed": {q: v for q, v in changed.items() if answers.get(q) != v},
+                             "flag": after.flag, "confirmed_flag": after.confirmed.flag, "priority": after.priority,
+                             "done": [i for i in done if i in before.plan_ids()]}
+    if notes:
+        entry["notes"] = notes
+    return Result(before, after, entry, kept is not None or confirmation is None)
+
+
+def first_entry(d: Decision) -> dict[str, Any]:
+    """The log's first entry: the first decision."""
+    return {"date": d.today.isoformat(), "kind": "decision", "flag": d.flag, "confirmed_flag": d.confirmed.flag,
+            "priority": d.priority}
+
+
+def new_first(before: Decision, after: Decision) -> list[str]:
+    """First routes the follow-up brought that were not first before."""
+    return [r for r in after.first if r not in before.first]

@@ -1,0 +1,64 @@
+"""The follow-up (issue 16: "Zorg altijd voor een follow-up! Hoe gaat het nu?"): a case saved as a
+.txt report is continued a week later from the JSON beside it; an answer that changed is weighed
+again, the change is shown, and the follow-up is a dated entry in the case's log, which stands
+in the new report."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import CLEAR
+
+GROUP = {**CLEAR, "shared_further": "group", "age_depicted": 15, "age_other": 15}
+
+
+def saved_case(run, write, tmp_path):
+    r = run("triage", "--answers", write("a.yaml", GROUP), "--report", tmp_path / "v.txt", "--case-ref", "K-7")
+    assert r.code == 0, r.err
+    return tmp_path / "v.json"
+
+
+def test_a_changed_answer_is_weighed_again_and_logged(run, write, tmp_path):
+    case = saved_case(run, write, tmp_path)
+    first = json.loads(case.read_text(encoding="utf-8"))
+    assert [e["kind"] for e in first["log"]] == ["decision"], "the log starts with the first decision"
+    answers = write("fu.yaml", {"self_harm_concern": "yes", "done": ["never_view_images"], "notes": "Somber."})
+    out = json.loads(run("followup", case, "--answers", answers, "--json").out)
+    assert out["before"]["priority"] != "now" and out["after"]["priority"] == "now"
+    assert "crisis_care" in out["new_first"]
+    entry = out["entry"]
+    assert entry["kind"] == "followup" and entry["changed"] == {"self_harm_concern": "yes"}
+    assert entry["done"] == ["never_view_images"] and entry["notes"] == "Somber."
+    assert [e["kind"] for e in out["after"]["log"]] == ["decision", "followup"]
+
+
+def test_the_follow_up_writes_the_report_with_its_log_and_the_case_file_beside_it(run, write, tmp_path):
+    case = saved_case(run, write, tmp_path)
+    answers = write("fu.yaml", {"still_spreading": "no", "notes": "De klas is besproken."})
+    report = tmp_path / "follow-up.md"
+    r = run("followup", case, "--answers", answers, "--report", report, "--ics", tmp_path / "next.ics")
+    assert r.code == 0, r.err
+    text = report.read_text(encoding="utf-8")
+    assert "K-7" in text, "the case reference goes on"
+    assert "Verloop van de casus" in text and "De klas is besproken." in text
+    updated = json.loads((tmp_path / "follow-up.json").read_text(encoding="utf-8"))
+    assert [e["kind"] for e in updated["log"]] == ["decision", "followup"]
+    again = json.loads(run("followup", tmp_path / "follow-up.json", "--answers", write("fu2.yaml", {}), "--json").out)
+    assert [e["kind"] for e in again["after"]["log"]] == ["decision", "followup", "followup"], "each follow-up adds one"
+    assert (tmp_path / "next.ics").read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
+
+
+def test_an_unchanged_case_says_the_weighing_stays(run, write, tmp_path):
+    case = saved_case(run, write, tmp_path)
+    r = run("followup", case, "--answers", write("fu.yaml", {"notes": "Rustig."}))
+    assert r.code == 0 and "De weging blijft" in r.out
+    assert "--report" in r.err, "without --report nothing is written, and it says how to save"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "fu.yaml", "v.json", "v.txt"]
+
+
+def test_a_wrong_follow_up_answer_is_refused_with_its_line(run, write, tmp_path):
+    case = saved_case(run, write, tmp_path)
+    r = run("followup", case, "--answers", write("fu.yaml", "notes: ok\nhow_are_you: fine\n"))
+    assert r.code == 2 and "fu.yaml:2" in r.err and "how_are_you" in r.err
+    r = run("followup", tmp_path / "v.txt", "--answers", write("fu2.yaml", {}))
+    assert r.code == 2 and "v.json" in r.err, "a report given back names its case file"
