@@ -484,6 +484,29 @@ class DecisionView(View):
                     blocks.append(Para(self.t(key) + " " + "; ".join(self.tx(advice[a].title) for a in ids), "dim"))
         return blocks
 
+    # --- the one-page summary ----------------------------------------------------------------------
+
+    def one_page(self, d, case_ref: Optional[str]) -> list[Block]:
+        """The case on one page, to print: reference and date, the first actions with their
+        numbers, the flag and why in one line, the routes, whom to call, what is still to find
+        out, and the next follow-up."""
+        t, dash = self.t, "—"
+        c = d.confirmed
+        why = self.sentence(d.assessment.decisive[0]) if d.assessment.decisive else t("nothing_known")
+        out: list[Block] = [
+            Heading(t("summary_title")),
+            Table([t("col_field"), t("col_value")], [
+                [t("report_case_ref"), case_ref or dash], [t("report_date"), self.date(d.today)],
+                [t("summary_flag"), f"{self.flag_name(c.flag)}: {why}"],
+                [t("summary_followup"), self.date(d.followup)]]),
+            *self.first_blocks(d),
+            Heading(t("routes_title"), 2), Items([self.tx(d.route_words[r].name) for r in d.routes]),
+            Heading(t("summary_call"), 2), Items(self.contacts_of(d.contacts))]
+        find_out = [self.tx(i.text) for s in d.plan for i in s.items if i.id.startswith("find_out.")]
+        if find_out:
+            out += [Heading(t("summary_find_out"), 2), Items(find_out)]
+        return out
+
     # --- the follow-up ---------------------------------------------------------------------------
 
     def log_blocks(self, log: list) -> list[Block]:

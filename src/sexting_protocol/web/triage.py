@@ -306,6 +306,21 @@ def read_upload(t: Triage, raw: bytes, name: str) -> conv.State:
     return t.given(Source(name, text, yamlio.parse(text, name, t.v.t)))
 
 
+async def summary(request: Request) -> Response:
+    """The case on one page, to print (made from the posted state; kept nowhere)."""
+    t = Triage(request)
+    form = await read_form(request)
+    try:
+        s = conv.load(t.engine, _text(form, STATE) or "")
+        sc = t.screen(s)
+        if sc.kind != "end":
+            raise conv.BadEvent("no summary here")
+    except conv.BadEvent:
+        return t.bad()
+    blocks = t.v.one_page(sc.decision, _text(form, "case_ref") or None)
+    return render(request, "triage/summary.html", 200, blocks=blocks)
+
+
 async def download(request: Request) -> Response:
     """A report (md, txt, json) or the follow-up (.ics), made from the posted state; kept nowhere."""
     t = Triage(request)
@@ -339,4 +354,5 @@ routes = [
     Route("/triage", post, methods=["POST"]),
     Route("/triage/continue", continue_case, methods=["POST"]),
     Route("/triage/download", download, methods=["POST"]),
+    Route("/triage/summary", summary, methods=["POST"]),
 ]
