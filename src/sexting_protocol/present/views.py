@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..store.bundle import Bundle
-from ..core.conversation import rules
 from ..text.texts import Texts
 from ..core.model import UNKNOWN, Contact, Detail, PlanItem, Route, Section, Step, Text
 from .blocks import Banner, Block, Heading, Items, Para, Table
@@ -261,7 +260,11 @@ class DecisionView(View):
 
     def __init__(self, bundle: Bundle, lang: str, engine=None):
         super().__init__(bundle, lang)
-        self.e = engine = engine or rules(bundle.protocol, bundle.conversations)
+        if engine is None:  # the rules, for a view made without them (a look-up never needs them)
+            from ..core.conversation import rules
+
+            engine = rules(bundle.protocol, bundle.conversations)
+        self.e = engine
         self.flags = {f.id: f for f in self.p.flags}
         self.priorities = {x.id: x for x in engine.t.priority}
 

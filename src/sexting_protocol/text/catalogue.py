@@ -28,13 +28,16 @@ def ui(environ=os.environ) -> model.UI:
     cached (a shipped file: its problems named without its own texts)."""
     global _UI
     if _UI is None:
-        from ..store import yamlio
         from ..store.cache import cached
         from ..store.paths import shipped
 
+        def build() -> model.UI:  # only when not cached: YAML is not even imported then
+            from ..store import yamlio
+
+            return msgspec.convert(yamlio.parse(yamlio.read_text(path, yamlio.plain), path, yamlio.plain), model.UI)
+
         path = shipped("ui.yaml")
-        _UI = cached([path], model.UI, lambda: msgspec.convert(
-            yamlio.parse(yamlio.read_text(path, yamlio.plain), path, yamlio.plain), model.UI), environ)
+        _UI = cached([path], model.UI, build, environ)
     return _UI
 
 
