@@ -65,7 +65,7 @@ def test_the_guides_follow_the_decision_in_every_front(scenario, run, write, tmp
     assert again["conversations"] == out["conversations"] and again["letters"] == out["letters"]
     in_order(run("triage", "--answers", g["file"]).out, g["titles"])
     for kind in ("md", "txt"):
-        path = tmp_path / f"verslag.{kind}"
+        path = tmp_path / f"verslag-{kind}.{kind}"  # each its own JSON beside it
         assert run("triage", "--answers", g["file"], "--report", str(path)).code == 0
         in_order(path.read_text(encoding="utf-8"), g["titles"])
     client = client_for(tmp_path / "org")
