@@ -56,7 +56,7 @@ def test_every_front_shows_the_same_first_box(scenario, run, write, tmp_path):
     in_order(run("triage", "--answers", f).out, [box.title, *parts], flag)
     # the reports
     for kind in ("md", "txt"):
-        path = tmp_path / f"verslag.{kind}"
+        path = tmp_path / f"verslag-{kind}.{kind}"  # each with its own case file beside it
         assert run("triage", "--answers", f, "--report", str(path)).code == 0
         text = path.read_text(encoding="utf-8").replace("\\", "")
         in_order(text, parts, flag)

@@ -48,9 +48,11 @@ def test_every_command_runs_without_network(no_network, run, write, tmp_path):
         ["triage", "--answers", answers],
         ["triage", "--answers", answers, "--json"],
         ["triage", "--answers", answers, "--report", tmp_path / "v.md", "--ics", tmp_path / "f.ics"],
-        ["triage", "--answers", answers, "--report", tmp_path / "v.txt"],
-        ["triage", "--answers", answers, "--report", tmp_path / "v.json"],
+        ["triage", "--answers", answers, "--report", tmp_path / "w.txt"],  # each report with its case file beside it
+        ["triage", "--answers", answers, "--report", tmp_path / "x.json"],
         ["--lang", "en", "triage", "--answers", answers],
+        ["conversations", "--answers", answers], ["conversations", "--answers", answers, "--json"],
+        ["followup", tmp_path / "v.json", "--answers", write("fu.yaml", {"notes": "rustig"})],
         ["schema"], ["handout"], ["init"],
         ["practice", "--list"],
     ]
