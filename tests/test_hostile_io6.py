@@ -1,0 +1,79 @@
+"""Hostile and broken input, sixth round: a fourth fresh red-team pass of issue 18's surfaces,
+the new ones first (the case file beside every report, `followup`, `conversations`, the
+interactive save of two files). Each test names what it keeps fixed, and goes through the
+command line where a user would meet it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CLEAR
+
+GROUP = {**CLEAR, "shared_further": "group"}
+JARGON = ("Traceback", "interne fout", "internal error", "Error:", "Errno")
+
+
+def refused(r, *words: str, code: int = 2) -> None:
+    assert r.code == code, (r.code, r.out[-300:], r.err[:300])
+    for w in JARGON:
+        assert w not in r.err, f"{w!r} in {r.err!r}"
+    for w in words:
+        assert w in r.err, f"{w!r} not in {r.err!r}"
+
+
+def saved_case(run, write, tmp_path) -> dict:
+    r = run("triage", "--answers", write("a.yaml", GROUP), "--report", tmp_path / "v.txt", "--case-ref", "K-7")
+    assert r.code == 0, r.err
+    return json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))
+
+
+# --- a hand-edited case file: its log is checked as its answers are ---------------------------
+
+
+FIRST = {"date": "2026-02-23", "kind": "decision", "flag": "yellow", "confirmed_flag": "yellow", "priority": "days"}
+
+
+@pytest.mark.parametrize("entry, field", [
+    ({"date": "2026-02-25", "kind": "followup", "flag": ["red"]}, "flag"),
+    ({"date": "2026-02-25", "kind": "followup", "flag": {"a": 1}}, "flag"),
+    ({"date": "2026-02-25", "kind": "followup", "changed": ["impact"]}, "changed"),
+    ({"date": "2026-02-25", "kind": "followup", "changed": {"impact": "zzz"}}, "impact"),
+    ({"date": "2026-02-25", "kind": "followup", "done": 5}, "done"),
+    ({"date": "2026-02-25", "kind": "followup", "done": True}, "done"),
+    ({"date": "2026-02-25", "kind": "followup", "notes": {"a": "b"}}, "notes"),
+    ({"date": "2026-02-25", "kind": "log_title"}, "kind"),
+    ({"date": ["2026-02-25"], "kind": "followup"}, "date"),
+    ("2026-02-25", "log"),
+], ids=["flag-list", "flag-map", "changed-list", "changed-value", "done-int", "done-bool", "notes-map",
+        "kind-unknown", "date-list", "entry-text"])
+@pytest.mark.parametrize("command", ["followup", "triage"])
+def test_a_case_files_log_with_a_wrong_value_is_refused_with_its_line(run, write, tmp_path, entry, field, command):
+    """A log entry edited by hand with `flag: [red]`, `changed: [impact]` or `done: 5` ended
+    `followup --report` (and `triage --answers case.json --report`) in "interne fout
+    (TypeError: unhashable type: 'list')" and wrote nothing; an unknown kind showed its ui.yaml
+    key (`log_log_title`) in the report. The log is checked when the case file is read, like
+    its answers: the file, the line, the field."""
+    case = saved_case(run, write, tmp_path)
+    case["log"] = [FIRST, entry]
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps(case, indent=1), encoding="utf-8")
+    args = ["followup", path, "--answers", write("fu.yaml", {"notes": "n"})] if command == "followup" \
+        else ["triage", "--answers", path]
+    r = run(*args, "--report", tmp_path / "out.md", debug=False)
+    refused(r, "h.json:", field)
+    assert not (tmp_path / "out.md").exists()
+
+
+def test_a_good_log_still_goes_on(run, write, tmp_path):
+    case = saved_case(run, write, tmp_path)
+    case["log"] = [FIRST, {"date": "2026-02-25", "kind": "followup", "changed": {"impact": "serious"},
+                           "flag": "red", "confirmed_flag": "red", "priority": "today", "done": ["x"], "notes": "Somber."}]
+    path = write("h.json", case)
+    r = run("followup", path, "--answers", write("fu.yaml", {"notes": "Beter."}), "--report", tmp_path / "out.md")
+    assert r.code == 0, r.err
+    text = (tmp_path / "out.md").read_text(encoding="utf-8")
+    assert "Somber." in text and "Beter." in text
+    assert [e["kind"] for e in json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["log"]] == \
+        ["decision", "followup", "followup"]
