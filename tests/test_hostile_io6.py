@@ -77,3 +77,46 @@ def test_a_good_log_still_goes_on(run, write, tmp_path):
     assert "Somber." in text and "Beter." in text
     assert [e["kind"] for e in json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["log"]] == \
         ["decision", "followup", "followup"]
+
+
+# --- the interactive save: the name offered is free for both files it writes ------------------
+
+
+def test_the_name_offered_for_a_report_is_free_for_its_case_file_too(tmp_path, monkeypatch):
+    """A report saved as JSON earlier that day (sexting-verslag-DAY.json) and then a Markdown
+    report: the name offered, sexting-verslag-DAY.md, was free, but the case file beside it
+    was not; the save was refused ("bestaat al") and the same name offered again, so Enter went
+    round for ever. The name offered is one where both files are free."""
+    import io
+
+    from sexting_protocol.cli.env import Env
+    from sexting_protocol.cli.main import State
+    from sexting_protocol.cli.triage import Options, run
+    from sexting_protocol.core.engine import Engine
+    from sexting_protocol.store import bundle as data
+    from test_session import Script
+
+    from conftest import TODAY
+
+    monkeypatch.chdir(tmp_path)
+    taken = tmp_path / f"sexting-verslag-{TODAY.isoformat()}.json"
+    taken.write_text("{}", encoding="utf-8")
+
+    class Enter(Script):  # Enter at every question of where to save; three times is enough
+        offered: list = []
+
+        def text(self, message, default="", help=None, required=False, key=None):
+            if key == "files:path":
+                self.offered.append(default)
+                if len(self.offered) > 3:
+                    raise KeyboardInterrupt
+            return super().text(message, default, help, required, key)
+
+    env = Env(stdout=io.StringIO(), stderr=io.StringIO(), stdin_isatty=True, stdout_isatty=True, no_color=True,
+              today=TODAY, environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home"), "SEXTING_PROTOCOL_CACHE": "off"})
+    asker = Enter(Engine(data.load(cache=False).protocol), CLEAR, report="md")
+    assert run(State(env), Options(), asker=asker) == 0, env.stderr.getvalue()
+    assert len(asker.offered) == 1, asker.offered
+    assert taken.read_text(encoding="utf-8") == "{}"
+    saved = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("sexting-verslag"))
+    assert saved == [f"sexting-verslag-{TODAY.isoformat()}{s}" for s in ("-2.json", "-2.md", ".json")], saved

@@ -248,7 +248,8 @@ class Session:
                 self.meta.role = self.asker.text(self.t("ask_role"), key="files:role") or None
             self.meta.signal_date = self.ask_date(self.meta.signal_date)
             content = render(self.view, d, self.meta, kind)
-            self.save(free_name(".", *os.path.splitext(report_name(self.state.env.today, kind))),
+            self.save(free_name(".", *os.path.splitext(report_name(self.state.env.today, kind)),
+                                None if kind == "json" else ".json"),  # the case file beside it (with_case_file)
                       lambda path: with_case_file(path, content, self.view, d, self.meta))
         if self.asker.yes_no(self.t("offer_ics"), default=True, key="files:ics"):
             days = self.asker.number(self.t("ask_days"), *conv.FOLLOWUP_DAYS, default=d.followup_days, key="files:days",
