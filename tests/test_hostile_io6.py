@@ -82,6 +82,56 @@ def test_a_good_log_still_goes_on(run, write, tmp_path):
 # --- the interactive save: the name offered is free for both files it writes ------------------
 
 
+def _session(tmp_path, asker_class=None, **kw):
+    """The interactive triage in tmp_path, with a scripted asker (test_session's)."""
+    import io
+    import os
+
+    from sexting_protocol.cli.env import Env
+    from sexting_protocol.cli.main import State
+    from sexting_protocol.cli.triage import Options, run
+    from sexting_protocol.core.engine import Engine
+    from sexting_protocol.store import bundle as data
+    from test_session import Script
+
+    from conftest import TODAY
+
+    env = Env(stdout=io.StringIO(), stderr=io.StringIO(), stdin_isatty=True, stdout_isatty=True, no_color=True,
+              today=TODAY, environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home"), "SEXTING_PROTOCOL_CACHE": "off"})
+    asker = (asker_class or Script)(Engine(data.load(cache=False).protocol), CLEAR, **kw)
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        return run(State(env), Options(), asker=asker), asker, env
+    finally:
+        os.chdir(here)
+
+
+@pytest.mark.parametrize("kind, typed, written", [
+    ("md", "r.json", {"r.json": "json"}),
+    ("txt", "r.md", {"r.md": "md", "r.json": "json"}),
+    ("md", "r.TXT", {"r.TXT": "txt", "r.json": "json"}),
+    ("json", "r", {"r": "json"}),
+    ("txt", "r", {"r": "txt", "r.json": "json"}),
+])
+def test_the_interactive_save_writes_the_format_its_name_says(tmp_path, kind, typed, written):
+    """Choosing Markdown and typing `verslag.json` at "where to save" wrote Markdown into
+    verslag.json and no case file beside it (the command line's --report verslag.json writes
+    the case file): `followup verslag.json` then refused it. Choosing JSON and typing a name
+    without a suffix wrote the same JSON twice. The name's suffix decides, as on the command
+    line; a name without one gets the format chosen."""
+    code, _, env = _session(tmp_path, report=kind, path=typed)
+    assert code == 0, env.stderr.getvalue()
+    files = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir() if p.is_file()}
+    assert sorted(files) == sorted(written), sorted(files)
+    for name, fmt in written.items():
+        text = files[name]
+        if fmt == "json":
+            assert json.loads(text)["answers"], name
+        else:
+            assert text.lstrip().startswith("# " if fmt == "md" else "Verslag"), (name, text[:40])
+
+
 def test_the_name_offered_for_a_report_is_free_for_its_case_file_too(tmp_path, monkeypatch):
     """A report saved as JSON earlier that day (sexting-verslag-DAY.json) and then a Markdown
     report: the name offered, sexting-verslag-DAY.md, was free, but the case file beside it
