@@ -170,3 +170,33 @@ def test_the_name_offered_for_a_report_is_free_for_its_case_file_too(tmp_path, m
     assert taken.read_text(encoding="utf-8") == "{}"
     saved = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("sexting-verslag"))
     assert saved == [f"sexting-verslag-{TODAY.isoformat()}{s}" for s in ("-2.json", "-2.md", ".json")], saved
+
+
+# --- a path with a line break is shown on one line --------------------------------------------
+
+
+FAKE = "x\nsexting-protocol: Geschreven: passwd"
+
+
+@pytest.mark.parametrize("case", ["report_given", "not_found", "exists", "written", "followup_report"])
+def test_a_path_with_a_line_break_is_shown_on_one_line(run, write, tmp_path, case):
+    """A file name with a line break (`$'x\\nsexting-protocol: Geschreven: /etc/passwd'`, a
+    name made in a shared folder) was shown as two lines, the second one looking like the
+    tool's own; ESC and bidi were escaped already. Every path a message names is shown on its
+    line, its line break as \\n."""
+    answers = write("a.yaml", CLEAR)
+    if case == "report_given":
+        r = run("triage", "--answers", str(tmp_path / (FAKE + ".md")))
+    elif case == "not_found":
+        r = run("triage", "--answers", str(tmp_path / (FAKE + ".yaml")))
+    elif case == "exists":
+        (tmp_path / (FAKE + ".md")).write_text("x", encoding="utf-8")
+        r = run("triage", "--answers", answers, "--report", str(tmp_path / (FAKE + ".md")))
+    elif case == "written":
+        r = run("triage", "--answers", answers, "--ics", str(tmp_path / (FAKE + ".ics")), "--json")
+    else:
+        r = run("followup", str(tmp_path / (FAKE + ".txt")))
+    said = r.err
+    assert said.strip() and "\\n" in said, said
+    assert not any(line.startswith("sexting-protocol: Geschreven") for line in said.splitlines()), said
+    assert said.count("\n") == 1, said
