@@ -118,10 +118,10 @@ def from_file(path: str, engine, view) -> tuple[dict[str, Any], list[str], Optio
                 changed[key] = v
     done = raw.get("done") or []
     if not isinstance(done, list) or not all(isinstance(x, str) for x in done):
-        problems.append(src.problem(["done"], view.t("err_answers_value", value=yamlio.show(done), allowed="[…]")))
+        problems.append(src.problem(["done"], view.t("err_answers_value", value=yamlio.show(done), allowed=view.t("allowed_ids"))))
     notes = raw.get("notes")
     if notes is not None and not isinstance(notes, str):
-        problems.append(src.problem(["notes"], view.t("err_answers_value", value=yamlio.show(notes), allowed="text")))
+        problems.append(src.problem(["notes"], view.t("err_answers_value", value=yamlio.show(notes), allowed=view.t("allowed_text"))))
     if problems:
         raise DataError(problems)
     return changed, list(done), notes

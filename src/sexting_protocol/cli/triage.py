@@ -106,10 +106,11 @@ def carry_on(meta: Meta, record: dict, given: dict, today, t) -> None:
             pass  # a date out of range now: the record's date is not carried on
 
 
-def with_case_file(path: str, content: str, view, d, meta: Meta) -> list[tuple[str, str]]:
-    """A report and, beside it, the JSON that continues the case (one save, two files)."""
+def with_case_file(path: str, content: str, view, d, meta: Meta, kind: Optional[str] = None) -> list[tuple[str, str]]:
+    """A report and, beside it, the JSON that continues the case (one save, two files); `kind`:
+    the report's format when its name does not say it."""
     files = [(path, content)]
-    if kind_of(path) != "json":
+    if (kind or kind_of(path)) != "json":
         files.append((beside(path), render(view, d, meta, "json")))
     return files
 
@@ -247,9 +248,15 @@ class Session:
             if self.meta.role is None:
                 self.meta.role = self.asker.text(self.t("ask_role"), key="files:role") or None
             self.meta.signal_date = self.ask_date(self.meta.signal_date)
-            content = render(self.view, d, self.meta, kind)
-            self.save(free_name(".", *os.path.splitext(report_name(self.state.env.today, kind))),
-                      lambda path: with_case_file(path, content, self.view, d, self.meta))
+
+            def report(path: str) -> list[tuple[str, str]]:
+                """The name's suffix decides the format, as --report's does; without one, the kind chosen."""
+                k = kind_of(path) if path.lower().endswith((".md", ".txt", ".json")) else kind
+                return with_case_file(path, render(self.view, d, self.meta, k), self.view, d, self.meta, k)
+
+            self.save(free_name(".", *os.path.splitext(report_name(self.state.env.today, kind)),
+                                None if kind == "json" else ".json"),  # the case file beside it (with_case_file)
+                      report)
         if self.asker.yes_no(self.t("offer_ics"), default=True, key="files:ics"):
             days = self.asker.number(self.t("ask_days"), *conv.FOLLOWUP_DAYS, default=d.followup_days, key="files:days",
                                      instruction=self.t("ask_days_instruction")) or d.followup_days

@@ -86,11 +86,13 @@ def calendar_name(day: dt.date) -> str:
     return f"follow-up-{day.isoformat()}.ics"
 
 
-def free_name(folder: str, stem: str, suffix: str) -> str:
+def free_name(folder: str, stem: str, suffix: str, beside: Optional[str] = None) -> str:
     """The first of `stem+suffix`, `stem-2+suffix`, ... that is free in folder (the name to
-    offer for a second report on the same day)."""
-    name, n = stem + suffix, 1
-    while os.path.lexists(os.path.join(folder, name)):
+    offer for a second report on the same day); with `beside` (the suffix of the file saved
+    next to it, the case file), free for that one too: else the save is refused and the same
+    name offered again."""
+    name, n = stem, 1
+    while any(os.path.lexists(os.path.join(folder, name + s)) for s in (suffix, beside) if s):
         n += 1
-        name = f"{stem}-{n}{suffix}"
-    return name
+        name = f"{stem}-{n}"
+    return name + suffix

@@ -128,9 +128,79 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
             raise DataError([src.problem(path, problem)])
     if prefix and isinstance(whole.get("report"), dict):  # a JSON report: its record continues
         extra["report"] = {k: v for k, v in whole["report"].items() if k in RECORD_KEYS and isinstance(v, str) and v}
-    if prefix and isinstance(whole.get("log"), list):  # the case's dated entries
-        extra["log"] = [e for e in whole["log"] if isinstance(e, dict) and isinstance(e.get("date"), str)]
+    if prefix and whole.get("log") is not None:  # the case's dated entries, checked as the answers are
+        extra["log"] = log_entries(src, whole["log"], engine, t)
     return answers, confirmation, extra
+
+
+LOG_KINDS = ("decision", "followup")
+
+
+def log_entries(src: Source, log: Any, engine: Engine, t: Texts = _dutch) -> list[dict[str, Any]]:
+    """A case file's log (`core.followup` writes it), each entry as the reports read it: a date,
+    its kind, flags, a priority, the answers changed, the plan items done and notes. An entry
+    edited by hand into another shape is refused with its line (`flag: [red]` ended a report in
+    an internal error; an unknown kind showed a ui.yaml key); other keys are not carried on."""
+    problems: list[Problem] = []
+
+    def wrong(path: list, value: Any, allowed: str) -> None:
+        if len(problems) < yamlio.MAX_PROBLEMS:
+            problems.append(src.problem(["log", *path], t("err_answers_value", value=show(value), allowed=allowed)))
+
+    if not isinstance(log, list):
+        wrong([], log, t("allowed_log"))
+        raise DataError(problems)
+    priorities = [x.id for x in engine.t.priority]
+    entries = []
+    for i, e in enumerate(log):
+        if not isinstance(e, dict):
+            wrong([i], e, t("allowed_log"))
+            continue
+        date = e.get("date")
+        try:
+            dt.date.fromisoformat(date if isinstance(date, str) else "")
+        except ValueError:
+            wrong([i, "date"], date, "YYYY-MM-DD")
+        if e.get("kind") not in LOG_KINDS:
+            wrong([i, "kind"], e.get("kind"), ", ".join(LOG_KINDS))
+        entry = {"date": date, "kind": e.get("kind")}
+        for key in ("flag", "confirmed_flag"):
+            if key in e and e[key] not in FLAGS:  # `in` first: a list or a mapping is no flag either
+                wrong([i, key], e[key], ", ".join(FLAGS))
+            elif key in e:
+                entry[key] = e[key]
+        if "priority" in e and e["priority"] not in priorities:
+            wrong([i, "priority"], e["priority"], ", ".join(priorities))
+        elif "priority" in e:
+            entry["priority"] = e["priority"]
+        changed = e.get("changed", {})
+        if not isinstance(changed, dict):
+            wrong([i, "changed"], changed, t("allowed_changed"))
+        else:
+            for qid, value in changed.items():
+                q = engine.questions.get(qid) if isinstance(qid, str) else None
+                if q is None:
+                    wrong([i, "changed", qid], qid, ", ".join(engine.questions))
+                    continue
+                v = normalise(q, value)
+                if v is None or not in_range(q, v):
+                    wrong([i, "changed", qid], value, allowed(q, t))
+            if changed:
+                entry["changed"] = changed
+        done = e.get("done", [])
+        if not isinstance(done, list) or not all(isinstance(x, str) for x in done):
+            wrong([i, "done"], done, t("allowed_ids"))
+        elif done:
+            entry["done"] = done
+        notes = e.get("notes")
+        if notes is not None and not isinstance(notes, str):
+            wrong([i, "notes"], notes, t("allowed_text"))
+        elif notes:
+            entry["notes"] = notes
+        entries.append(entry)
+    if problems:
+        raise DataError(problems)
+    return entries
 
 
 RECORD_KEYS = ("case_ref", "role", "signal_date", "said", "done", "told")  # what a JSON report's record carries on

@@ -16,8 +16,13 @@ from __future__ import annotations
 import os
 from typing import Any, Mapping, Optional
 
-from ..core.errors import UserError
+from ..core.errors import UserError, printable
 from . import catalogue
+
+# the values that name a file: shown on their line, as Python writes a line break (`\n`). A file
+# name may hold one (made in a shared folder), and its second line looked like the tool's own;
+# ESC and bidi the output's `clean` escapes, a line break it keeps, as messages have them.
+PATH_VALUES = frozenset({"path", "paths", "json", "folder", "file"})
 
 LANGS = ("nl", "en")  # the first is the default
 
@@ -47,7 +52,10 @@ class Texts:
         """An interface text of ui.yaml, with `{name}` filled in (a missing key: the key)."""
         found = catalogue.ui(self.environ).texts.get(key)
         text = found.get(self.lang) if found else key
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        return text.format(**{k: printable(v) if k in PATH_VALUES and isinstance(v, str) else v
+                              for k, v in values.items()})
 
     t = __call__
 
