@@ -112,6 +112,13 @@ def test_click_messages_in_the_chosen_language(run, args, dutch, english):
     assert len(nl.err.strip().splitlines()) <= 2
 
 
+@pytest.mark.parametrize("lang,said", [("nl", "Bedoel je triage, criteria?"), ("en", "Did you mean triage, criteria?")])
+def test_a_typo_of_a_command_suggests_a_clean_list(run, lang, said):
+    """#17: `triag` said `Bedoel je triage', 'criteria?`."""
+    r = run("--lang", lang, "triag", debug=False)
+    assert r.code == 2 and said in r.err and "'" not in r.err, r.err
+
+
 # --- completion of option values ---------------------------------------------------------------------
 
 
