@@ -236,7 +236,7 @@ class Session:
 
     def ask_date(self, default: Optional[dt.date]) -> dt.date:
         while True:
-            text = self.asker.text(self.t("ask_signal_date"), default=default.isoformat() if default else "",
+            text = self.asker.text(self.t("ask_signal_date"), default=self.view.date(default) if default else "",
                                    key="files:signal_date")
             try:
                 return signal_date(text, self.state.env.today, self.t)
