@@ -162,6 +162,8 @@ class Session:
 
     def ask(self, sc: conv.Screen) -> conv.Event:
         q, tx = sc.question, self.view.tx
+        if sc.progress:
+            self.show([Para(self.t("progress", n=sc.progress[0], total=sc.progress[1]), "dim")])
         if q.type == "number":
             value = self.asker.number(tx(q.text), q.min, q.max, help=tx(q.help), back=sc.can_back, key=sc.id,
                                       default=sc.default if isinstance(sc.default, int) else None)
