@@ -135,7 +135,7 @@ def test_unknown_language(run):
 # --- --json --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c != "help"])  # help is --help, which has no JSON
 def test_every_command_takes_json(command):
     """Issue 2: "Every command takes `--json`"."""
     cmd = typer.main.get_command(app).commands[command]
@@ -572,7 +572,7 @@ def test_report_content(run, write, tmp_path, bundle, ext):
             "--signal-date", "2026-02-27")
     assert r.code == 0, r.err
     text = " ".join(path.read_text(encoding="utf-8").split())
-    for needle in ("2026-014", "mentor", "2026-02-27", TODAY.isoformat(), "eenmalig, meteen spijt", "zorgcoördinator",
+    for needle in ("2026-014", "mentor", "27-2-2026", "2-3-2026", "eenmalig, meteen spijt", "zorgcoördinator",
                    "ROOD", "GEEL"):
         assert needle in text, needle
     for q in bundle.protocol.questions[:3]:  # the facts: the questions with their answers
@@ -631,11 +631,26 @@ def test_report_into_a_missing_folder(run, answers, tmp_path):
     assert "Traceback" not in r.err
 
 
-def test_bad_signal_date(run, answers, tmp_path):
-    r = run("triage", "--answers", answers, "--report", tmp_path / "v.md", "--signal-date", "27-02-2026")
+@pytest.mark.parametrize("date", ["31-02-2026", "2026-2-27", "27-02-26", "gisteren"])
+def test_bad_signal_date(run, answers, tmp_path, date):
+    r = run("triage", "--answers", answers, "--report", tmp_path / "v.md", "--signal-date", date)
     assert r.code == 2
-    assert "27-02-2026" in r.err
+    assert date in r.err and "7-12-2026" in r.err
     assert not (tmp_path / "v.md").exists()
+
+
+@pytest.mark.parametrize("date", ["27-2-2026", "27-02-2026", "2026-02-27", " 27/2/2026 ", "27.02.2026"])
+@pytest.mark.parametrize("lang,shown", [("nl", "27-2-2026"), ("en", "2026-02-27")])
+def test_a_signal_date_as_dutch_writes_it(run, answers, tmp_path, date, lang, shown):
+    """#17: the date prompt and --signal-date refused "7-12-2026"; the report shows a date as the
+    language writes it (JSON keeps ISO)."""
+    r = run("--lang", lang, "triage", "--answers", answers, "--report", tmp_path / "v.md", "--signal-date", date)
+    assert r.code == 0, r.err
+    text = (tmp_path / "v.md").read_text(encoding="utf-8")
+    assert re.search(rf"\| {re.escape(shown)} +\|", text), text[:600]
+    assert ("2-3-2026" if lang == "nl" else TODAY.isoformat()) in text  # the report's own date
+    r = run("triage", "--answers", answers, "--report", tmp_path / "v.json", "--signal-date", date)
+    assert json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))["report"]["signal_date"] == "2026-02-27"
 
 
 # --- the follow-up calendar -----------------------------------------------------------------------

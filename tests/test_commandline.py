@@ -112,6 +112,29 @@ def test_click_messages_in_the_chosen_language(run, args, dutch, english):
     assert len(nl.err.strip().splitlines()) <= 2
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("command", [None, "triage", "handout"])
+def test_help_as_a_command_is_the_help(lang, command):
+    """#17: `sexting-protocol help` was an unknown command; `help` and `help COMMAND` show what
+    --help shows, in the chosen language."""
+    words = [command] if command else []
+    asked, shown = sp("--lang", lang, "help", *words), sp("--lang", lang, *words, "--help")
+    assert asked.returncode == shown.returncode == 0, asked.stderr
+    assert asked.stdout == shown.stdout and asked.stdout.startswith("Gebruik:" if lang == "nl" else "Usage:")
+
+
+def test_help_of_an_unknown_command(run):
+    r = run("help", "triagee", debug=False)
+    assert r.code == 2 and "Onbekende opdracht: triagee" in r.err and "Traceback" not in r.err
+
+
+@pytest.mark.parametrize("lang,said", [("nl", "Bedoel je triage, criteria?"), ("en", "Did you mean triage, criteria?")])
+def test_a_typo_of_a_command_suggests_a_clean_list(run, lang, said):
+    """#17: `triag` said `Bedoel je triage', 'criteria?`."""
+    r = run("--lang", lang, "triag", debug=False)
+    assert r.code == 2 and said in r.err and "'" not in r.err, r.err
+
+
 # --- completion of option values ---------------------------------------------------------------------
 
 

@@ -213,3 +213,34 @@ def test_the_follow_up_date_keeps_to_its_range():
     assert conv.followup(today, 7) == dt.date(2026, 12, 14)
     assert conv.followup(today, conv.FOLLOWUP_DAYS[1]) == today + dt.timedelta(days=365)
     assert [conv.followup(today, d) for d in (0, -1, 366, None, 99999999)] == [None] * 5
+
+
+def _progress(engine, answers):
+    """The (number, estimate) of every question screen before the decision, and the first other screen."""
+    s, seen = conv.start(engine), []
+    while (sc := conv.screen(engine, s)).kind == "question" and not sc.refine:
+        seen.append(sc.progress)
+        s = conv.step(engine, s, conv.Answer(sc.question.id, answers.get(sc.question.id, "unknown")))
+    return seen, sc
+
+
+@pytest.mark.parametrize("answers", [CLEAR, {**CLEAR, "extortion": "yes", "adult_involved": "yes", "age_other": 30},
+                                     {}], ids=["clear", "extortion", "all unknown"])
+def test_each_question_has_its_number_and_an_honest_estimate(engine, answers):
+    """#17: a progress indication ("vraag 5 van ongeveer 12"): the number counts up from 1, the
+    estimate is never below it, and the last question's estimate is the number of questions asked."""
+    seen, sc = _progress(engine, answers)
+    assert [n for n, _ in seen] == list(range(1, len(seen) + 1))
+    assert all(n <= total <= len(engine.questions) for n, total in seen)
+    assert seen[-1] == (len(seen), len(seen)) and sc.progress is None and sc.id == "review"
+
+
+def test_the_estimate_of_the_first_question_is_what_could_be_asked(engine):
+    first = conv.screen(engine, conv.start(engine))
+    _, rest = engine.ahead({}, [])
+    assert first.progress == (1, 1 + len(rest)) and first.question.id not in rest
+
+
+def test_a_question_changed_from_the_review_has_no_number(engine):
+    s, _ = answer_all(engine, conv.start(engine), CLEAR)
+    assert conv.screen(engine, conv.step(engine, s, conv.Change("impact"))).progress is None

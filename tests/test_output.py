@@ -132,7 +132,7 @@ def test_markdown_report_shows_hostile_free_text_literally(run, write, tmp_path)
     text = path.read_text(encoding="utf-8")
     html = md_html(text)
     for bad in ("<img", "<script", "javascript:alert(1)\"", 'href="javascript', "<h1>Nep-kop", "<em>", "<code>",
-                "<ol", "<hr", "<b>"):
+                "<li>genummerd", "<li>lijst", "<hr", "<b>"):
         assert bad not in html, bad
     assert html.count("<h1>") == 1  # the report's own title only
     assert "Nep-kop" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -143,6 +143,19 @@ def test_markdown_report_shows_hostile_free_text_literally(run, write, tmp_path)
     assert all(row.count("<td>") == 2 for row in meta.split("<tr>")[2:])
     assert "a\\|b|c" in meta
     assert "\x1b" not in text
+
+
+def test_markdown_report_shows_the_first_actions_as_lists(run, write, tmp_path):
+    """#17: the report's first block rendered as one paragraph, its `1.` and `-` escaped."""
+    path = tmp_path / "v.md"
+    r = run("triage", "--answers", write("a.yaml", {**CLEAR, "extortion": "yes", "shared_further": "group"}),
+            "--report", path)
+    assert r.code == 0, r.err
+    first = md_html(path.read_text(encoding="utf-8")).split("<blockquote>")[1].split("</blockquote>")[0]
+    assert first.startswith("\n<p><strong>") and first.count("<p>") == 1, first
+    actions = first.split("<ol>\n<li>")[1].split("</ol>")[0]
+    assert actions.startswith("Bel de politie") and "<br />\nPolitie (zedenpolitie): 0900-8844</li>" in actions
+    assert first.count("<li>") >= 3 and "<ul>\n<li>" in first and "\\" not in first
 
 
 def test_markdown_keeps_line_breaks_of_a_paragraph_as_breaks():

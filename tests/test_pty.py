@@ -225,3 +225,17 @@ def test_ctrl_c_right_after_the_file_name_names_what_was_written(spawn, tmp_path
             assert re.search(r"Al opgeslagen: .*" + re.escape(written[0].name), out), out[-300:]
         else:
             assert "Afgebroken, niets opgeslagen." in out
+
+
+@pytest.mark.skipif(shutil.which("less") is None, reason="no less here")
+@pytest.mark.parametrize("lang,less,prompt", [("nl", None, "q: stoppen"), ("en", None, "q: quit"),
+                                              ("nl", "-i", "q: stoppen"), ("nl", "-R -Psmijn eigen prompt$", "mijn eigen prompt")])
+def test_the_pager_says_how_to_stop(spawn, lang, less, prompt):
+    """#17: `less` opened with a bare ":" and no hint to press q. A user's own LESS is kept, and
+    their own prompt wins."""
+    child = spawn("--lang", lang, "checklist", extra={"PAGER": "less", **({"LESS": less} if less else {})})
+    child.expect_exact(prompt)
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -134,6 +134,18 @@ def test_the_session_asks_what_the_engine_would_ask(state, engine):
     assert "VOORSTEL: ZWART" in out
 
 
+def test_each_question_says_its_place_above_it(state, engine):
+    """#17: no progress indicator over 18 questions; now "Vraag 5 van ongeveer 12" above each."""
+    _, asker, out, _ = session(state, engine, CLEAR)
+    asked = [k for k in asker.keys if k.startswith("question:")]
+    for n, key in enumerate(asked, 1):
+        before = out[:asker.shown_before[key]]
+        found = before.rstrip().rsplit("\n", 1)[-1]
+        assert found.startswith(f"Vraag {n} van ongeveer "), (key, found)
+        assert n <= int(found.split()[-1])
+    assert f"Vraag {len(asked)} van ongeveer {len(asked)}" in out
+
+
 def test_an_urgent_answer_shows_its_action_before_the_next_question(state, engine):
     _, asker, out, _ = session(state, engine, {**CLEAR, "self_harm_concern": "yes"})
     banner = out.index("Suïcidale gedachten:")

@@ -524,6 +524,6 @@ def test_a_downloaded_report_with_a_signal_date_of_today(client):
     import datetime as dt
 
     page = finish(client, decide(client, SPREAD))
-    today = dt.date.today().isoformat()
-    r = post(client, page, "/triage/download", _event="md", signal_date=f" {today} ")
-    assert r.status_code == 200 and today in r.text
+    today = dt.date.today()
+    r = post(client, page, "/triage/download", _event="md", signal_date=f" {today.isoformat()} ")
+    assert r.status_code == 200 and f"{today.day}-{today.month}-{today.year}" in r.text  # as Dutch writes it

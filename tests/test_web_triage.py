@@ -220,6 +220,21 @@ def test_an_urgent_answer_shows_its_action_at_once_with_the_number(client):
     assert 'role="alert"' not in page.html, "each action once, on the page after its answer"
 
 
+@pytest.mark.parametrize("lang,words", [("nl", "Vraag {n} van ongeveer"), ("en", "Question {n} of about")])
+def test_a_question_page_says_its_place_and_the_decision_page_does_not(client, lang, words):
+    """#17: a progress indication ("vraag 5 van ongeveer 12") on each question page."""
+    page = Page(client.get(f"/triage?lang={lang}" if lang == "en" else "/triage").text)
+    n = 1
+    while page.question():
+        progress = [a for a in page.all("p") if "progress" in a.get("class", "")]
+        assert len(progress) == 1 and words.format(n=n) in page.words(), page.words()[:300]
+        action, q = page.forms[page.main]["action"], page.question()
+        page, n = Page(post(client, page, action, _event="answer", **{q: SPREAD.get(q, "unknown")}).text), n + 1
+    assert not any("progress" in a.get("class", "") for a in page.all("p"))  # the review
+    page = Page(post(client, page, page.forms[page.main]["action"], _event="review").text)
+    assert page.flagged() and not any("progress" in a.get("class", "") for a in page.all("p"))
+
+
 def test_back_returns_to_the_previous_question_with_its_answer(client):
     page = answer(client, Page(client.get("/triage").text), "no")
     assert page.buttons() == ["answer", "back"], "forward first, back after it"

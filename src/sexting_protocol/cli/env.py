@@ -115,7 +115,7 @@ class Env:
         except (AttributeError, ValueError, OSError):
             return False  # not a real stream
         command = self.environ.get("PAGER") or ("less" if shutil.which("less") else "more")
-        environ = {**self.environ, "LESS": self.environ.get("LESS", "FRX")}  # as git: colours, quit if it fits
+        environ = {**self.environ, "LESS": less_options(self.environ.get("LESS"), self._text("pager_prompt"))}
         encoding = getattr(self.stdout, "encoding", None) or "utf-8"
         if not self.stdout_ok:
             return False
@@ -216,6 +216,18 @@ class Env:
             self.stderr.flush()
         except (OSError, ValueError):  # stderr full or closed too: nothing more can be said
             pass
+
+
+def less_options(given: Optional[str], words: str) -> str:
+    """What less is given in LESS: the user's own LESS, else git's FRX (colours, quit if it
+    fits), and a prompt that says how to stop (less shows a bare ":"), unless LESS sets one."""
+    import re
+
+    options = "FRX" if given is None else given
+    if "P" in options or "prompt" in options:  # -P or --prompt: the user's own prompt
+        return options
+    prompt = re.sub(r"([\\?:.%])", r"\\\1", words.replace("$", ""))  # less's prompt escapes; `$` ends it
+    return f"{options} -Ps?e(END) .{prompt}$".strip()
 
 
 def _runnable(command: str, environ: dict) -> bool:

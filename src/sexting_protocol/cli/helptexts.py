@@ -111,6 +111,7 @@ def click_error(e, lang: str, environ: Mapping[str, str]) -> str:
         found = re.fullmatch(pattern, message)
         if found:
             values = found.groupdict()
-            names = values.pop("names", None)
+            names = values.pop("names", None)  # typer quotes each: 'triage', 'criteria'
+            names = ", ".join(re.findall(r"'([^']*)'", f"'{names}'")) if names else None
             return t(key, **values) + (" " + t("cli_did_you_mean", names=names) if names else "")
     return message

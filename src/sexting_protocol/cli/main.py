@@ -404,6 +404,19 @@ def web(
     raise typer.Exit(run(st, port, not no_browser, lang or st.lang, as_json))
 
 
+@app.command(name="help", help=H["help"])
+def help_(ctx: typer.Context,
+          name: Optional[str] = typer.Argument(None, help=H["arg_help_command"], metavar=H["mv_command"])) -> None:
+    """What --help shows: of the tool, or of one command."""
+    top = ctx.parent
+    if name is None:
+        return _state(ctx).env.out(top.get_help())
+    sub = top.command.get_command(top, name)
+    if sub is None:  # said as a mistyped command is
+        top.fail(f"No such command {name!r}.")
+    _state(ctx).env.out(sub.context_class(sub, info_name=name, parent=top).get_help())
+
+
 def main(argv: Optional[List[str]] = None, env: Optional[Env] = None) -> int:
     """Run the command line; return the exit status (2 bad input, 130 interrupted)."""
     env = env or Env()

@@ -185,6 +185,8 @@ class Session:
 
     def ask(self, sc: conv.Screen) -> conv.Event:
         q, tx = sc.question, self.view.tx
+        if sc.progress:
+            self.show([Para(self.t("progress", n=sc.progress[0], total=sc.progress[1]), "dim")])
         if q.type == "number":
             value = self.asker.number(tx(q.text), q.min, q.max, help=tx(q.help), back=sc.can_back, key=sc.id,
                                       default=sc.default if isinstance(sc.default, int) else None)
@@ -266,7 +268,7 @@ class Session:
 
     def ask_date(self, default: Optional[dt.date]) -> dt.date:
         while True:
-            text = self.asker.text(self.t("ask_signal_date"), default=default.isoformat() if default else "",
+            text = self.asker.text(self.t("ask_signal_date"), default=self.view.date(default) if default else "",
                                    key="files:signal_date")
             try:
                 return signal_date(text, self.state.env.today, self.t)

@@ -113,6 +113,9 @@ class Screen:
     refine_first: bool = False  # the first question after the confirmation
     plan_updated: bool = False  # the end: the answers after the confirmation changed plan or contacts
     followup_days: tuple[int, int] = FOLLOWUP_DAYS  # the follow-up's range of days
+    # a question's place: (its number, about how many there will be: those asked, this one and
+    # those the engine could still ask; never fewer than the number); None off the questions
+    progress: Optional[tuple[int, int]] = None
 
 
 class BadEvent(UserError):
@@ -152,10 +155,13 @@ class Once:
                None if given is None else tuple(given), followup_days)
         return self._once(key, lambda: self._engine.decide(answers, confirmed, today, asked, given, followup_days))
 
-    def next_question(self, answers, asked):
+    def ahead(self, answers, asked):
         asked = tuple(asked)
-        key = ("next", tuple(sorted(answers.items())), asked)
-        return self._once(key, lambda: self._engine.next_question(answers, asked))
+        key = ("ahead", tuple(sorted(answers.items())), asked)
+        return self._once(key, lambda: self._engine.ahead(answers, asked))
+
+    def next_question(self, answers, asked):
+        return self.ahead(answers, asked)[0]
 
 
 def start(engine: Engine, answers: Optional[dict[str, Value]] = None,
@@ -190,10 +196,11 @@ def screen(engine: Engine, s: State, today=None, followup_days: Optional[int] = 
         q = engine.questions[s.changing]
         return Screen("question", f"question:{q.id}", q, s.answers.get(q.id), True, alerts=alerts)
     if s.phase == "questions":
-        q, oos = _next(engine, s)
+        q, oos, rest = _next(engine, s)
         if oos is not None:
             return Screen("out_of_scope", f"out_of_scope:{oos.id}", oos, alerts=alerts)
-        return Screen("question", f"question:{q.id}", q, s.answers.get(q.id), bool(s.asked), alerts=alerts)
+        return Screen("question", f"question:{q.id}", q, s.answers.get(q.id), bool(s.asked), alerts=alerts,
+                      progress=_progress(len(s.asked) + 1, len(rest)))
     if s.phase == "review":
         known = s.known()
         return Screen("review", "review", review=[(x, known[x]) for x in s.answered()], alerts=alerts)
@@ -208,9 +215,15 @@ def screen(engine: Engine, s: State, today=None, followup_days: Optional[int] = 
         d = decision(engine, s, _valid(engine, s), today, followup_days)
         q = engine.questions[d.refine[0]]
         return Screen("question", f"refine:{q.id}", q, s.answers.get(q.id), bool(s.refined), refine=True,
-                      decision=d, alerts=alerts, refine_first=not s.refined)
+                      decision=d, alerts=alerts, refine_first=not s.refined,
+                      progress=_progress(len(s.asked) + len(s.refined) + 1, len(d.refine) - 1))
     d = decision(engine, s, _valid(engine, s), today, followup_days)
     return Screen("end", "end", decision=d, alerts=alerts, plan_updated=_plan_updated(engine, s, d, today, followup_days))
+
+
+def _progress(number: int, after: int) -> tuple[int, int]:
+    """A question's number, and the estimate of the whole: this one and `after` more."""
+    return number, number + max(after, 0)
 
 
 def _plan_updated(engine: Engine, s: State, d: Decision, today, followup_days) -> bool:
@@ -287,10 +300,12 @@ def _answer(engine: Engine, s: State, event: Answer) -> State:
 
 
 def _next(engine: Engine, s: State) -> tuple[Optional[Question], Optional[Question]]:
-    """The next question before the decision, and the question that puts the case outside the
-    protocol (none while a question still to ask can bring it back in)."""
+    """The next question before the decision, the question that puts the case outside the
+    protocol (none while a question still to ask can bring it back in), and the questions the
+    engine could still ask after the next."""
     known = s.known()
-    return engine.next_question(known, s.answered()), engine.out_of_scope(known, s.answered())
+    q, rest = engine.ahead(known, s.answered())
+    return q, engine.out_of_scope(known, s.answered()), rest
 
 
 def _settle(engine: Engine, s: State) -> State:
@@ -298,7 +313,7 @@ def _settle(engine: Engine, s: State) -> State:
     the answers changed the proposal or its limits, and end when no open question can still
     change the plan or the contacts."""
     if s.phase == "questions":
-        q, oos = _next(engine, s)
+        q, oos, _ = _next(engine, s)
         return replace(s, phase="review") if q is None and oos is None else s
     if s.phase != "refine":
         return s

@@ -589,7 +589,14 @@ class Engine:
         return None
 
     def next_question(self, answers: Answers, asked: Iterable[str]) -> Optional[Question]:
-        """The next question before the decision: first what settles whether the case is in
+        return self.ahead(answers, asked)[0]
+
+    def ahead(self, answers: Answers, asked: Iterable[str]) -> tuple[Optional[Question], list[str]]:
+        """The next question, and the others that could still be asked after it as things stand
+        (each open question of which some answer could still matter: an estimate, as an answer
+        can make another matter or not).
+
+        The next question before the decision: first what settles whether the case is in
         scope, then in order the first not yet asked that is always asked or of which some
         answer could change the flag, the routes, the urgency or the priority, or (for a
         question a first item names under `before_decision`) the first items, with the questions
@@ -615,7 +622,7 @@ class Engine:
             if pending is None:
                 break
             q = self.questions[pending]
-        return q
+        return q, [x.id for x in open_ if q is None or x.id != q.id]
 
     def _scope_question(self, known: Answers) -> Optional[Question]:
         """The question still to ask before it is clear whether the case is in scope (the other

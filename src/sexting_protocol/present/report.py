@@ -54,8 +54,8 @@ def blocks(view: DecisionView, d, meta: Meta) -> list[Block]:
         [t("col_field"), t("col_value")],
         [[t("report_case_ref"), meta.case_ref or dash],
          [t("report_role"), meta.role or dash],
-         [t("report_signal_date"), meta.signal_date.isoformat() if meta.signal_date else dash],
-         [t("report_date"), meta.report_date.isoformat() if meta.report_date else dash],
+         [t("report_signal_date"), view.date(meta.signal_date) if meta.signal_date else dash],
+         [t("report_date"), view.date(meta.report_date) if meta.report_date else dash],
          [t("report_tool"), f"sexting-protocol {__version__}"]])]
     out += view.first_blocks(d)
     for key, text in (("said", meta.said), ("done", meta.done), ("told", meta.told)):

@@ -343,7 +343,7 @@ class DecisionView(View):
         return out
 
     def item_text(self, d, item) -> str:
-        return self.tx(item.text).replace("{followup_date}", d.followup.isoformat())
+        return self.tx(item.text).replace("{followup_date}", self.date(d.followup))
 
     def plan_json(self, d) -> list[dict[str, Any]]:
         steps = {s.number: s for s in self.p.steps}
@@ -579,7 +579,7 @@ class DecisionView(View):
 
     def date(self, day) -> str:
         """A date as the language writes it: 7-12-2026 in Dutch, 2026-12-07 in English."""
-        return f"{day.day}-{day.month}-{day.year}" if self.lang == "nl" else day.isoformat()
+        return self.texts.date(day)
 
     def contact_blocks(self, d) -> list[Block]:
         """Whom to call for this case: name, how to reach them, and when."""

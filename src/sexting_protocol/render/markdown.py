@@ -47,5 +47,27 @@ def markdown(blocks: list[Block]) -> str:
             out += ["| " + " | ".join(md(h) for h in b.headers) + " |", "|" + "---|" * len(b.headers)]
             out += ["| " + " | ".join(md(c) for c in row) + " |" for row in b.rows] + [""]
         elif isinstance(b, Banner):
-            out += [f"> **{md(b.text)}**"] + [f"> {md(line, breaks=True)}" for line in b.lines] + [""]
+            out += _banner(b) + [""]
     return "\n".join(out).strip("\n") + "\n"
+
+
+_ITEM = re.compile(r"(\d+\.|-) (.*)")  # the view's own list marks at the start of a banner's line
+
+
+def _banner(b: Banner) -> list[str]:
+    """A quote: the title in bold, then each line as a paragraph, except the view's numbered
+    actions (`1. `) and points (`- `), which are lists, a line indented under one (its numbers)
+    staying in that item; only the marks start a list, what follows them is escaped as ever."""
+    out, previous = [f"> **{md(b.text)}**"], "title"
+    for line in b.lines:
+        item = _ITEM.fullmatch(line)
+        if line.startswith("   ") and previous in ("ol", "ul") and line.strip():
+            out[-1] += "\\"  # a hard break, then the line in the same item
+            out.append(f">    {md(line)}")
+            continue
+        kind = "text" if not item else "ol" if item[1][0].isdigit() else "ul"
+        if kind == "text" or kind != previous:
+            out.append(">")
+        out.append(f"> {md(line, breaks=True)}" if not item else f"> {item[1]} {md(item[2])}")
+        previous = kind
+    return out

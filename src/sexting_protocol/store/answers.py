@@ -10,6 +10,7 @@ holds may stand (an answer put beside it would not count, so it is refused).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Callable, Optional
 
 from . import yamlio
@@ -249,14 +250,25 @@ def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] =
 SIGNAL_YEARS = 20  # how far back a signal's date may lie
 
 
+_DUTCH_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")  # 7-12-2026, 07/12/2026, 7.12.2026
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 def signal_date(text: str, today: dt.date, t) -> dt.date:
-    """The date of a signal, YYYY-MM-DD, from SIGNAL_YEARS years ago up to today (9999-12-31
-    was accepted: a report dated in a future no one can check); UserError with the reason."""
+    """The date of a signal, D-M-YYYY as Dutch writes it (7-12-2026, 07-12-2026) or YYYY-MM-DD,
+    from SIGNAL_YEARS years ago up to today (9999-12-31 was accepted: a report dated in a future
+    no one can check); UserError with the reason, its dates as the language writes them."""
+    given = text.strip()
     try:
-        date = dt.date.fromisoformat(text.strip())
+        if found := _DUTCH_DATE.fullmatch(given):
+            date = dt.date(int(found[3]), int(found[2]), int(found[1]))
+        elif found := _ISO_DATE.fullmatch(given):
+            date = dt.date(int(found[1]), int(found[2]), int(found[3]))
+        else:
+            raise ValueError(given)
     except ValueError:
         raise UserError(t("err_date", value=printable(text[:40]))) from None
     first = today.replace(year=today.year - SIGNAL_YEARS, day=min(today.day, 28))
     if not first <= date <= today:
-        raise UserError(t("err_date_range", value=date.isoformat(), first=first.isoformat(), today=today.isoformat()))
+        raise UserError(t("err_date_range", value=printable(given[:40]), first=t.date(first), today=t.date(today)))
     return date

@@ -63,6 +63,10 @@ class Texts:
         """A text of the data ({nl, en}) in the language (Dutch where English is missing)."""
         return text.get(self.lang) if text is not None else ""
 
+    def date(self, day) -> str:
+        """A date as the language writes it: 7-12-2026 in Dutch, 2026-12-07 in English."""
+        return f"{day.day}-{day.month}-{day.year}" if self.lang == "nl" else day.isoformat()
+
     def help(self, key: str) -> str:
         found = catalogue.ui(self.environ).help.get(key)
         return found.get(self.lang) if found else key

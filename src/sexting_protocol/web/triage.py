@@ -98,7 +98,8 @@ class Triage:
                 question.update(low=q.min, high=q.max)
             else:
                 question["options"] = [(o.value, v.tx(o.label)) for o in q.options] + [(UNKNOWN, v.t("ask_unknown"))]
-            out.update(question=question, checked=sc.default, intro=not s.answered(), refine_first=sc.refine_first)
+            out.update(question=question, checked=sc.default, intro=not s.answered(), refine_first=sc.refine_first,
+                       progress=sc.progress)
         elif sc.kind == "review":
             out["rows"] = [(q, v.tx(self.engine.questions[q].short), v.answer_text(q, value)) for q, value in sc.review]
         elif sc.kind == "confirm":
