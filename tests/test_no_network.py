@@ -53,7 +53,7 @@ def test_every_command_runs_without_network(no_network, run, write, tmp_path):
         ["--lang", "en", "triage", "--answers", answers],
         ["conversations", "--answers", answers], ["conversations", "--answers", answers, "--json"],
         ["followup", tmp_path / "v.json", "--answers", write("fu.yaml", {"notes": "rustig"})],
-        ["schema"], ["handout"], ["init"],
+        ["schema"], ["handout"], ["init"], ["help"], ["help", "triage"],
         ["practice", "--list"],
     ]
     covered = set()
