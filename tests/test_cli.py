@@ -680,6 +680,20 @@ def test_ics_is_a_valid_calendar_without_names(run, answers, tmp_path, open_umas
         assert secret not in raw, secret
 
 
+@pytest.mark.parametrize("lang,todo", [("nl", "Wat je nu doet:"), ("en", "What to do now:")])
+def test_ics_says_what_to_do_at_the_follow_up(run, answers, tmp_path, bundle, lang, todo):
+    """#17: the event said "standaard binnen 7 dagen" (plan its date) inside the appointment
+    that already is that date; it says what to do at the follow-up."""
+    from icalendar import Calendar
+
+    path = tmp_path / "f.ics"
+    assert run("--lang", lang, "triage", "--answers", answers, "--ics", path).code == 0
+    text = str(next(iter(Calendar.from_ical(path.read_text(encoding="utf-8")).walk("VEVENT")))["DESCRIPTION"])
+    items = bundle.protocol.followup.checklist
+    assert items[0].text.get(lang) not in text and "7 dag" not in text and "7 days" not in text
+    assert todo in text and all(f"- {i.text.get(lang)}" in text for i in items[1:])
+
+
 def test_ics_refuses_an_existing_file(run, answers, tmp_path):
     path = tmp_path / "f.ics"
     path.write_text("x", encoding="utf-8")
