@@ -118,6 +118,31 @@ def test_validate_in_both_languages(run, lang):
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
+def test_handout_on_a_terminal_writes_the_poster_and_says_where(run, tmp_path, lang):
+    """#17: `handout` without --output dumped raw HTML on the terminal; it writes the file in the
+    documents folder (here the tests' own), a second one beside it, and says where."""
+    docs = tmp_path / "Documenten"
+    for name in (f"sexting-protocol-{lang}.html", f"sexting-protocol-{lang}-2.html"):
+        r = run("--lang", lang, "handout", stdout_tty=True, environ={"SEXTING_PROTOCOL_DOCUMENTS": str(docs)})
+        assert r.code == 0, r.err
+        path = docs / name
+        assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>") and "<html" not in r.out
+        assert f"{'Geschreven' if lang == 'nl' else 'Written'}: {path}" in r.out
+    assert "<!DOCTYPE html>" in run("handout", environ={"SEXTING_PROTOCOL_DOCUMENTS": str(docs)}).out  # piped
+
+
+def test_handout_lands_in_the_users_documents_folder_not_the_current_one(user_home, tmp_path, monkeypatch):
+    from conftest import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SEXTING_PROTOCOL_CACHE", "off")
+    r = run_cli("handout", stdout_tty=True, environ={"HOME": str(user_home), "SEXTING_PROTOCOL_CACHE": "off"})
+    assert r.code == 0, r.err
+    assert (user_home / "Documents" / "sexting-protocol-nl.html").is_file(), r.out
+    assert not list(tmp_path.glob("*.html"))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
 def test_handout_in_both_languages(run, bundle, lang):
     r = run("--lang", lang, "handout")
     assert r.code == 0
