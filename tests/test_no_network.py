@@ -53,6 +53,7 @@ def test_every_command_runs_without_network(no_network, run, write, tmp_path):
         ["--lang", "en", "triage", "--answers", answers],
         ["schema"], ["handout"], ["init"],
         ["practice", "--list"],
+        ["help"], ["help", "triage"],
     ]
     covered = set()
     for args in commands:
