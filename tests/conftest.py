@@ -62,7 +62,7 @@ def pytest_configure(config):
     # organisation's layer folder is an empty one, and the cache lives in a folder of its own.
     for name in _ENV_VARS:
         os.environ.pop(name, None)
-    for name in ("SEXTING_PROTOCOL_HOME", "SEXTING_PROTOCOL_CACHE"):
+    for name in ("SEXTING_PROTOCOL_HOME", "SEXTING_PROTOCOL_CACHE", "SEXTING_PROTOCOL_DOCUMENTS"):
         folder = tempfile.mkdtemp(prefix="sexting-protocol-tests-")
         _TMP.append(folder)
         os.environ[name] = folder
@@ -89,7 +89,8 @@ def run_cli(*args: str, stdin_tty: bool = False, stdout_tty: bool = False, envir
     from sexting_protocol.cli.main import main
     from sexting_protocol.cli.env import Env
 
-    env_vars = {k: os.environ[k] for k in ("SEXTING_PROTOCOL_HOME", "SEXTING_PROTOCOL_CACHE") if k in os.environ}
+    env_vars = {k: os.environ[k] for k in ("SEXTING_PROTOCOL_HOME", "SEXTING_PROTOCOL_CACHE", "SEXTING_PROTOCOL_DOCUMENTS")
+                if k in os.environ}
     env_vars.update(environ or {})
     if debug:
         env_vars.setdefault("SEXTING_PROTOCOL_DEBUG", "1")
@@ -227,7 +228,7 @@ def user_home(tmp_path, monkeypatch) -> pathlib.Path:
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "SEXTING_PROTOCOL_HOME", "SEXTING_PROTOCOL_CACHE",
-                 "SEXTING_PROTOCOL_FILE", "SEXTING_CONTACTS_FILE"):
+                 "SEXTING_PROTOCOL_FILE", "SEXTING_CONTACTS_FILE", "SEXTING_PROTOCOL_DOCUMENTS"):
         monkeypatch.delenv(name, raising=False)
     return home
 

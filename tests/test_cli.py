@@ -118,6 +118,31 @@ def test_validate_in_both_languages(run, lang):
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
+def test_handout_on_a_terminal_writes_the_poster_and_says_where(run, tmp_path, lang):
+    """#17: `handout` without --output dumped raw HTML on the terminal; it writes the file in the
+    documents folder (here the tests' own), a second one beside it, and says where."""
+    docs = tmp_path / "Documenten"
+    for name in (f"sexting-protocol-{lang}.html", f"sexting-protocol-{lang}-2.html"):
+        r = run("--lang", lang, "handout", stdout_tty=True, environ={"SEXTING_PROTOCOL_DOCUMENTS": str(docs)})
+        assert r.code == 0, r.err
+        path = docs / name
+        assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>") and "<html" not in r.out
+        assert f"{'Geschreven' if lang == 'nl' else 'Written'}: {path}" in r.out
+    assert "<!DOCTYPE html>" in run("handout", environ={"SEXTING_PROTOCOL_DOCUMENTS": str(docs)}).out  # piped
+
+
+def test_handout_lands_in_the_users_documents_folder_not_the_current_one(user_home, tmp_path, monkeypatch):
+    from conftest import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SEXTING_PROTOCOL_CACHE", "off")
+    r = run_cli("handout", stdout_tty=True, environ={"HOME": str(user_home), "SEXTING_PROTOCOL_CACHE": "off"})
+    assert r.code == 0, r.err
+    assert (user_home / "Documents" / "sexting-protocol-nl.html").is_file(), r.out
+    assert not list(tmp_path.glob("*.html"))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
 def test_handout_in_both_languages(run, bundle, lang):
     r = run("--lang", lang, "handout")
     assert r.code == 0
@@ -678,6 +703,20 @@ def test_ics_is_a_valid_calendar_without_names(run, answers, tmp_path, open_umas
     assert "hoe gaat het nu?" in str(ev["SUMMARY"]).lower() and "ZAAK-4711" in str(ev["SUMMARY"])
     for secret in ("mentor", "groepsapp", "ernstig"):  # the case reference may be in the title
         assert secret not in raw, secret
+
+
+@pytest.mark.parametrize("lang,todo", [("nl", "Wat je nu doet:"), ("en", "What to do now:")])
+def test_ics_says_what_to_do_at_the_follow_up(run, answers, tmp_path, bundle, lang, todo):
+    """#17: the event said "standaard binnen 7 dagen" (plan its date) inside the appointment
+    that already is that date; it says what to do at the follow-up."""
+    from icalendar import Calendar
+
+    path = tmp_path / "f.ics"
+    assert run("--lang", lang, "triage", "--answers", answers, "--ics", path).code == 0
+    text = str(next(iter(Calendar.from_ical(path.read_text(encoding="utf-8")).walk("VEVENT")))["DESCRIPTION"])
+    items = bundle.protocol.followup.checklist
+    assert items[0].text.get(lang) not in text and "7 dag" not in text and "7 days" not in text
+    assert todo in text and all(f"- {i.text.get(lang)}" in text for i in items[1:])
 
 
 def test_ics_refuses_an_existing_file(run, answers, tmp_path):

@@ -84,7 +84,8 @@ def schemas(state, output: Optional[str], as_json: bool = False, force: bool = F
 
 def handout(state, output: Optional[str], force: bool = False, as_json: bool = False) -> int:
     """The poster for the staff room: one A4 sheet, both sides, as a self-contained HTML page
-    (or the whole protocol's content as JSON)."""
+    (or the whole protocol's content as JSON). Without --output on a terminal the page is saved
+    in the user's documents folder (raw HTML is no use on a screen); piped, it goes to stdout."""
     from ..render import to_json
     from ..present.views import View
 
@@ -101,12 +102,40 @@ def handout(state, output: Optional[str], force: bool = False, as_json: bool = F
     from ..web.poster import poster
 
     page, _ = poster(state.bundle(), state.lang, state.env.today)
+    if output is None and state.env.stdout_isatty:
+        return _save(state, page)
     if output is None and not _utf8(state.env.stdout):
         # the page declares UTF-8: to a stream in another encoding (a Windows redirect in cp1252,
         # PYTHONIOENCODING=latin-1) every character outside ASCII goes as a character reference,
         # which reads the same in all of them, rather than as a byte the page says is UTF-8
         page = page.encode("ascii", "xmlcharrefreplace").decode("ascii")
     return _emit(state, page, output, force)
+
+
+def documents_dir(environ) -> Path:
+    """Where a file the user asked for lands when they named none: SEXTING_PROTOCOL_DOCUMENTS
+    (the tests' own folder), else the user's documents folder (platformdirs)."""
+    given = environ.get("SEXTING_PROTOCOL_DOCUMENTS")
+    if given:
+        return Path(given)
+    import platformdirs
+
+    return Path(platformdirs.user_documents_dir())
+
+
+def _save(state, page: str) -> int:
+    """The poster in the documents folder, under a name not yet taken there; said where."""
+    from ..present.report import free_name
+
+    folder = documents_dir(state.env.environ)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as e:
+        raise not_a_folder(str(folder), e, state.t) from None
+    path = str(folder / free_name(str(folder), f"sexting-protocol-{state.lang}", ".html"))
+    written = write_private(path, page, False, state.t, mode=0o644)  # the protocol and public numbers
+    announce(state.env, state.t("handout_written", path=written))
+    return 0
 
 
 def _utf8(stream) -> bool:

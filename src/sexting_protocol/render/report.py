@@ -28,12 +28,15 @@ def render(view: DecisionView, d, meta: Meta, kind: str) -> str:
 
 # the reminder of the follow-up: at 08:00 on its day (the event lasts the whole day)
 REMINDER = dt.timedelta(hours=8)
+# the follow-up's item that plans its date ("within 7 days"): done once the event exists
+SCHEDULING = "fu_datum"
 
 
 def calendar(view: DecisionView, when: dt.date, now: Optional[dt.datetime] = None,
              case_ref: Optional[str] = None) -> str:
     """The follow-up as an all-day event with a reminder that morning: the case reference (never
-    a name) in its title, the follow-up's questions first in its description, no case details."""
+    a name) in its title; in its description the follow-up's questions, then what to do at it
+    (the follow-up's checklist but the planning of its date), no case details."""
     from icalendar import Alarm, Calendar, Event
 
     cal = Calendar()
@@ -48,7 +51,8 @@ def calendar(view: DecisionView, when: dt.date, now: Optional[dt.datetime] = Non
     ref = "; ".join(x.strip() for x in clean(case_ref or "").split("\n") if x.strip())
     summary = view.t("ics_summary_ref", ref=ref) if ref else view.t("ics_summary")
     ev.add("summary", summary)
-    ev.add("description", "\n".join([view.t("ics_questions"), ""] + [view.tx(i.text) for i in view.p.followup.checklist]))
+    todo = [f"- {view.tx(i.text)}" for i in view.p.followup.checklist if i.id != SCHEDULING]
+    ev.add("description", "\n".join([view.t("ics_questions"), "", view.t("ics_todo"), *todo]))
     ev.add("transp", "TRANSPARENT")
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
