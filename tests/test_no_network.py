@@ -55,7 +55,6 @@ def test_every_command_runs_without_network(no_network, run, write, tmp_path):
         ["followup", tmp_path / "v.json", "--answers", write("fu.yaml", {"notes": "rustig"})],
         ["schema"], ["handout"], ["init"], ["help"], ["help", "triage"],
         ["practice", "--list"],
-        ["help"], ["help", "triage"],
     ]
     covered = set()
     for args in commands:
