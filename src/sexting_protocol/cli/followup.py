@@ -16,7 +16,7 @@ from ..core import conversation as conv
 from ..core import followup
 from ..core.errors import DataError, UserError
 from ..core.model import UNKNOWN
-from ..present.blocks import Heading, Items, Para
+from ..present.blocks import Heading, Para
 from ..present.report import Meta
 from ..present.views import DecisionView
 from ..render.report import calendar, render

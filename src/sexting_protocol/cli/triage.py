@@ -13,8 +13,8 @@ from typing import Any, Optional
 
 from ..core import conversation as conv
 from ..store.answers import beside, read_answers, signal_date
-from ..core.errors import UserError, printable
-from .files import announce, write_all, write_private, written_text
+from ..core.errors import UserError
+from .files import announce, write_all, written_text
 from ..core.model import UNKNOWN
 from ..present.blocks import Banner, Heading, Para
 from ..present.report import Meta, calendar_name, free_name, kind_of, report_name

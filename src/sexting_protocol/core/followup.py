@@ -4,7 +4,7 @@ again with what changed since, and the entry that goes in the case's log. Codes 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from .engine import Confirmation, Decision, Engine, Value

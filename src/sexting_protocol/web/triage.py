@@ -34,7 +34,7 @@ from ..core import conversation as conv
 from ..store import yamlio
 from ..store.answers import from_source, in_range, normalise, signal_date as read_signal_date, whole_number
 from ..store.bundle import Source
-from ..core.errors import DataError, UserError
+from ..core.errors import DataError
 from ..core.model import UNKNOWN
 from ..present.blocks import Banner, Para
 from ..present.report import Meta, calendar_name, report_name
