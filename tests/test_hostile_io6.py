@@ -12,15 +12,7 @@ import pytest
 from conftest import CLEAR
 
 GROUP = {**CLEAR, "shared_further": "group"}
-JARGON = ("Traceback", "interne fout", "internal error", "Error:", "Errno")
-
-
-def refused(r, *words: str, code: int = 2) -> None:
-    assert r.code == code, (r.code, r.out[-300:], r.err[:300])
-    for w in JARGON:
-        assert w not in r.err, f"{w!r} in {r.err!r}"
-    for w in words:
-        assert w in r.err, f"{w!r} not in {r.err!r}"
+from test_hostile_io5 import refused  # noqa: E402
 
 
 def saved_case(run, write, tmp_path) -> dict:

@@ -85,17 +85,7 @@ def test_after_ensurepath_a_new_login_shell_finds_the_command(pipx_home):
 # --- the README's lines per system ------------------------------------------------------------------
 
 
-def readme_blocks(kind: str) -> list[str]:
-    """The README's fenced blocks whose info string is `kind`."""
-    blocks, current, inside, keep = [], [], False, False
-    for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines(keepends=True):
-        if not line.startswith("```"):
-            current.append(line)
-            continue
-        if inside and keep:
-            blocks.append("".join(current))
-        keep, current, inside = line.strip() == "```" + kind, [], not inside
-    return blocks
+from test_broken_layers import readme_blocks  # noqa: E402 (the README's fenced blocks)
 
 
 def commands(blocks: list[str]) -> list[str]:

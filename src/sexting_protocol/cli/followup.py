@@ -37,9 +37,6 @@ class Options:
     force: bool = False
 
 
-KEYS = (*followup.QUESTIONS, "done", "notes")
-
-
 def run(state, opts: Options, asker=None) -> int:
     env = state.env
     bundle = state.bundle()
@@ -106,10 +103,11 @@ def from_file(path: str, engine, view) -> tuple[dict[str, Any], list[str], Optio
     if not isinstance(raw, dict):
         raise DataError([src.problem([], view.t("err_answers_mapping"))])
     problems, changed = [], {}
+    keys = [*engine.p.followup.asks, "done", "notes"]
     for key, value in raw.items():
-        if key not in KEYS:
-            problems.append(src.problem([key], view.t("err_followup_key", name=yamlio.show(key), allowed=", ".join(KEYS))))
-        elif key in followup.QUESTIONS:
+        if key not in keys:
+            problems.append(src.problem([key], view.t("err_followup_key", name=yamlio.show(key), allowed=", ".join(keys))))
+        elif key in engine.p.followup.asks:
             v = normalise(engine.questions[key], value)
             if v is None:
                 problems.append(src.problem([key], view.t("err_answers_value", value=yamlio.show(value),
@@ -129,7 +127,7 @@ def from_file(path: str, engine, view) -> tuple[dict[str, Any], list[str], Optio
 
 def ask(asker, view: DecisionView, engine, answers, before) -> tuple[dict[str, Any], list[str], Optional[str]]:
     changed = {}
-    for qid in followup.QUESTIONS:
+    for qid in engine.p.followup.asks:
         q = engine.questions[qid]
         options = [(o.value, view.tx(o.label)) for o in q.options] + [(UNKNOWN, view.t("ask_unknown"))]
         changed[qid] = asker.choice(view.tx(q.text), options, default=answers.get(qid, UNKNOWN), help=view.tx(q.help),

@@ -117,12 +117,12 @@ def with_case_file(path: str, content: str, view, d, meta: Meta, kind: Optional[
 
 def _write_files(state, view, d, opts: Options, meta: Meta, days: int, quiet: bool = False) -> None:
     """The files asked for on the command line: every target checked before any is written."""
-    wanted = with_case_file(opts.report, render(view, d, meta, kind_of(opts.report)), view, d, meta) \
-        if opts.report else [(opts.report, "")] if opts.report is not None else []
-    if opts.ics is not None:  # an empty name too: write_all says it is empty
+    # an empty name too: write_all says it is empty, before anything is written
+    wanted = [] if opts.report is None else with_case_file(opts.report, render(view, d, meta, kind_of(opts.report)),
+                                                           view, d, meta)
+    if opts.ics is not None:
         wanted.append((opts.ics, calendar(view, d.followup, case_ref=meta.case_ref)))
-    for written in write_all(wanted, opts.force, view.t, done=state.written):
-        announce(state.env, written_text(view.t, written), quiet)
+    _write(state, view, wanted, opts.force, quiet)
 
 
 def _write(state, view, files: list[tuple[str, str]], force: bool, quiet: bool = False) -> None:

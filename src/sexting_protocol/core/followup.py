@@ -9,10 +9,6 @@ from typing import Any, Optional
 
 from .engine import Confirmation, Decision, Engine, Value
 
-# the triage questions a follow-up asks again: how the young person is doing, and the spreading
-QUESTIONS = ("impact", "self_harm_concern", "still_spreading")
-
-
 @dataclass
 class Result:
     before: Decision

@@ -336,6 +336,8 @@ class CheckItem(_S, kw_only=True):
     id: str
     text: Text
     contacts: list[str] = []
+    # false: left out of the follow-up's calendar event (planning its date is done by then)
+    in_calendar: bool = True
 
 
 class Step(_S, kw_only=True):
@@ -354,6 +356,12 @@ class Section(_S, kw_only=True):
     summary: Text
     checklist: list[CheckItem]
     contacts: list[str] = []
+
+
+class Followup(Section, kw_only=True):
+    """The follow-up: its checklist, and the triage questions it asks again ("hoe gaat het nu?")."""
+
+    asks: list[str] = []
 
 
 class Advice(_S, kw_only=True):
@@ -381,7 +389,7 @@ class Protocol(_S, kw_only=True):
     leaflet: Leaflet
     steps: list[Step]
     zvh_route: Section
-    followup: Section
+    followup: Followup
     images_rule: ImagesRule
     criteria: list[Criterion]
     flags: list[Flag]
@@ -812,6 +820,8 @@ def check_protocol(p: Protocol, contacts: Contacts) -> Found:
         contacts(sec.contacts, (name, "contacts"))
         for ci, item in enumerate(sec.checklist):
             contacts(item.contacts, (name, "checklist", ci, "contacts"))
+    for i, qid in enumerate(p.followup.asks):
+        _ref(qid, refs.questions, "SP301", ("followup", "asks", i), found)
     for name in ("dos", "donts"):
         for ai, a in enumerate(getattr(p, name)):
             for i, n in enumerate(a.steps):

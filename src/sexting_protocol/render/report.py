@@ -28,8 +28,6 @@ def render(view: DecisionView, d, meta: Meta, kind: str) -> str:
 
 # the reminder of the follow-up: at 08:00 on its day (the event lasts the whole day)
 REMINDER = dt.timedelta(hours=8)
-# the follow-up's item that plans its date ("within 7 days"): done once the event exists
-SCHEDULING = "fu_datum"
 
 
 def calendar(view: DecisionView, when: dt.date, now: Optional[dt.datetime] = None,
@@ -51,7 +49,7 @@ def calendar(view: DecisionView, when: dt.date, now: Optional[dt.datetime] = Non
     ref = "; ".join(x.strip() for x in clean(case_ref or "").split("\n") if x.strip())
     summary = view.t("ics_summary_ref", ref=ref) if ref else view.t("ics_summary")
     ev.add("summary", summary)
-    todo = [f"- {view.tx(i.text)}" for i in view.p.followup.checklist if i.id != SCHEDULING]
+    todo = [f"- {view.tx(i.text)}" for i in view.p.followup.checklist if i.in_calendar]
     ev.add("description", "\n".join([view.t("ics_questions"), "", view.t("ics_todo"), *todo]))
     ev.add("transp", "TRANSPARENT")
     alarm = Alarm()

@@ -10,6 +10,7 @@ holds may stand (an answer put beside it would not count, so it is refused).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import Any, Callable, Optional
 
@@ -209,8 +210,7 @@ RECORD_KEYS = ("case_ref", "role", "signal_date", "said", "done", "told")  # wha
 
 def beside(path: str) -> str:
     """The JSON file that is saved beside a report (`verslag.md` → `verslag.json`)."""
-    stem, dot, suffix = path.rpartition(".")
-    return (stem if dot and "/" not in suffix and "\\" not in suffix else path) + ".json"
+    return os.path.splitext(path)[0] + ".json"
 
 
 def _beside(raw: dict) -> list:
