@@ -106,7 +106,7 @@ def from_file(path: str, engine, view) -> tuple[dict[str, Any], list[str], Optio
     keys = [*engine.p.followup.asks, "done", "notes"]
     for key, value in raw.items():
         if key not in keys:
-            problems.append(src.problem([key], view.t("err_followup_key", name=yamlio.show(key), allowed=", ".join(keys))))
+            problems.append(src.problem([key], view.t("err_followup_key", allowed=", ".join(keys))))
         elif key in engine.p.followup.asks:
             v = normalise(engine.questions[key], value)
             if v is None:
