@@ -823,3 +823,20 @@ def test_init_writes_the_contacts_file_once(run, tmp_path):
     assert again.code == 1
     # the file it writes is valid as it stands
     assert run("validate", environ={"SEXTING_PROTOCOL_HOME": str(home)}).code == 0
+
+
+def test_a_run_makes_only_its_own_command(monkeypatch):
+    """typer makes every command at once (a sixth of a look-up's time); the group makes the one
+    that is run, and all of them for the help, which lists them with their global options."""
+    from sexting_protocol.cli import main as cli_main
+    from sexting_protocol.cli.env import Env
+
+    made = []
+    real = cli_main._Commands.__getitem__
+    monkeypatch.setattr(cli_main._Commands, "__getitem__", lambda self, name: made.append(name) or real(self, name))
+    group = cli_main.command(Env())
+    assert sorted(group.commands) == COMMANDS
+    assert group.main(args=["criteria"], prog_name="sexting-protocol", standalone_mode=False, obj=cli_main.State(Env())) in (0, None)
+    assert set(made) == {"criteria"}
+    every = [group.commands[name] for name in COMMANDS]
+    assert all("--lang" in [o for p in c.params for o in p.opts] for c in every)

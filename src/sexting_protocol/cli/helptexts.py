@@ -4,7 +4,7 @@ and click's own words (Usage, Options, its error messages) in that language too.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from ..text.catalogue import ui
 from ..text.texts import LANGS, Texts
@@ -42,10 +42,11 @@ def _words(lang: str, environ: Mapping[str, str]) -> dict[str, str]:
     return {text.en: text.get(lang) for key, text in ui(environ).help.items() if key.startswith("click_") and text.en}
 
 
-def translated(group, help: _Help, env) -> None:
-    """Let the help of the group and of its commands use the language's words for click's own
-    (Usage, Options, Commands, Show this message and exit, ...), and print it through the Env
-    (as everything else, so that a narrow encoding gets the same stand-ins)."""
+def translated(group, help: _Help, env) -> Callable[[Any], None]:
+    """Let the help of the group use the language's words for click's own (Usage, Options,
+    Commands, Show this message and exit, ...), and print it through the Env (as everything
+    else, so that a narrow encoding gets the same stand-ins); returns what does the same for a
+    command of the group."""
     from typer._click.core import Context
     from typer._click.formatting import HelpFormatter
     from typer.core import TyperOption
@@ -76,10 +77,14 @@ def translated(group, help: _Help, env) -> None:
             ctx.exit()
 
     names = list(group.context_settings.get("help_option_names", ["--help"]))
-    for command in (group, *group.commands.values()):
+
+    def in_language(command) -> None:
         command.context_class = HelpContext
         command._help_option = TyperOption(param_decls=names, is_flag=True, expose_value=False,
                                            is_eager=True, help=tr("Show this message and exit."), callback=show_help)
+
+    in_language(group)
+    return in_language
 
 
 # click's messages about the command line, and the interface text that says each

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import os
 import sys
-from typing import Any, List, Optional, get_args
+from typing import Any, Callable, Iterator, List, Mapping, Optional, get_args
 
 import typer
 
@@ -166,17 +166,48 @@ def _after_command(ctx, param, value) -> None:
     _apply(_state(ctx), {param.name: value})
 
 
+class _Commands(Mapping):
+    """The app's commands by name, each made into a click command when it is first looked up:
+    typer makes them all at once, a sixth of a look-up's time, while a run needs one (the help
+    and a mistyped name list them all)."""
+
+    def __init__(self, finish: Callable[[Any], None]):
+        self._infos = {i.name or typer.main.get_command_name(i.callback.__name__): i for i in app.registered_commands}
+        self._made: dict[str, Any] = {}
+        self._finish = finish
+
+    def __getitem__(self, name: str):
+        if name not in self._made:
+            made = typer.main.get_command_from_info(self._infos[name], pretty_exceptions_short=app.pretty_exceptions_short,
+                                                    rich_markup_mode=app.rich_markup_mode)
+            self._finish(made)
+            self._made[name] = made
+        return self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+
 def command(env: Env):
     """The click command of the app: every command also takes the global options, and the help
     is in the chosen language."""
-    group = typer.main.get_command(app)
+    bare = copy.copy(app)
+    bare.registered_commands = []
+    group = typer.main.get_command(bare)
     shared = [p for p in group.params if p.name in GLOBALS]
-    for sub in group.commands.values():
+    help_for = translated(group, H, env)
+
+    def finish(sub) -> None:
         for p in shared:
             q = copy.copy(p)
             q.expose_value, q.is_eager, q.callback = False, True, _after_command
             sub.params.append(q)
-    translated(group, H, env)
+        help_for(sub)
+
+    group.commands = _Commands(finish)
     return group
 
 
