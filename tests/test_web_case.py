@@ -126,7 +126,7 @@ def test_a_language_switch_keeps_the_case(client, run, write, tmp_path):
                                  '{"log": "x"}', "x" * (MAX_CASE + 1)])
 def test_a_tampered_case_gets_the_page_for_a_tampered_state(client, bad):
     end = finish(client, decide(client, CLEAR))
-    for path, event in (("/triage", "lang"), ("/triage/download", "md")):
+    for path, event in (("/triage", "lang"), ("/triage/download", "md"), ("/triage/followup", "followup")):
         r = client.post(path, data={"_answers": end.state(), "_event": event, "_case": bad}, headers=ORIGIN)
         assert r.status_code == 400 and tx("web_err_state") in Page(r.text).words(), (path, bad[:40])
 
@@ -153,3 +153,139 @@ def test_the_case_file_in_the_zip_continues_the_case(client, kind, engine):
     assert set(conv.load(engine, again.state()).given) == set(json.loads(beside)["answers"]) - {"setting"}
     record = case_field(again)["report"]
     assert (record["case_ref"], record["said"]) == ("2026-031", "Gezegd op 2 maart.")
+
+
+# --- 3. the follow-up ---------------------------------------------------------------------------
+
+
+def followup_form(client, content: bytes) -> Page:
+    r = upload(client, content, "/triage/followup")
+    assert r.status_code == 200, r.text
+    page = Page(r.text)
+    assert page.buttons()[0] == "weigh", page.buttons()
+    return page
+
+
+def test_the_follow_up_asks_its_questions_with_the_cases_answers_and_its_own_plan(client, run, write, tmp_path, engine):
+    page = followup_form(client, saved_case(run, write, tmp_path))
+    radios = {a["name"] for a in page.all("input", page.main) if a.get("type") == "radio"}
+    assert radios == set(engine.p.followup.asks), "the follow-up's questions are data (protocol.yaml)"
+    checked = {a["name"]: a["value"] for a in page.all("input", page.main) if a.get("type") == "radio" and "checked" in a}
+    assert checked == {"impact": GROUP["impact"], "self_harm_concern": "no", "still_spreading": "no"}, \
+        "each with the case's answer (still_spreading as the last follow-up left it)"
+    items = [a["value"] for a in page.all("input", page.main) if a.get("name") == "done"]
+    plan = conv.decide(engine, {**GROUP, "still_spreading": "no"}).plan
+    assert items == [i.id for s in plan for i in s.items]
+    assert "K-7" in page.words()
+
+
+def test_a_follow_up_that_changes_an_answer_weighs_again_and_its_entry_stands_in_the_report(client, run, write, tmp_path,
+                                                                                             bundle):
+    page = followup_form(client, saved_case(run, write, tmp_path))
+    done = [a["value"] for a in page.all("input", page.main) if a.get("name") == "done"][:2]
+    r = client.post("/triage/followup", data={"_answers": page.state(), "_case": field(page, "_case"),
+                                              "_event": "weigh", "self_harm_concern": "yes", "impact": GROUP["impact"],
+                                              "still_spreading": "no", "done": done, "notes": "Somber, wil niet naar school."},
+                    headers=ORIGIN)
+    assert r.status_code == 200, r.text
+    end = Page(r.text)
+    assert {"id": "end-title"} in end.all("h1"), "the flag stays: on to the files at once"
+    words = end.words()
+    assert tx("web_followup_priority", flag="F", priority="P").split(" F")[0] in words
+    assert tx("followup_new_first") in words
+    crisis = next(r for r in bundle.protocol.triage.routes if r.id == "crisis_care").action.get("nl")
+    assert crisis in words, "the new first action"
+    log = case_field(end)["log"]
+    assert [e["kind"] for e in log] == ["decision", "followup", "followup"]
+    assert log[-1]["changed"] == {"self_harm_concern": "yes"} and log[-1]["done"] == done
+    assert (log[-1]["flag"], log[-1]["priority"]) == ("red", "now") and log[-1]["notes"] == "Somber, wil niet naar school."
+    assert field(end, "case_ref") == "K-7", "the record goes on"
+    # the files: the report with the log, the case file beside it, the next follow-up
+    r = post(client, end, "/triage/download", _event="txt", case_ref="K-7", **carry(end))
+    report, beside = unpacked(r).values()
+    assert "Somber, wil niet naar school." in report and tx("log_title") in report and "K-7" in report
+    saved = json.loads(beside)
+    assert saved["answers"]["self_harm_concern"] == "yes" and saved["priority"] == "now"
+    assert [e["kind"] for e in saved["log"]] == ["decision", "followup", "followup"]
+    ics = post(client, end, "/triage/download", _event="ics", case_ref="K-7", **carry(end))
+    assert ics.status_code == 200 and "BEGIN:VEVENT" in ics.text and "Somber" not in ics.text
+    # and the case file continues: a second follow-up adds one more entry
+    again = followup_form(client, beside.encode())
+    assert [e["kind"] for e in case_field(again)["log"]] == ["decision", "followup", "followup"]
+
+
+def test_a_follow_up_that_changes_the_flag_asks_for_the_confirmation_first(client, run, write, tmp_path, engine):
+    r = run("triage", "--answers", write("a.yaml", CLEAR), "--report", tmp_path / "v.md", "--case-ref", "K-9")
+    assert r.code == 0, r.err
+    page = followup_form(client, (tmp_path / "v.json").read_bytes())
+    r = post(client, page, "/triage/followup", _event="weigh", impact="serious", notes="Veel gepest.", **carry(page))
+    assert r.status_code == 200
+    result = Page(r.text)
+    assert tx("web_followup_changed", before="F", after="G", priority="P").split(":")[0] in result.words()
+    assert result.buttons() == ["show"] and tx("web_followup_reconfirm") in result.words()
+    assert case_field(result)["log"][-1]["flag"] == "red"
+    decision = Page(post(client, result, _event="show", **carry(result)).text)
+    assert [f.get("data-flag") for f in decision.flagged()] == ["red"] and "confirm" in decision.buttons()
+    end = walk(client, {}, Page(post(client, decision, _event="confirm", confirmed_flag="red", **carry(decision)).text))
+    assert {"id": "end-title"} in end.all("h1") and field(end, "case_ref") == "K-9"
+    report = report_of(post(client, end, "/triage/download", _event="md", case_ref="K-9", **carry(end)))
+    assert "Veel gepest." in report and tx("log_title") in report
+
+
+def test_an_unchanged_follow_up_says_the_weighing_stays(client, run, write, tmp_path):
+    page = followup_form(client, saved_case(run, write, tmp_path))
+    end = Page(post(client, page, "/triage/followup", _event="weigh", notes="Rustig.", **carry(page)).text)
+    assert tx("followup_same", flag="F", priority="P").split(":")[0] in end.words()
+    entry = case_field(end)["log"][-1]
+    assert {k: v for k, v in entry.items() if v != [] and v != {}} == {
+        "date": entry["date"], "kind": "followup", "flag": "red", "confirmed_flag": "red", "priority": "days",
+        "notes": "Rustig."}
+
+
+def test_the_follow_up_from_the_end_page_takes_what_is_typed_there(client, run, write, tmp_path):
+    page = Page(upload(client, saved_case(run, write, tmp_path)).text)
+    page = Page(post(client, page, _event="review", **carry(page)).text)
+    end = walk(client, {}, Page(post(client, page, _event="confirm", confirmed_flag="red", **carry(page)).text))
+    follow = [a for a in end.all("button") if a.get("value") == "followup"]
+    assert follow and follow[0]["formaction"] == "/triage/followup", "the end page of a continued case leads on to it"
+    r = post(client, end, "/triage/followup", _event="followup", case_ref="K-8", said="Nieuw gezegd.", role="",
+             signal_date="", done="Gesprek gevoerd.", told="", **carry(end))
+    form = Page(r.text)
+    assert r.status_code == 200 and form.buttons()[0] == "weigh"
+    assert case_field(form)["report"] == {"case_ref": "K-8", "said": "Nieuw gezegd.", "done": "Gesprek gevoerd."}
+    fresh = finish(client, decide(client, CLEAR))
+    assert not [a for a in fresh.all("button") if a.get("value") == "followup"], "a fresh triage has nothing to follow up"
+
+
+def test_a_follow_up_outside_its_page_or_too_long_is_refused(client, run, write, tmp_path):
+    page = followup_form(client, saved_case(run, write, tmp_path))
+    r = post(client, page, "/triage/followup", _event="weigh", notes="x" * (conv.MAX_TEXT + 1), still_spreading="yes",
+             **carry(page))
+    again = Page(r.text)
+    assert r.status_code == 400 and tx("web_followup_notes_long", limit=conv.MAX_TEXT) in again.words()
+    assert again.buttons()[0] == "weigh" and ("x" * conv.MAX_TEXT) in again.html, "what was typed stays"
+    assert [a["value"] for a in again.all("input") if a.get("name") == "still_spreading" and "checked" in a] == ["yes"]
+    review = decide(client, CLEAR)
+    for data in ({"_answers": review.state(), "_event": "followup"},  # not at the end
+                 {"_answers": page.state(), "_event": "nothing"},
+                 {"_answers": page.state(), "_event": "weigh", "impact": "enormous"},
+                 {"_answers": page.state(), "_event": "weigh", "impact": ["none", "mild"]},
+                 {"_event": "weigh", "impact": "none"}):
+        r = client.post("/triage/followup", data=data, headers=ORIGIN)
+        assert r.status_code == 400 and tx("web_err_state") in Page(r.text).words(), data
+    r = client.post("/triage/followup", files={"file": ("", b"", "application/json")}, data={"_event": "followup"},
+                    headers=ORIGIN)
+    assert r.status_code == 400
+
+
+def test_the_follow_up_pages_carry_no_answers_in_their_address_and_go_forward_first(client, run, write, tmp_path):
+    page = followup_form(client, saved_case(run, write, tmp_path))
+    for i, form in enumerate(page.forms):
+        assert form.get("method") == "post"
+        assert re.fullmatch(r"/triage(/followup)?(\?lang=(nl|en))?", form["action"]), form
+    assert page.buttons()[0] == "weigh"
+    switch = next(f for f in page.forms if "lang-switch" in f.get("class", ""))
+    assert switch["action"] == "/triage/followup?lang=en", "the language switch keeps the follow-up's page"
+    r = client.post("/triage/followup?lang=en", data={"_answers": page.state(), "_case": field(page, "_case"),
+                                                      "_event": "lang"}, headers=ORIGIN)
+    assert r.status_code == 200 and tx("followup_title", "en") in Page(r.text).words()

@@ -213,7 +213,7 @@ class Triage:
 
     def event(self, s: conv.State, form: FormData) -> Optional[conv.Event]:
         name = form.get("_event", "answer")
-        if name == "lang":
+        if name in ("lang", "show"):  # the state's page (in another language): nothing changes
             return None
         if name == "answer":
             sc = self.screen(s)
