@@ -111,6 +111,15 @@ def answer_questions(page, answers: dict, enter: bool = False, until: Optional[s
             go(page, "form.question button[value=answer]")
 
 
+def zipped(download) -> dict[str, str]:
+    """A download's .zip: name → text."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(pathlib.Path(download.path()).read_bytes())) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist()}
+
+
 def first_actions(page) -> list[str]:
     return [" ".join(li.split()) for li in page.locator(".first > ol > li").all_inner_texts()]
 
@@ -158,8 +167,9 @@ def test_a_whole_triage_by_clicking_matches_triage_answers(browser, server, run,
     with page.expect_download() as info:
         page.click("button[value=md]")
     download = info.value
-    assert re.fullmatch(r"sexting-verslag-\d{4}-\d{2}-\d{2}\.md", download.suggested_filename)
-    body = pathlib.Path(download.path()).read_text(encoding="utf-8")
+    # one save, two files: the report and the case file beside it, in one .zip
+    stem = re.fullmatch(r"(sexting-verslag-\d{4}-\d{2}-\d{2})\.zip", download.suggested_filename).group(1)
+    body = zipped(download)[f"{stem}.md"]
     assert "2026\\-014" in body or "2026-014" in body
     assert "'hij stuurde het door'" in body and tx("report_said") in body
     assert all(a in " ".join(body.split()) for a in expected_actions(bundle, "nl", expected["first"]))

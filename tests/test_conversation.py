@@ -244,3 +244,14 @@ def test_the_estimate_of_the_first_question_is_what_could_be_asked(engine):
 def test_a_question_changed_from_the_review_has_no_number(engine):
     s, _ = answer_all(engine, conv.start(engine), CLEAR)
     assert conv.screen(engine, conv.step(engine, s, conv.Change("impact"))).progress is None
+
+
+def test_a_conversation_started_with_a_confirmation_goes_through_its_page(engine):
+    """A case file's confirmation (a flag above the proposal, with its reason) starts the
+    conversation: the state, as a page carries it, is read back (it was refused: the proposal it
+    confirmed was not in it) and the confirmation still stands after the review."""
+    s = conv.start(engine, {**CLEAR, "shared_further": "group"}, Confirmation("black", "Overleg."))
+    again = conv.load(engine, conv.dump(s))
+    assert again.confirmation == s.confirmation and again.confirmed_for == "red"
+    s = conv.step(engine, conv.step(engine, again, conv.ReviewDone()), conv.Confirm("black", "Overleg."))
+    assert conv.screen(engine, s).kind == "end" and conv.screen(engine, s).decision.confirmed.flag == "black"

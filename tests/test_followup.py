@@ -62,3 +62,19 @@ def test_a_wrong_follow_up_answer_is_refused_with_its_line(run, write, tmp_path)
     assert r.code == 2 and "fu.yaml:2" in r.err and "how_are_you" in r.err
     r = run("followup", tmp_path / "v.txt", "--answers", write("fu2.yaml", {}))
     assert r.code == 2 and "v.json" in r.err, "a report given back names its case file"
+
+
+def test_triage_on_a_case_file_continues_its_log(run, write, tmp_path):
+    """`triage --answers case.json --report r.md` carries the case's log on: the follow-up's
+    entry stands in the new report and in the case file beside it, not a new log of one entry."""
+    case = saved_case(run, write, tmp_path)
+    followed = tmp_path / "fu.md"
+    r = run("followup", case, "--answers", write("fu.yaml", {"self_harm_concern": "yes", "notes": "Zorg-7731."}),
+            "--report", followed)
+    assert r.code == 0, r.err
+    later = tmp_path / "later.md"
+    r = run("triage", "--answers", tmp_path / "fu.json", "--report", later)
+    assert r.code == 0, r.err
+    assert "Zorg-7731." in later.read_text(encoding="utf-8") and "K-7" in later.read_text(encoding="utf-8")
+    log = json.loads((tmp_path / "later.json").read_text(encoding="utf-8"))["log"]
+    assert [e["kind"] for e in log] == ["decision", "followup"] and log[1]["notes"] == "Zorg-7731."

@@ -27,7 +27,7 @@ from sexting_protocol.web import security  # noqa: E402
 from sexting_protocol.web.security import CSP  # noqa: E402
 
 from test_web import Tags, home, posting_app, render_template, start_web  # noqa: E402, F401 (home: a fixture)
-from test_web_triage import EXTORTION, ORIGIN, SPREAD, Page, decide, finish, post, tx, walk  # noqa: E402
+from test_web_triage import EXTORTION, ORIGIN, SPREAD, Page, decide, finish, post, report_of, tx, walk  # noqa: E402
 
 BASE = "http://127.0.0.1:8000"
 HOSTILE_PATH = "/%1b%5d0;HACKED%07%1b%5b41mX%0aGET%20/admin%20200"
@@ -456,9 +456,10 @@ def test_the_downloaded_reports_show_a_hidden_character_as_its_escape(client):
     for kind in ("md", "txt"):
         r = post(client, page, "/triage/download", _event=kind, case_ref="2026\u200f-014",
                  said="gezegd\u2028Vlag: groen\u2029en 06\u200b12")
-        assert r.status_code == 200 and not re.search("[\u200b\u200f\u2028\u2029]", r.text), kind
+        text = report_of(r)
+        assert r.status_code == 200 and not re.search("[\u200b\u200f\u2028\u2029]", text), kind
         shown = "gezegd\\u2028Vlag: groen\\u2029en 06\\u200b12"  # Markdown escapes the backslash itself
-        assert (shown.replace("\\", "\\\\") if kind == "md" else shown) in r.text, kind
+        assert (shown.replace("\\", "\\\\") if kind == "md" else shown) in text, kind
 
 
 # --- bounds -------------------------------------------------------------------------------------------
@@ -526,4 +527,4 @@ def test_a_downloaded_report_with_a_signal_date_of_today(client):
     page = finish(client, decide(client, SPREAD))
     today = dt.date.today()
     r = post(client, page, "/triage/download", _event="md", signal_date=f" {today.isoformat()} ")
-    assert r.status_code == 200 and f"{today.day}-{today.month}-{today.year}" in r.text  # as Dutch writes it
+    assert r.status_code == 200 and f"{today.day}-{today.month}-{today.year}" in report_of(r)  # as Dutch writes it

@@ -151,6 +151,25 @@ def finish(client, page: Page) -> Page:
     return walk(client, {}, page)
 
 
+def unpacked(r) -> dict[str, str]:
+    """A downloaded report for reading: one .zip, the report and its case file (.json) beside it,
+    named alike; name → text."""
+    import io
+    import zipfile
+
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip", r.text[:300]
+    assert r.headers["cache-control"] == "no-store"
+    with zipfile.ZipFile(io.BytesIO(r.content)) as z:
+        names = z.namelist()
+        assert len(names) == 2 and names[1] == names[0].rsplit(".", 1)[0] + ".json", names
+        return {n: z.read(n).decode("utf-8") for n in names}
+
+
+def report_of(r) -> str:
+    """The report in a download for reading (the first file in its .zip)."""
+    return next(iter(unpacked(r).values()))
+
+
 def cli_json(run, write, answers: dict) -> dict:
     r = run("triage", "--answers", write("case.yaml", answers), "--json")
     assert r.code == 0, r.err
@@ -416,7 +435,7 @@ def test_the_downloads_are_made_from_the_posted_state(client, run, write, bundle
               "said": "Op 30-11: 'hij stuurde het door'\n# geen kop", "done": "Gesprek met de jongere.",
               "told": "Zorgcoördinator, 1 december."}
     files = {}
-    for kind, media in (("md", "text/markdown"), ("txt", "text/plain"), ("json", "application/json"),
+    for kind, media in (("md", "application/zip"), ("txt", "application/zip"), ("json", "application/json"),
                         ("ics", "text/calendar")):
         r = post(client, page, "/triage/download", _event=kind, **record)
         assert r.status_code == 200 and r.headers["content-type"].startswith(media), kind
@@ -425,8 +444,17 @@ def test_the_downloads_are_made_from_the_posted_state(client, run, write, bundle
         name = re.fullmatch(r'attachment; filename="([^"]+)"', disposition).group(1)
         if kind == "ics":
             assert re.fullmatch(r"follow-up-\d{4}-\d{2}-\d{2}\.ics", name)
-        else:
-            assert re.fullmatch(rf"sexting-verslag-\d{{4}}-\d{{2}}-\d{{2}}\.{kind}", name)
+        elif kind == "json":
+            assert re.fullmatch(r"sexting-verslag-\d{4}-\d{2}-\d{2}\.json", name)
+        else:  # one save, two files: the report and the case file beside it, named alike
+            stem = re.fullmatch(r"(sexting-verslag-\d{4}-\d{2}-\d{2})\.zip", name).group(1)
+            inside = unpacked(r)
+            assert list(inside) == [f"{stem}.{kind}", f"{stem}.json"], list(inside)
+            beside = json.loads(inside[f"{stem}.json"])
+            assert beside["report"]["said"] == record["said"] and beside["answers"] == \
+                json.loads(post(client, page, "/triage/download", _event="json", **record).text)["answers"]
+            files[kind] = inside[f"{stem}.{kind}"]
+            continue
         files[kind] = r.text
     report = json.loads(files["json"])
     assert (report["flag"], report["first"], report["priority"]) == \
@@ -449,7 +477,7 @@ def test_the_downloads_are_made_from_the_posted_state(client, run, write, bundle
 
 def test_the_report_sections_stand_there_to_fill_in_when_left_empty(client):
     page = finish(client, decide(client, CLEAR))
-    body = post(client, page, "/triage/download", _event="txt").text
+    body = report_of(post(client, page, "/triage/download", _event="txt"))
     assert tx("report_title") in body and tx("report_said") in body and body.count(tx("report_fill")) == 3
 
 

@@ -16,7 +16,7 @@ from ..core import conversation as conv
 from ..core import followup
 from ..core.errors import DataError, UserError
 from ..core.model import UNKNOWN
-from ..present.blocks import Heading, Para
+from ..present.followup import outcome_blocks
 from ..present.report import Meta
 from ..present.views import DecisionView
 from ..render.report import calendar, render
@@ -78,19 +78,7 @@ def run(state, opts: Options, asker=None) -> int:
 
 
 def blocks(view: DecisionView, before, after, result) -> list:
-    t = view.t
-    out: list = [Heading(t("followup_title"))]
-    if after.flag == before.flag and after.priority == before.priority:
-        out.append(Para(t("followup_same", flag=view.flag_word(after.flag),
-                          priority=view.tx(view.priorities[after.priority].name))))
-    else:
-        out.append(Para(t("followup_changed", before=view.flag_word(before.confirmed.flag), after=view.flag_word(after.flag),
-                          priority=view.tx(view.priorities[after.priority].name)), "bold"))
-    new = followup.new_first(before, after)
-    if new:
-        out += [Para(t("followup_new_first"), "bold"), *view.first_blocks(after)]
-    out += view.log_blocks([followup.first_entry(before), result.entry])
-    return out
+    return outcome_blocks(view, before, after, [followup.first_entry(before), result.entry])
 
 
 def from_file(path: str, engine, view) -> tuple[dict[str, Any], list[str], Optional[str]]:

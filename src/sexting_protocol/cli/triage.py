@@ -53,6 +53,7 @@ def run(state, opts: Options, asker=None) -> int:
         answers, confirmation, extra = read_answers(opts.answers, engine, view.contact_text, view.t, view.tx, env.stdin)
         carry_on(meta, extra.get("report", {}), {"case_ref": opts.case_ref, "role": opts.role,
                                                  "signal_date": opts.signal_date}, env.today, view.t)
+        meta.log = list(extra.get("log") or [])  # the case's log goes on (each follow-up adds to it)
     interactive = (env.interactive or asker is not None) and not opts.as_json and not opts.no_input
     if not opts.answers and not interactive:
         raise UserError(view.t("err_json_needs_answers" if opts.as_json else "err_no_terminal"))

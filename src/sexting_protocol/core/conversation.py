@@ -168,8 +168,10 @@ def start(engine: Engine, answers: Optional[dict[str, Value]] = None,
           confirmation: Optional[Confirmation] = None) -> State:
     """A new conversation; answers from a file count as given and are not asked again."""
     answers = dict(answers or {})
-    return _settle(engine, State(answers=answers, given=tuple(q for q in engine.questions if q in answers),
-                                 confirmation=confirmation))
+    s = State(answers=answers, given=tuple(q for q in engine.questions if q in answers), confirmation=confirmation)
+    if confirmation is not None:  # the proposal it confirmed: these answers' (`load` asks for it with a confirmation)
+        s = replace(s, confirmed_for=engine.assess(s.known(), explain=False).flag)
+    return _settle(engine, s)
 
 
 def decision(engine: Engine, s: State, confirmed: Optional[Confirmation] = None, today=None,

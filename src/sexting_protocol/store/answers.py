@@ -272,3 +272,16 @@ def signal_date(text: str, today: dt.date, t) -> dt.date:
     if not first <= date <= today:
         raise UserError(t("err_date_range", value=printable(given[:40]), first=t.date(first), today=t.date(today)))
     return date
+
+
+def proposal_confirmed(raw: Any, answers: dict[str, Value], engine: Engine) -> Optional[Confirmation]:
+    """The confirmation a JSON report holds when it confirmed the proposal as it stood (its
+    answers then hold no `confirmed_flag`, the report's top gives it): kept when these answers
+    still propose that flag; None when the proposal changed since (the professional confirms
+    anew) or the file is no JSON report or decision object."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("answers"), dict) or "confirmed_flag" in raw["answers"]:
+        return None
+    flag = raw.get("confirmed_flag")
+    if isinstance(flag, str) and flag in FLAGS and engine.assess(answers, explain=False).flag == flag:
+        return Confirmation(flag)
+    return None

@@ -152,6 +152,7 @@ def create_app(bundle=None, lang: Optional[str] = None, allowed_hosts: Optional[
     (comma-separated, `name` or `name:port`; default: the loopback names)."""
     from ..store import bundle as data
     from .triage import routes as triage_routes
+    from .followup import routes as followup_routes
 
     environ = os.environ if environ is None else environ
     if bundle is None:
@@ -175,6 +176,7 @@ def create_app(bundle=None, lang: Optional[str] = None, allowed_hosts: Optional[
         Route("/criteria", criteria),
         Route("/handout", handout),
         *triage_routes,
+        *followup_routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Application(routes=routes,  # the body's limit: security.Guard (its refusal is a page)

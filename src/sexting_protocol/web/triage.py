@@ -32,14 +32,16 @@ from starlette.routing import Route
 
 from ..core import conversation as conv
 from ..store import yamlio
-from ..store.answers import from_source, in_range, normalise, signal_date as read_signal_date, whole_number
+from ..store.answers import from_source, in_range, normalise, proposal_confirmed, signal_date as read_signal_date, \
+    whole_number
 from ..store.bundle import Source
-from ..core.errors import DataError
+from ..core.errors import DataError, UserError
 from ..core.model import UNKNOWN
 from ..present.blocks import Banner, Para
 from ..present.report import Meta, calendar_name, report_name
 from ..render.report import calendar, render as report
 from ..present.views import DecisionView
+from . import case as cases
 from .pages import MAX_BODY, _page, render
 
 STATE = "_answers"
@@ -47,6 +49,7 @@ MAX_FIELDS = 100  # a triage form has under 30 fields; an answers form one per q
 MAX_NAME = 80  # characters of an uploaded file's name shown in a message
 DOWNLOADS = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8",
              "json": "application/json", "ics": "text/calendar; charset=utf-8"}
+PAIRED = ("md", "txt")  # a report for reading: downloaded in one .zip with its case file (web/case.py)
 TEMPLATES = {"question": "triage/question.html", "review": "triage/review.html", "confirm": "triage/decision.html",
              "out_of_scope": "triage/out_of_scope.html", "end": "triage/end.html"}
 
@@ -71,6 +74,8 @@ class Triage:
         self.p = _page(request)
         self.v = DecisionView(app.state.bundle, self.p.lang, app.state.engine)
         self.today = dt.date.today()
+        self.case: Optional[cases.Case] = None  # a continued case's record and log (web/case.py)
+        self.extra: dict = {}  # what an answers file gave beside its answers (from_source)
 
     def screen(self, s: conv.State) -> conv.Screen:
         # today and the follow-up left to their defaults (today, the protocol's days), as the
@@ -89,6 +94,7 @@ class Triage:
     def context(self, s: conv.State, sc: conv.Screen) -> dict[str, Any]:
         v = self.v
         out: dict[str, Any] = {"action": self.p.url("/triage"), "answers": conv.dump(s), "sc": sc, "dv": v,
+                               "case": self.case.dump() if self.case is not None else "",
                                "alerts": [self.urgent(r) for r in sc.alerts], "can_back": sc.can_back}
         if sc.kind == "question":
             q = sc.question
@@ -123,11 +129,22 @@ class Triage:
             out.update(first=self.first(d), confirmed=[self.confirmed_banner(d)],
                        body=[*v.routes_blocks(d), *v.plan_blocks(d), *v.contact_blocks(d)],
                        days=d.followup_days, days_range=sc.followup_days, today=self.today.isoformat(),
-                       conversations=v.conversation_blocks(d),
+                       conversations=v.conversation_blocks(d), record=self.record(),
                        letters=[{"id": x.id, "title": v.tx(x.title), "purpose": v.tx(x.purpose),
                                  "text": "\n\n".join(v.letter_text(x, self.today)), "help": v.contacts_of(x.contacts)}
                                 for x in d.letters])
         return out
+
+    def record(self) -> dict[str, str]:
+        """The end page's fields as a continued case's record fills them (a signal date that is
+        no longer within the range a report takes is left out, as the command line leaves it)."""
+        record = dict(self.case.report) if self.case is not None else {}
+        try:
+            read_signal_date(record.get("signal_date", ""), self.today, self.v.t)
+            record["signal_date"] = dt.date.fromisoformat(record["signal_date"]).isoformat()
+        except (UserError, ValueError):
+            record.pop("signal_date", None)
+        return record
 
     def reachable(self, ids: list[str]) -> list:
         return [c for cid in ids if (c := self.v.b.contact(cid)) and self.v.reachable(c)]
@@ -173,7 +190,8 @@ class Triage:
         A reason or a note of who was consulted longer than a page can carry (a report from the
         command line may hold one) is said at once, not left to lock every later post."""
         v = self.v
-        answers, confirmation, _ = from_source(src, self.engine, v.contact_text, v.t, v.tx)
+        answers, confirmation, self.extra = from_source(src, self.engine, v.contact_text, v.t, v.tx)
+        confirmation = confirmation or proposal_confirmed(src.raw, answers, self.engine)
         for key, text in (("confirmed_reason", confirmation and confirmation.reason),
                           ("confirmed_consulted", confirmation and confirmation.consulted)):
             if text and len(text) > conv.MAX_TEXT:
@@ -190,11 +208,12 @@ class Triage:
         text = form[STATE]
         if not isinstance(text, str) or len(text) > MAX_BODY:
             raise conv.BadEvent("the state is not text")
+        self.case = cases.load(self.engine, form.get(cases.CASE), self.v.t)
         return conv.load(self.engine, text)
 
     def event(self, s: conv.State, form: FormData) -> Optional[conv.Event]:
         name = form.get("_event", "answer")
-        if name == "lang":
+        if name in ("lang", "show"):  # the state's page (in another language): nothing changes
             return None
         if name == "answer":
             sc = self.screen(s)
@@ -304,7 +323,9 @@ def read_upload(t: Triage, raw: bytes, name: str) -> conv.State:
         for problem in e.problems:  # the reader names standard input: name the upload
             problem.file = name
         raise DataError(e.problems) from None
-    return t.given(Source(name, text, yamlio.parse(text, name, t.v.t)))
+    s = t.given(Source(name, text, yamlio.parse(text, name, t.v.t)))
+    t.case = cases.from_file(t.extra, name, t.v.t)  # its record and log go on in the page
+    return s
 
 
 async def summary(request: Request) -> Response:
@@ -329,6 +350,7 @@ async def download(request: Request) -> Response:
     kind = form.get("_event")
     try:
         s = conv.load(t.engine, _text(form, STATE) or "")
+        case = cases.load(t.engine, form.get(cases.CASE), t.v.t)
         sc = t.screen(s)
         if sc.kind != "end" or kind not in DOWNLOADS:
             raise conv.BadEvent("no files here")
@@ -344,8 +366,12 @@ async def download(request: Request) -> Response:
         signal = _text(form, "signal_date") or ""  # the command line's rule: up to today, not long ago
         signal_date = read_signal_date(signal, t.today, v.t) if signal.strip() else None
         meta = Meta(*(_text(form, k) or None for k in ("case_ref", "role")), signal_date, t.today,
-                    *(_text(form, k) or None for k in ("said", "done", "told")))
+                    *(_text(form, k) or None for k in ("said", "done", "told")), log=case.log if case else [])
         body, name = report(v, d, meta, kind), report_name(t.today, kind)
+        if kind in PAIRED:  # one save, two files: the report and the case file that continues it
+            zipped = cases.paired(body, name, report(v, d, meta, "json"), report_name(t.today, "json"), t.today)
+            return Response(zipped, media_type="application/zip", headers={
+                "content-disposition": f'attachment; filename="{report_name(t.today, "zip")}"', "cache-control": "no-store"})
     return Response(body, media_type=DOWNLOADS[kind],
                     headers={"content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
 

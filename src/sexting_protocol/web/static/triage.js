@@ -14,22 +14,30 @@
 
    The state lives in the tab's session history only: not in the address, not on the server,
    not in a cache. Without JavaScript the triage's own "Vorige vraag" button is the way back.
+   A continued case's record and log (the hidden field _case) are kept and posted with it; the
+   entry's address is the triage's own (data-home), which a browser can ask for again, also for
+   a page posted elsewhere (the follow-up), whose own address (data-url) takes the state.
    Also: the case reference typed on the end page is copied to the printed heading. */
 (function () {
   "use strict";
   var script = document.currentScript;
   var url = (script && script.getAttribute("data-url")) || "/triage";
+  var home = (script && script.getAttribute("data-home")) || url;
   var kept = history.state && typeof history.state.answers === "string" ? history.state : null;
   if (kept) {
     document.documentElement.classList.add("resuming");
   }
 
-  function resume(answers, to) {
+  function resume(answers, kase, to) {
     var form = document.createElement("form");
     form.method = "post";
     form.action = to;
     form.hidden = true;
-    [["_answers", answers], ["_event", "lang"]].forEach(function (pair) {  // "lang": show the state, change nothing
+    var fields = [["_answers", answers], ["_event", "lang"]];  // "lang": show the state, change nothing
+    if (kase) {
+      fields.push(["_case", kase]);
+    }
+    fields.forEach(function (pair) {
       var input = document.createElement("input");
       input.type = "hidden";
       input.name = pair[0];
@@ -58,13 +66,15 @@
   function ready() {
     var field = document.querySelector('input[name="_answers"]');
     var here = field ? field.value : null;
+    var caseField = document.querySelector('input[name="_case"]');
+    var caseHere = caseField ? caseField.value : "";
     if (kept && here !== null && kept.answers !== here) {
-      resume(kept.answers, kept.url || url);
+      resume(kept.answers, kept.kase || "", kept.url || url);
       return;
     }
     document.documentElement.classList.remove("resuming");
     if (here !== null) {
-      history.replaceState({answers: here, url: url}, "", url);
+      history.replaceState({answers: here, kase: caseHere, url: url}, "", home);
     }
     printedReference();
   }
