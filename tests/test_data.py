@@ -541,3 +541,15 @@ def test_a_control_character_in_a_base_file_is_refused_with_its_line(tmp_path, c
     assert r.code == 2 and "\x1b" not in r.err
     line = text.count("\n", 0, text.index("0900-8844\\u001b")) + 1
     assert f"{path}:{line}:" in r.err and "[SP105]" in r.err
+
+
+@pytest.mark.parametrize("setting", ["childcare", "sport", "youth_care", "youth_work"])
+@pytest.mark.parametrize("age", [10, 14])
+def test_care_outside_a_school_names_no_school_social_work(engine, setting, age):
+    """The SMW (schoolmaatschappelijk werk) is a school's: a club or a bso gets its own care."""
+    d = engine.decide({"setting": setting, "age_depicted": age, "shared_further": "group", "impact": "serious"})
+    care = [i for s in d.plan for i in s.items if i.id == "care_for_young_person"]
+    assert care, "the case calls for care"
+    assert "SMW" not in care[0].text.nl and "SMW" not in care[0].text.en
+    school = engine.decide({"setting": "school", "age_depicted": age, "shared_further": "group", "impact": "serious"})
+    assert "SMW" in next(i for s in school.plan for i in s.items if i.id == "care_for_young_person").text.nl
