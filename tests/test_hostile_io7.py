@@ -61,3 +61,100 @@ def test_a_known_answer_that_got_better_still_lowers_the_flag(run, write, tmp_pa
     assert out["before"]["flag"] == "red" and out["after"]["flag"] == "green"
     assert out["entry"]["changed"] == {"impact": "none"}
 
+
+# --- (c) the file system fails at the moment of saving, in an interactive session --------------
+
+
+def _env(tmp_path):
+    import io
+
+    from sexting_protocol.cli.env import Env
+    from conftest import TODAY
+
+    return Env(stdout=io.StringIO(), stderr=io.StringIO(), stdin_isatty=True, stdout_isatty=True, no_color=True,
+               today=TODAY, environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home"), "SEXTING_PROTOCOL_CACHE": "off"})
+
+
+@pytest.fixture
+def disk_full_once(monkeypatch):
+    """Once called: the disk is full for the next file written (ENOSPC at its fsync), then has
+    room again (the person made room, or chose another disk)."""
+    import errno
+    import os
+
+    from sexting_protocol.cli import files
+
+    real = os.fsync
+    full = []
+
+    def fsync(fd):
+        if full:
+            full.clear()
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd)
+
+    monkeypatch.setattr(files.os, "fsync", fsync)
+    return lambda: full.append(True)
+
+
+class FollowupScript:
+    """The follow-up's questions answered at the prompts: the case's answers kept, a note, and
+    at "where to save" another name for those in `moved`, Enter for the others."""
+
+    def __init__(self, notes: str, moved: dict):
+        self.notes, self.moved, self.keys = notes, moved, []
+
+    def choice(self, message, options, default=None, help=None, back=False, key=None):
+        self.keys.append(key)
+        return default
+
+    def checkbox(self, message, options, instruction, checked=(), help=None):
+        return []
+
+    def text(self, message, default="", help=None, required=False, key=None):
+        self.keys.append(key)
+        if key == "files:path":
+            return self.moved.get(default, default)
+        return {"followup:notes": self.notes}.get(key, default)
+
+
+@pytest.mark.parametrize("command", ["triage", "followup"])
+def test_a_save_the_disk_refuses_after_the_questions_asks_where_instead(run, write, tmp_path, disk_full_once, command):
+    """`triage --report r.md` or `followup case.json --report r.md` at the prompts, and the disk
+    full when the files are saved: the message, exit status 2, and every answer and note typed
+    was lost. In an interactive session the refused save is said and the person is asked where
+    to save instead, as when no --report was given."""
+    from sexting_protocol.cli.main import State
+
+    env = _env(tmp_path)
+    given, elsewhere = tmp_path / "r.md", tmp_path / "elders.md"
+    moved = {str(given): str(elsewhere)}  # Enter for the .ics: its name was fine
+    if command == "triage":
+        from sexting_protocol.cli.triage import Options, run as session
+        from sexting_protocol.core.engine import Engine
+        from sexting_protocol.store import bundle as data
+        from test_session import Script
+
+        class Moved(Script):
+            def text(self, message, default="", help=None, required=False, key=None):
+                typed = super().text(message, default, help, required, key)
+                return moved.get(default, default) if key == "files:path" else typed
+
+        asker = Moved(Engine(data.load(cache=False).protocol), CLEAR)
+        disk_full_once()
+        code = session(State(env), Options(report=str(given), ics=str(tmp_path / "r.ics")), asker=asker)
+    else:
+        from sexting_protocol.cli.followup import Options, run as followup
+
+        case = case_file(run, write, tmp_path, GROUP)
+        disk_full_once()
+        asker = FollowupScript("Typed with care.", moved)
+        code = followup(State(env), Options(case, report=str(given), ics=str(tmp_path / "r.ics")), asker=asker)
+    assert code == 0, env.stderr.getvalue()
+    shown = " ".join(env.stdout.getvalue().split())
+    assert "de schijf is vol" in shown and asker.keys.count("files:path") == 2
+    assert not given.exists(), "nothing half-written where the disk was full"
+    assert elsewhere.exists() and (tmp_path / "elders.json").exists() and (tmp_path / "r.ics").exists()
+    if command == "followup":
+        assert "Typed with care." in elsewhere.read_text(encoding="utf-8")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".sexting-protocol-")], "no temp file left"
