@@ -158,3 +158,41 @@ def test_a_save_the_disk_refuses_after_the_questions_asks_where_instead(run, wri
     if command == "followup":
         assert "Typed with care." in elsewhere.read_text(encoding="utf-8")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".sexting-protocol-")], "no temp file left"
+
+
+# --- Ctrl-C at the follow-up's prompts ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("at", ["impact", "self_harm_concern", "still_spreading", "done", "notes"])
+def test_ctrl_c_at_a_follow_up_prompt_says_so_and_writes_nothing(run, write, tmp_path, monkeypatch, at):
+    """Ctrl-C at any of `followup`'s prompts ended with exit status 130 and not a word (typer
+    turned the KeyboardInterrupt into a silent exit; `triage` said "Afgebroken, niets
+    opgeslagen."). Every command says it, with what was saved if anything was."""
+    from sexting_protocol.cli import prompts
+
+    class Interrupt:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def _stop(self, name):
+            if name == at:
+                raise KeyboardInterrupt
+
+        def choice(self, message, options, default=None, help=None, back=False, key=None):
+            self._stop(key.partition(":")[2])
+            return default
+
+        def checkbox(self, message, options, instruction, checked=(), help=None):
+            self._stop("done")
+            return []
+
+        def text(self, message, default="", help=None, required=False, key=None):
+            self._stop("notes")
+            return "n"
+
+    case = case_file(run, write, tmp_path, GROUP)
+    monkeypatch.setattr(prompts, "Asker", Interrupt)
+    r = run("followup", case, "--report", tmp_path / "f.md", "--ics", tmp_path / "f.ics", stdin_tty=True,
+            stdout_tty=True)
+    assert r.code == 130 and "Afgebroken, niets opgeslagen." in r.err, r.err
+    assert not (tmp_path / "f.md").exists() and not (tmp_path / "f.json").exists() and not (tmp_path / "f.ics").exists()

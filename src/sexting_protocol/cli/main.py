@@ -177,6 +177,15 @@ def command(env: Env):
             q.expose_value, q.is_eager, q.callback = False, True, _after_command
             sub.params.append(q)
     translated(group, H, env)
+    invoke = group.invoke
+
+    def invoke_said(ctx):  # typer turns a KeyboardInterrupt into a silent exit 130: `_run` says it
+        try:
+            return invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted from None
+
+    group.invoke = invoke_said
     return group
 
 
