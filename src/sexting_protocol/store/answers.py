@@ -234,13 +234,19 @@ def confirm_problem(engine: Engine, a, c: Confirmation, t: Texts = _dutch) -> Op
     return t(f"err_confirm_{problem}") if problem else None
 
 
+def for_reading(name: str, t: Texts = _dutch) -> None:
+    """Refuse a Markdown or text report where a case file is expected (a file given, a file
+    uploaded in the browser): it is for reading, the JSON saved beside it continues the case."""
+    if name.lower().endswith((".md", ".txt")):
+        raise UserError(t("err_answers_report", path=name, json=beside(name)))
+
+
 def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] = str, t: Texts = _dutch,
                  tx: Callable[[Text], str] = lambda text: text.nl, stdin=None
                  ) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
     """The answers in a file, or on standard input when path is `-` (bounded like a file). A
     Markdown or text report is for reading: the JSON saved beside it continues the case."""
-    if path.lower().endswith((".md", ".txt")):
-        raise UserError(t("err_answers_report", path=path, json=beside(path)))
+    for_reading(path, t)
     text = yamlio.read_text(path, t, stdin)
     raw, nodes = yamlio.parse_nodes(text, path, t)
     src = Source(yamlio.display_name(path), text, raw, yamlio.LineFinder(text, nodes))

@@ -32,7 +32,7 @@ from starlette.routing import Route
 
 from ..core import conversation as conv
 from ..store import yamlio
-from ..store.answers import from_source, in_range, normalise, signal_date as read_signal_date, whole_number
+from ..store.answers import for_reading, from_source, in_range, normalise, signal_date as read_signal_date, whole_number
 from ..store.bundle import Source
 from ..core.errors import DataError
 from ..core.model import UNKNOWN
@@ -298,6 +298,7 @@ def read_upload(t: Triage, raw: bytes, name: str) -> conv.State:
     """An uploaded file read as `--answers` reads one: the same reader (its size limit, UTF-8
     or UTF-16 with a byte-order mark, no NUL or control character), the same parser, the same
     checks and messages, with the file's own name in them."""
+    for_reading(name, t.v.t)  # a .md or .txt report: the JSON beside it continues the case
     try:
         text = yamlio.read_text(yamlio.STDIN, t.v.t, stdin=io.BytesIO(raw))
     except DataError as e:
