@@ -196,3 +196,22 @@ def test_ctrl_c_at_a_follow_up_prompt_says_so_and_writes_nothing(run, write, tmp
             stdout_tty=True)
     assert r.code == 130 and "Afgebroken, niets opgeslagen." in r.err, r.err
     assert not (tmp_path / "f.md").exists() and not (tmp_path / "f.json").exists() and not (tmp_path / "f.ics").exists()
+
+
+# --- a hand-edited log: its dates are the dates the message asks for ------------------------
+
+
+@pytest.mark.parametrize("date", ["20260225", "2026-W09-1", "2026W091", "2026-056", "+2026-02-25", "2026-02-25 "])
+def test_a_log_date_in_another_iso_form_is_refused_with_its_line(run, write, tmp_path, date):
+    """A log entry dated `20260225` or `2026-W09-1` (Python's date.fromisoformat takes every
+    ISO 8601 form since 3.11) was accepted and shown as typed in the report's *Verloop van de
+    casus*, beside the 2026-02-23 of the others; the refusal of other dates says YYYY-MM-DD.
+    Only that form is a date here."""
+    case = json.loads(open(case_file(run, write, tmp_path, GROUP), encoding="utf-8").read())
+    case["log"].append({"date": date, "kind": "followup"})
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps(case, indent=1), encoding="utf-8")
+    r = run("followup", path, "--answers", write("fu.yaml", {"notes": "n"}), "--report", tmp_path / "out.md",
+            debug=False)
+    assert r.code == 2 and "h.json:" in r.err and "log[1].date" in r.err and "YYYY-MM-DD" in r.err, r.err
+    assert not (tmp_path / "out.md").exists()

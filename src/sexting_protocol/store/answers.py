@@ -159,8 +159,8 @@ def log_entries(src: Source, log: Any, engine: Engine, t: Texts = _dutch) -> lis
             wrong([i], e, t("allowed_log"))
             continue
         date = e.get("date")
-        try:
-            dt.date.fromisoformat(date if isinstance(date, str) else "")
+        try:  # YYYY-MM-DD alone: fromisoformat also takes 20260225 and 2026-W09-1 (Python 3.11)
+            dt.date.fromisoformat(date if isinstance(date, str) and _ISO_DATE.fullmatch(date) else "")
         except ValueError:
             wrong([i, "date"], date, "YYYY-MM-DD")
         if e.get("kind") not in LOG_KINDS:
