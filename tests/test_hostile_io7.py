@@ -215,3 +215,21 @@ def test_a_log_date_in_another_iso_form_is_refused_with_its_line(run, write, tmp
             debug=False)
     assert r.code == 2 and "h.json:" in r.err and "log[1].date" in r.err and "YYYY-MM-DD" in r.err, r.err
     assert not (tmp_path / "out.md").exists()
+
+
+def test_a_changed_answer_in_the_log_is_carried_on_as_the_answers_read_it(run, write, tmp_path):
+    """A log entry with `changed: {impact: SERIOUS, still_spreading: ja}` was accepted (the
+    answers' rules read them as `serious` and `yes`) but carried on as typed: the report said
+    "Schade: SERIOUS", "Verspreidt nog: ja" instead of the options' words, and the case file kept
+    the spelling. What is accepted is carried on as it was read."""
+    case = json.loads(open(case_file(run, write, tmp_path, GROUP), encoding="utf-8").read())
+    case["log"].append({"date": "2026-02-25", "kind": "followup", "changed": {"impact": "SERIOUS",
+                                                                              "still_spreading": "ja"}})
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps(case, indent=1), encoding="utf-8")
+    r = run("followup", path, "--answers", write("fu.yaml", {"notes": "n"}), "--report", tmp_path / "out.md")
+    assert r.code == 0, r.err
+    text = (tmp_path / "out.md").read_text(encoding="utf-8")
+    assert "SERIOUS" not in text and ": ja" not in text, text[text.find("Verloop"):][:600]
+    log = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["log"]
+    assert log[1]["changed"] == {"impact": "serious", "still_spreading": "yes"}

@@ -179,6 +179,7 @@ def log_entries(src: Source, log: Any, engine: Engine, t: Texts = _dutch) -> lis
         if not isinstance(changed, dict):
             wrong([i, "changed"], changed, t("allowed_changed"))
         else:
+            read: dict[str, Value] = {}  # as the answers read them (`SERIOUS`, `ja`): the reports show their words
             for qid, value in changed.items():
                 q = engine.questions.get(qid) if isinstance(qid, str) else None
                 if q is None:
@@ -187,8 +188,10 @@ def log_entries(src: Source, log: Any, engine: Engine, t: Texts = _dutch) -> lis
                 v = normalise(q, value)
                 if v is None or not in_range(q, v):
                     wrong([i, "changed", qid], value, allowed(q, t))
-            if changed:
-                entry["changed"] = changed
+                else:
+                    read[qid] = v
+            if read:
+                entry["changed"] = read
         done = e.get("done", [])
         if not isinstance(done, list) or not all(isinstance(x, str) for x in done):
             wrong([i, "done"], done, t("allowed_ids"))
