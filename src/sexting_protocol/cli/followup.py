@@ -24,7 +24,7 @@ from ..store import yamlio
 from ..store.answers import normalise, read_answers
 from ..store.bundle import Source
 from .files import announce, write_all, written_text
-from .triage import carry_on, kind_of, with_case_file
+from .triage import carry_on, kind_of, save_given, with_case_file
 
 
 @dataclass
@@ -46,9 +46,10 @@ def run(state, opts: Options, asker=None) -> int:
     meta = Meta(report_date=env.today)
     carry_on(meta, extra.get("report", {}), {}, env.today, view.t)
     before = conv.decide(engine, answers, confirmation, env.today)
+    asked = not opts.answers and (env.interactive or asker is not None) and not opts.as_json
     if opts.answers:
         changed, done, notes = from_file(opts.answers, engine, view)
-    elif (env.interactive or asker is not None) and not opts.as_json:
+    elif asked:
         if asker is None:
             from .prompts import Asker
 
@@ -65,12 +66,17 @@ def run(state, opts: Options, asker=None) -> int:
                     "after": {**view.as_json(after), "log": meta.log}})
     else:
         state.show(blocks(view, before, after, result))
-    wanted = []
+    saves = []
     if opts.report:
-        wanted += with_case_file(opts.report, render(view, after, meta, kind_of(opts.report)), view, after, meta)
+        saves.append((opts.report, lambda path: with_case_file(path, render(view, after, meta, kind_of(path)), view,
+                                                               after, meta)))
     if opts.ics:
-        wanted.append((opts.ics, calendar(view, after.followup, case_ref=meta.case_ref)))
-    for written in write_all(wanted, opts.force, view.t, done=state.written):
+        ics = calendar(view, after.followup, case_ref=meta.case_ref)
+        saves.append((opts.ics, lambda path: [(path, ics)]))
+    wanted = [f for path, files in saves for f in files(path)]
+    if asked and wanted:  # at the prompts: a save refused asks where instead, the answers typed are kept
+        save_given(state, view, asker, saves, opts.force)
+    for written in [] if asked else write_all(wanted, opts.force, view.t, done=state.written):
         announce(env, written_text(view.t, written), opts.as_json)
     if not wanted and not opts.as_json:
         env.err(view.t("followup_save_hint"))

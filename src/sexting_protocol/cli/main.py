@@ -208,6 +208,15 @@ def command(env: Env):
         help_for(sub)
 
     group.commands = _Commands(finish)
+    invoke = group.invoke
+
+    def invoke_said(ctx):  # typer turns a KeyboardInterrupt into a silent exit 130: `_run` says it
+        try:
+            return invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted from None
+
+    group.invoke = invoke_said
     return group
 
 

@@ -240,7 +240,14 @@ class Session:
 
     def offer_files(self, d) -> None:
         if self.opts.report is not None or self.opts.ics is not None:
-            _write_files(self.state, self.view, d, self.opts, self.meta, self.days)
+            saves = []
+            if self.opts.report is not None:
+                saves.append((self.opts.report, lambda path: with_case_file(
+                    path, render(self.view, d, self.meta, kind_of(path)), self.view, d, self.meta)))
+            if self.opts.ics is not None:
+                ics = calendar(self.view, d.followup, case_ref=self.meta.case_ref)
+                saves.append((self.opts.ics, lambda path: [(path, ics)]))
+            save_given(self.state, self.view, self.asker, saves, self.opts.force)
             return
         kind = self.asker.choice(self.t("offer_report"), [
             ("md", self.t("report_md")), ("txt", self.t("report_txt")), ("json", self.t("report_json")),
@@ -277,11 +284,30 @@ class Session:
                 self.show([Para(e.message, "yellow")])
 
     def save(self, default: str, files) -> None:
-        """Ask where to save (again after a refusal); `files(path)` is what that one save writes."""
-        while True:
-            path = self.asker.text(self.t("ask_path"), default=default, required=True, key="files:path")
-            try:
-                _write(self.state, self.view, files(path), force=False)
-                return
-            except UserError as e:
-                self.show([Para(e.message, "yellow")])
+        save_where(self.state, self.view, self.asker, default, files)
+
+
+def save_where(state, view, asker, default: str, files, force: bool = False) -> None:
+    """Ask where to save (again after a refusal); `files(path)` is what that one save writes."""
+    while True:
+        path = asker.text(view.t("ask_path"), default=default, required=True, key="files:path")
+        try:
+            _write(state, view, files(path), force)
+            return
+        except UserError as e:
+            state.show([Para(e.message, "yellow")])
+
+
+def save_given(state, view, asker, saves: list, force: bool) -> None:
+    """The files named on the command line (`saves`: each (path, files(path))), at the end of an
+    interactive session: all checked before any is written; when one is refused (a full or
+    read-only disk, a missing folder, a name taken meanwhile) the refusal is said and the person
+    is asked where to save instead, each save not yet written: nothing typed is lost."""
+    try:
+        _write(state, view, [f for path, files in saves for f in files(path)], force)
+        return
+    except UserError as e:
+        state.show([Para(e.message, "yellow")])
+    for path, files in saves:
+        if not all(os.path.abspath(p) in state.written for p, _ in files(path)):
+            save_where(state, view, asker, path, files, force)

@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .engine import Confirmation, Decision, Engine, Value
+from .engine import Confirmation, Decision, Engine, Value, rank
+from .model import UNKNOWN
 
 @dataclass
 class Result:
@@ -23,7 +24,8 @@ def weigh(engine: Engine, answers: dict[str, Value], confirmation: Optional[Conf
     holds for the new answers (the proposal changed, or it falls below the new lowest flag) is
     dropped: the professional confirms again."""
     before = engine.decide(answers, confirmation, today)
-    new = {**answers, **changed}
+    new = without_doubt(engine, answers, {**answers, **changed}, today)
+    changed = {q: new[q] for q in changed}
     kept = confirmation
     if confirmation is not None:
         a = engine.assess(new, explain=False)
@@ -37,6 +39,24 @@ def weigh(engine: Engine, answers: dict[str, Value], confirmation: Optional[Conf
     if notes:
         entry["notes"] = notes
     return Result(before, after, entry, kept is not None or confirmation is None)
+
+
+def without_doubt(engine: Engine, answers: dict[str, Value], new: dict[str, Value], today: dt.date) -> dict[str, Value]:
+    """The follow-up's answers, where "weet ik niet" never lowers what a known answer gave
+    (`impact: serious` was red; "weet ik niet" now made it yellow): for each question known
+    before and unknown now, the one of the two that weighs heavier counts (the flag first, then
+    the priority). Doubt where all was well still counts as doubt."""
+    urgency = [p.id for p in engine.t.priority]  # most urgent first
+
+    def weight(a: dict[str, Value]) -> tuple[int, int]:
+        d = engine.decide(a, None, today)
+        return rank(d.flag), -urgency.index(d.priority)
+
+    for q, value in new.items():
+        old = answers.get(q, UNKNOWN)
+        if value == UNKNOWN and old != UNKNOWN and weight({**new, q: old}) > weight(new):
+            new = {**new, q: old}
+    return new
 
 
 def first_entry(d: Decision) -> dict[str, Any]:

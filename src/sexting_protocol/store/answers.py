@@ -159,8 +159,8 @@ def log_entries(src: Source, log: Any, engine: Engine, t: Texts = _dutch) -> lis
             wrong([i], e, t("allowed_log"))
             continue
         date = e.get("date")
-        try:
-            dt.date.fromisoformat(date if isinstance(date, str) else "")
+        try:  # YYYY-MM-DD alone: fromisoformat also takes 20260225 and 2026-W09-1 (Python 3.11)
+            dt.date.fromisoformat(date if isinstance(date, str) and _ISO_DATE.fullmatch(date) else "")
         except ValueError:
             wrong([i, "date"], date, "YYYY-MM-DD")
         if e.get("kind") not in LOG_KINDS:
@@ -179,6 +179,7 @@ def log_entries(src: Source, log: Any, engine: Engine, t: Texts = _dutch) -> lis
         if not isinstance(changed, dict):
             wrong([i, "changed"], changed, t("allowed_changed"))
         else:
+            read: dict[str, Value] = {}  # as the answers read them (`SERIOUS`, `ja`): the reports show their words
             for qid, value in changed.items():
                 q = engine.questions.get(qid) if isinstance(qid, str) else None
                 if q is None:
@@ -187,8 +188,10 @@ def log_entries(src: Source, log: Any, engine: Engine, t: Texts = _dutch) -> lis
                 v = normalise(q, value)
                 if v is None or not in_range(q, v):
                     wrong([i, "changed", qid], value, allowed(q, t))
-            if changed:
-                entry["changed"] = changed
+                else:
+                    read[qid] = v
+            if read:
+                entry["changed"] = read
         done = e.get("done", [])
         if not isinstance(done, list) or not all(isinstance(x, str) for x in done):
             wrong([i, "done"], done, t("allowed_ids"))
@@ -234,13 +237,19 @@ def confirm_problem(engine: Engine, a, c: Confirmation, t: Texts = _dutch) -> Op
     return t(f"err_confirm_{problem}") if problem else None
 
 
+def for_reading(name: str, t: Texts = _dutch) -> None:
+    """Refuse a Markdown or text report where a case file is expected (a file given, a file
+    uploaded in the browser): it is for reading, the JSON saved beside it continues the case."""
+    if name.lower().endswith((".md", ".txt")):
+        raise UserError(t("err_answers_report", path=name, json=beside(name)))
+
+
 def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] = str, t: Texts = _dutch,
                  tx: Callable[[Text], str] = lambda text: text.nl, stdin=None
                  ) -> tuple[dict[str, Value], Optional[Confirmation], dict]:
     """The answers in a file, or on standard input when path is `-` (bounded like a file). A
     Markdown or text report is for reading: the JSON saved beside it continues the case."""
-    if path.lower().endswith((".md", ".txt")):
-        raise UserError(t("err_answers_report", path=path, json=beside(path)))
+    for_reading(path, t)
     text = yamlio.read_text(path, t, stdin)
     raw, nodes = yamlio.parse_nodes(text, path, t)
     src = Source(yamlio.display_name(path), text, raw, yamlio.LineFinder(text, nodes))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from dataclasses import replace
 from typing import Any, Optional
 
@@ -32,8 +33,8 @@ from starlette.routing import Route
 
 from ..core import conversation as conv
 from ..store import yamlio
-from ..store.answers import from_source, in_range, normalise, proposal_confirmed, signal_date as read_signal_date, \
-    whole_number
+from ..store.answers import for_reading, from_source, in_range, normalise, proposal_confirmed, \
+    signal_date as read_signal_date, whole_number
 from ..store.bundle import Source
 from ..core.errors import DataError, UserError
 from ..core.model import UNKNOWN
@@ -308,15 +309,20 @@ async def continue_case(request: Request) -> Response:
 
 
 def upload_name(name: str) -> str:
-    """An uploaded file's name as a message may show it: its last part, short."""
+    """An uploaded file's name as a message may show it: its last part, short, with its
+    extension (which tells a report from a case file)."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1] or "?"
-    return name if len(name) <= MAX_NAME else name[:MAX_NAME - 1] + "…"
+    if len(name) <= MAX_NAME:
+        return name
+    ext = os.path.splitext(name)[1][:10]
+    return name[:MAX_NAME - 1 - len(ext)] + "…" + ext
 
 
 def read_upload(t: Triage, raw: bytes, name: str) -> conv.State:
     """An uploaded file read as `--answers` reads one: the same reader (its size limit, UTF-8
     or UTF-16 with a byte-order mark, no NUL or control character), the same parser, the same
     checks and messages, with the file's own name in them."""
+    for_reading(name, t.v.t)  # a .md or .txt report: the JSON beside it continues the case
     try:
         text = yamlio.read_text(yamlio.STDIN, t.v.t, stdin=io.BytesIO(raw))
     except DataError as e:
