@@ -7,6 +7,8 @@ when the person named no folder (their documents folder).
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Optional
 
 from ..core.errors import os_reason  # noqa: F401 (env's)
 from ..render import clean
@@ -29,3 +31,29 @@ def announce(env, text: str, quiet: bool = False) -> None:
         env.write(clean(text + "\n"), flush=True)
     if quiet or not env.stdout_ok:
         env.err(text)
+
+
+def documents_dir(environ) -> Path:
+    """Where a file the user asked for lands when they named none: SEXTING_PROTOCOL_DOCUMENTS
+    (the tests' own folder), else the user's documents folder (platformdirs)."""
+    given = environ.get("SEXTING_PROTOCOL_DOCUMENTS")
+    if given:
+        return Path(given)
+    import platformdirs
+
+    return Path(platformdirs.user_documents_dir())
+
+
+def offer_name(environ, stem: str, suffix: str, beside: Optional[str] = None) -> str:
+    """The path a save prompt offers: a name not yet taken in the user's documents folder (made
+    if it is missing), never the current folder, which may be anything (a git checkout, the
+    system folder a shortcut starts in). What the person types instead is theirs: a relative
+    path there means the current folder, as --report's does."""
+    from ..present.report import free_name
+
+    folder = documents_dir(environ)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:  # said when the save is tried, with the path, and asked again
+        pass
+    return os.path.join(str(folder), free_name(str(folder), stem, suffix, beside))
