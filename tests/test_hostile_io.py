@@ -168,14 +168,16 @@ def test_an_existing_second_file_writes_neither(write, tmp_path):
 
 def test_a_later_failure_names_what_was_written(write, tmp_path, monkeypatch):
     """#9: when the second file still fails after the checks, the first is named."""
-    real = files._place
+    from sexting_protocol.store import write as writer
+
+    real = writer._place
 
     def second_fails(tmp, target, force, t):
         if target.endswith(".ics"):
             raise OSError(28, "No space left on device")
         real(tmp, target, force, t)
 
-    monkeypatch.setattr(files, "_place", second_fails)
+    monkeypatch.setattr(writer, "_place", second_fails)
     ok, ics = tmp_path / "ok.md", tmp_path / "f.ics"
     r = cli("triage", "--answers", write("a.yaml", CLEAR), "--report", ok, "--ics", ics)
     refused(r, str(ics), "de schijf is vol", f"Wel al geschreven: {ok}")

@@ -89,7 +89,8 @@ def _session(tmp_path, asker_class=None, **kw):
     from conftest import TODAY
 
     env = Env(stdout=io.StringIO(), stderr=io.StringIO(), stdin_isatty=True, stdout_isatty=True, no_color=True,
-              today=TODAY, environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home"), "SEXTING_PROTOCOL_CACHE": "off"})
+              today=TODAY, environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home"), "SEXTING_PROTOCOL_CACHE": "off",
+                                   "SEXTING_PROTOCOL_DOCUMENTS": str(tmp_path)})
     asker = (asker_class or Script)(Engine(data.load(cache=False).protocol), CLEAR, **kw)
     here = os.getcwd()
     os.chdir(tmp_path)
@@ -155,7 +156,8 @@ def test_the_name_offered_for_a_report_is_free_for_its_case_file_too(tmp_path, m
             return super().text(message, default, help, required, key)
 
     env = Env(stdout=io.StringIO(), stderr=io.StringIO(), stdin_isatty=True, stdout_isatty=True, no_color=True,
-              today=TODAY, environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home"), "SEXTING_PROTOCOL_CACHE": "off"})
+              today=TODAY, environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home"), "SEXTING_PROTOCOL_CACHE": "off",
+                                   "SEXTING_PROTOCOL_DOCUMENTS": str(tmp_path)})
     asker = Enter(Engine(data.load(cache=False).protocol), CLEAR, report="md")
     assert run(State(env), Options(), asker=asker) == 0, env.stderr.getvalue()
     assert len(asker.offered) == 1, asker.offered

@@ -99,7 +99,8 @@ class Script:
 @pytest.fixture
 def state(tmp_path):
     env = Env(stdout=io.StringIO(), stderr=io.StringIO(), stdin_isatty=True, stdout_isatty=True, no_color=True,
-              today=TODAY, environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home"), "SEXTING_PROTOCOL_CACHE": "off"})
+              today=TODAY, environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home"), "SEXTING_PROTOCOL_CACHE": "off",
+                                    "SEXTING_PROTOCOL_DOCUMENTS": str(tmp_path / "documents")})
     return State(env)
 
 
@@ -204,6 +205,9 @@ def test_report_and_calendar_are_private_files(state, engine, tmp_path):
     os.chdir(tmp_path)
     code, _, out, _ = session(state, engine, CLEAR, report="md", ics=True)
     assert code == 0
+    # offered, and saved with Enter, in the documents folder, never the current one (issue 17)
+    assert [p for p in tmp_path.iterdir() if p.is_file()] == []
+    tmp_path = tmp_path / "documents"
     files = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
     # a green case: the follow-up in 14 days (contract v3's followup_days for priority routine)
     # the report, and beside it the JSON that continues the case (issue 16: one save, two files)
@@ -400,6 +404,8 @@ def test_the_first_actions_with_their_numbers_stand_beside_the_confirmation(stat
 
 def test_a_second_triage_on_the_same_day_offers_a_free_file_name(state, engine, tmp_path):
     os.chdir(tmp_path)
+    tmp_path = tmp_path / "documents"  # where the name is offered (issue 17)
+    tmp_path.mkdir()
     (tmp_path / f"sexting-verslag-{TODAY.isoformat()}.md").write_text("earlier", encoding="utf-8")
     code, _, _, _ = session(state, engine, CLEAR, report="md")
     assert code == 0

@@ -11,7 +11,8 @@ from typing import Optional
 from ..store import bundle as data
 from ..core import schema
 from ..core.errors import UserError
-from .files import Exists, announce, not_a_folder, os_error, private_folder, write_all, write_private
+from .files import (Exists, announce, documents_dir, not_a_folder, os_error, private_folder,  # noqa: F401
+                    write_all, write_private)
 from ..store.yamlio import parse, show
 
 
@@ -110,17 +111,6 @@ def handout(state, output: Optional[str], force: bool = False, as_json: bool = F
         # which reads the same in all of them, rather than as a byte the page says is UTF-8
         page = page.encode("ascii", "xmlcharrefreplace").decode("ascii")
     return _emit(state, page, output, force)
-
-
-def documents_dir(environ) -> Path:
-    """Where a file the user asked for lands when they named none: SEXTING_PROTOCOL_DOCUMENTS
-    (the tests' own folder), else the user's documents folder (platformdirs)."""
-    given = environ.get("SEXTING_PROTOCOL_DOCUMENTS")
-    if given:
-        return Path(given)
-    import platformdirs
-
-    return Path(platformdirs.user_documents_dir())
 
 
 def _save(state, page: str) -> int:

@@ -14,10 +14,10 @@ from typing import Any, Optional
 from ..core import conversation as conv
 from ..store.answers import beside, read_answers, signal_date
 from ..core.errors import UserError
-from .files import announce, write_all, written_text
+from .files import announce, offer_name, write_all, written_text
 from ..core.model import UNKNOWN
 from ..present.blocks import Banner, Heading, Para
-from ..present.report import Meta, calendar_name, free_name, kind_of, report_name
+from ..present.report import Meta, calendar_name, kind_of, report_name
 from ..render.report import calendar, render
 from ..present.views import DecisionView
 
@@ -264,15 +264,15 @@ class Session:
                 k = kind_of(path) if path.lower().endswith((".md", ".txt", ".json")) else kind
                 return with_case_file(path, render(self.view, d, self.meta, k), self.view, d, self.meta, k)
 
-            self.save(free_name(".", *os.path.splitext(report_name(self.state.env.today, kind)),
-                                None if kind == "json" else ".json"),  # the case file beside it (with_case_file)
+            self.save(offer_name(self.state.env.environ, *os.path.splitext(report_name(self.state.env.today, kind)),
+                                 None if kind == "json" else ".json"),  # the case file beside it (with_case_file)
                       report)
         if self.asker.yes_no(self.t("offer_ics"), default=True, key="files:ics"):
             days = self.asker.number(self.t("ask_days"), *conv.FOLLOWUP_DAYS, default=d.followup_days, key="files:days",
                                      instruction=self.t("ask_days_instruction")) or d.followup_days
             when = conv.followup(self.state.env.today, days)
             ics = calendar(self.view, when, case_ref=self.meta.case_ref)
-            self.save(free_name(".", *os.path.splitext(calendar_name(when))), lambda path: [(path, ics)])
+            self.save(offer_name(self.state.env.environ, *os.path.splitext(calendar_name(when))), lambda path: [(path, ics)])
 
     def ask_date(self, default: Optional[dt.date]) -> dt.date:
         while True:

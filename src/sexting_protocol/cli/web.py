@@ -27,7 +27,11 @@ def run(state, port: Optional[int], open_browser: bool, lang: str, as_json: bool
         raise UserError(state.t("web_err_port", port=port, error=e.strerror or e)) from None
     port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/"
-    app = create_app(bundle=bundle, lang=lang, allowed_hosts=[f"127.0.0.1:{port}", f"localhost:{port}"])
+    # on this computer only: the page for the organisation's own contacts is on (a server a
+    # school runs for others has it off unless its operator turns it on)
+    app = create_app(bundle=bundle, lang=lang, allowed_hosts=[f"127.0.0.1:{port}", f"localhost:{port}"],
+                     environ=state.env.environ, contacts_form=True,
+                     sources={"protocol": state.protocol, "contacts": state.contacts, "layers": state.layers})
 
     # the access log: method, path and status only (security.Guard writes it); uvicorn's own is off.
     # Every line, uvicorn's warnings too, is escaped by the one filter (a path is a client's text);

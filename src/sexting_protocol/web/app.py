@@ -145,12 +145,17 @@ async def internal_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(bundle=None, lang: Optional[str] = None, allowed_hosts: Optional[Iterable[str]] = None,
-               environ: Optional[Mapping[str, str]] = None) -> Starlette:
+               environ: Optional[Mapping[str, str]] = None, contacts_form: Optional[bool] = None,
+               sources: Optional[Mapping[str, Any]] = None) -> Starlette:
     """The application. Without arguments (`uvicorn --factory sexting_protocol.web:create_app`)
     it reads the shipped data with the organisation's layers, the language from
     SEXTING_PROTOCOL_LANG and the accepted Host names from SEXTING_PROTOCOL_ALLOWED_HOSTS
-    (comma-separated, `name` or `name:port`; default: the loopback names)."""
+    (comma-separated, `name` or `name:port`; default: the loopback names). The page for the
+    organisation's own contacts is off unless `contacts_form` (or SEXTING_PROTOCOL_CONTACTS_FORM=on)
+    turns it on: `sexting-protocol web` does, on 127.0.0.1. `sources` says how the data was read
+    ({protocol, contacts, layers}), to read it again the same way after that page saves."""
     from ..store import bundle as data
+    from .own import routes as own_routes, switched_on
     from .triage import routes as triage_routes
     from .followup import routes as followup_routes
 
@@ -172,6 +177,7 @@ def create_app(bundle=None, lang: Optional[str] = None, allowed_hosts: Optional[
         Route("/checklist/route/{rid}", route),
         Route("/checklist/followup", followup),
         Route("/contacts", contacts),
+        *own_routes,
         Route("/advice", advice),
         Route("/criteria", criteria),
         Route("/handout", handout),
@@ -182,6 +188,9 @@ def create_app(bundle=None, lang: Optional[str] = None, allowed_hosts: Optional[
     app = Application(routes=routes,  # the body's limit: security.Guard (its refusal is a page)
                       exception_handlers={HTTPException: http_error, UserError: user_error, Exception: internal_error})
     app.state.bundle, app.state.lang = bundle, lang
+    app.state.environ = dict(environ)
+    app.state.contacts_form = switched_on(contacts_form, environ)
+    app.state.sources = {"protocol": None, "contacts": None, "layers": True, **(sources or {})}
     app.state.templates = Jinja2Templates(env=env)
     hosts = Hosts(allowed_hosts)
 
