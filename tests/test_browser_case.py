@@ -38,7 +38,6 @@ def case_file(run, write, tmp_path) -> pathlib.Path:
 
 
 def follow_up(page, server: str, case: pathlib.Path, lang: str = "nl") -> None:
-    page.goto("about:blank")  # a new entry: not the end page's own, which the page's script would post again
     page.goto(server + "triage" + ("?lang=en" if lang == "en" else ""))
     page.set_input_files("#continue-file", str(case))
     go(page, "form.continue button[value=followup]")

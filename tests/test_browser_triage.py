@@ -222,3 +222,32 @@ def test_axe_finds_no_serious_or_critical_violations(browser, server, axe_source
     context.close()
     assert set(seen) == {"question", "review", "decision", "end"}
     assert seen == {name: [] for name in seen}
+
+
+
+@pytest.mark.parametrize("link", ["p.restart a", "nav a[href$='/triage']"])
+def test_starting_again_from_the_end_page_is_a_new_start(browser, server, link):
+    """The end page's entry keeps its state for a reload; "Opnieuw beginnen" and the menu's
+    link to the triage (the same address) showed the end page again instead of a first
+    question."""
+    context = browser.new_context()
+    page = context.new_page()
+    to_decision(page, server, CASE)
+    page.check("article.decision ul.check input >> nth=0")
+    go(page, "button[value=confirm]")
+    answer_questions(page, {})
+    assert page.locator("h1#end-title").count()
+    page.reload()
+    page.wait_for_selector("h1#end-title")
+    with page.expect_navigation():
+        page.click(link)
+    page.wait_for_load_state("load")
+    first = question(page)
+    assert first is not None and not page.locator("h1#end-title").count()
+    page.click(f"label[for={first}-no]")
+    go(page, "form.question button[value=answer]")
+    assert question(page) not in (None, first)
+    page.go_back()
+    page.wait_for_load_state("load")
+    assert question(page) == first, "Back goes to the previous question of the new start"
+    context.close()

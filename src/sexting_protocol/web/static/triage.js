@@ -23,7 +23,11 @@
   var script = document.currentScript;
   var url = (script && script.getAttribute("data-url")) || "/triage";
   var home = (script && script.getAttribute("data-home")) || url;
-  var kept = history.state && typeof history.state.answers === "string" ? history.state : null;
+  // only a return to the entry (Back, Forward, a reload) shows its kept state again; a link or
+  // an address to the triage ("Opnieuw beginnen", the menu) is a new start, even in the same entry
+  var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  var returning = !nav || nav.type === "reload" || nav.type === "back_forward";
+  var kept = returning && history.state && typeof history.state.answers === "string" ? history.state : null;
   if (kept) {
     document.documentElement.classList.add("resuming");
   }
