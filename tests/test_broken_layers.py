@@ -26,7 +26,7 @@ import yaml
 
 from conftest import CLEAR, REPO, Org as BaseOrg, line_of
 from sexting_protocol.store import bundle as data, yamlio
-from sexting_protocol.core import model
+from sexting_protocol.core import checks, model
 
 pytestmark = pytest.mark.usefixtures("user_home")
 
@@ -420,7 +420,7 @@ def test_checking_shared_data_is_linear():
     for _ in range(30):
         node = [node, node]
     started = time.monotonic()
-    found = model.check_plain({"when": node})
+    found = checks.check_plain({"when": node})
     assert time.monotonic() - started < 2
     assert [code for _, code, _ in found] == ["SP105"]
 
@@ -430,7 +430,7 @@ def test_depth_is_bounded_where_shared_parts_nest_deeper():
     for _ in range(20):
         inner = {"not": inner}
     raw = {"a": inner, "b": [[[[[[[[[[[[[[inner]]]]]]]]]]]]]]}
-    assert [code for _, code, _ in model.check_plain(raw)] == ["SP106"]
+    assert [code for _, code, _ in checks.check_plain(raw)] == ["SP106"]
 
 
 # --- the README's examples ---------------------------------------------------------------------

@@ -164,6 +164,41 @@ def test_a_tampered_state_is_refused(engine, change):
         conv.load(engine, "not json")
 
 
+@pytest.mark.parametrize("change, said", [
+    ({"given": [1]}, "the state's given are not question ids"),
+    ({"refined": ["no_such_question"]}, "the state's refined are not question ids"),
+    ({"answers": []}, "the state's answers are not a mapping"),
+    ({"answers": {"immediate_danger": ["yes"]}}, "the state's answer to 'immediate_danger' is not allowed"),
+    ({"phase": None}, "the state's phase is unknown"),
+    ({"changing": 3}, "the state's change is not an answered question"),
+    ({"confirmation": {"flag": "red", "reason": "x" * (conv.MAX_TEXT + 1)}, "confirmed_for": "red"},
+     "the state's confirmation is not valid"),
+    ({"confirmation": {"flag": "red", "note": "x"}, "confirmed_for": "red"}, "the state's confirmation is not valid"),
+    ({"confirmation": {"flag": "red"}}, "the state's confirmation is not valid"),
+    ({"confirmation": {"flag": "red", "consulted": None}, "confirmed_for": "red"}, "the state's confirmation is not valid"),
+    ({"extra": 1}, "the state has keys it may not have"),
+])
+def test_a_tampered_state_says_what_is_wrong(engine, change, said):
+    s, _ = answer_all(engine, conv.start(engine), CLEAR)
+    raw = {**json.loads(conv.dump(s)), **change}
+    with pytest.raises(conv.BadEvent) as e:
+        conv.load(engine, json.dumps(raw))
+    assert e.value.message == said
+
+
+@pytest.mark.parametrize("text", ["[]", "1", '"state"', "null"])
+def test_a_state_that_is_no_object_is_refused(engine, text):
+    with pytest.raises(conv.BadEvent, match="keys it may not have"):
+        conv.load(engine, text)
+
+
+def test_a_confirmation_without_its_texts_comes_back_without_them(engine):
+    s, _ = answer_all(engine, conv.start(engine), CLEAR)
+    raw = {**json.loads(conv.dump(s)), "confirmation": {"flag": "green"}, "confirmed_for": "green"}
+    c = conv.load(engine, json.dumps(raw)).confirmation
+    assert (c.flag, c.reason, c.consulted) == ("green", None, None)
+
+
 # --- what the screens carry, so that no front works it out (issue 15) ---------------------------
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CONTRACT, CRITERIA, FACTS, LEAFLET, alter
 from sexting_protocol.store import bundle as data, paths
-from sexting_protocol.core import model
+from sexting_protocol.core import checks, model
 from sexting_protocol.present.views import View
 
 
@@ -528,7 +528,7 @@ def test_the_init_file_example_phone_cannot_be_a_real_number():
 @pytest.mark.parametrize("name", ["protocol.yaml", "contacts.yaml", "ui.yaml", "cases.yaml", "messages.yaml",
                                   "init-contacts.yaml"])
 def test_shipped_data_has_no_control_characters_and_no_deep_nesting(name):
-    assert model.check_plain(data.read(data.shipped(name)).raw) == []
+    assert checks.check_plain(data.read(data.shipped(name)).raw) == []
 
 
 def test_a_control_character_in_a_base_file_is_refused_with_its_line(tmp_path, contacts_text):

@@ -239,11 +239,11 @@ def test_a_protocol_file_with_a_follow_up_out_of_range_is_refused(write, protoco
 
 
 def test_the_range_of_days_is_one_rule():
-    from sexting_protocol.core import model
+    from sexting_protocol.core import checks
 
     found: list = []
     for days in (1, 365, 0, 366, True, "7"):
-        model.check_days(days, ("x",), found)
+        checks.check_days(days, ("x",), found)
     assert [f[2]["value"] for f in found] == [0, 366, True, "7"]
 
 

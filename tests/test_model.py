@@ -14,7 +14,7 @@ import pytest
 
 from conftest import alter, line_of, shipped_text
 from sexting_protocol.store import bundle as data
-from sexting_protocol.core import model
+from sexting_protocol.core import checks, model
 
 
 def location(err: str, path: str) -> int:
@@ -289,15 +289,15 @@ def test_contacts_file_error_names_that_file(run, write, contacts_text):
 
 
 def test_shipped_protocol_passes_the_checks(bundle):
-    assert model.check_protocol(bundle.protocol, bundle.contacts) == []
-    assert model.check_contacts(bundle.contacts) == []
+    assert checks.check_protocol(bundle.protocol, bundle.contacts) == []
+    assert checks.check_contacts(bundle.contacts) == []
 
 
 def test_the_leaflet_may_name_a_historical_contact(bundle):
     """WE CAN Young is named in step 2's checklist; only routes and contact rules may not use it."""
     historical = {c.id for c in bundle.contacts.contacts if c.historical}
     assert "we_can_young" in historical
-    assert model.check_protocol(bundle.protocol, bundle.contacts) == []
+    assert checks.check_protocol(bundle.protocol, bundle.contacts) == []
 
 
 def test_check_protocol_lists_every_reference_problem():
@@ -305,7 +305,7 @@ def test_check_protocol_lists_every_reference_problem():
     proto = data.convert(src, model.Protocol)
     contacts = data.convert(data.read(str(data.shipped("contacts.yaml"))), model.Contacts)
     contacts.contacts = [c for c in contacts.contacts if c.id not in ("zvh", "politie")]
-    found = model.check_protocol(proto, contacts)
+    found = checks.check_protocol(proto, contacts)
     unknown = {values["value"] for _, code, values in found if code == "SP303"}
     assert {"zvh", "politie"} <= unknown
     # every problem has a path inside the file

@@ -17,8 +17,11 @@ change the plan or the contacts, and the end. A case outside the protocol ends a
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
+
+import msgspec
 
 from .values import in_range, normalise
 from .engine import Confirmation, Decision, Engine, Value, rank
@@ -343,58 +346,76 @@ def dump(s: State) -> str:
     return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
+class _Confirmation(msgspec.Struct, forbid_unknown_fields=True):
+    """A confirmation as `dump` writes it: a flag, and the free texts within MAX_TEXT."""
+
+    flag: Literal[FLAGS]
+    reason: Union[Annotated[str, msgspec.Meta(max_length=MAX_TEXT)], msgspec.UnsetType] = msgspec.UNSET
+    consulted: Union[Annotated[str, msgspec.Meta(max_length=MAX_TEXT)], msgspec.UnsetType] = msgspec.UNSET
+
+
+class _Saved(msgspec.Struct, forbid_unknown_fields=True):
+    """The state as `dump` writes it; what the types cannot say (ids of this protocol, answers
+    allowed for their question, each answered once) `load` checks."""
+
+    answers: dict[str, Any] = {}  # each checked against its question by `normalise`
+    given: list[str] = []
+    asked: list[str] = []
+    refined: list[str] = []
+    phase: Literal[PHASES] = "questions"
+    changing: Optional[str] = None
+    confirmation: Optional[_Confirmation] = None
+    confirmed_for: Optional[Literal[FLAGS]] = None
+
+
+# the field of the state a type error is at → what is wrong (BadEvent); the state itself: its keys
+_WRONG = {"answers": "the state's answers are not a mapping", "given": "the state's given are not question ids",
+          "asked": "the state's asked are not question ids", "refined": "the state's refined are not question ids",
+          "phase": "the state's phase is unknown", "changing": "the state's change is not an answered question",
+          "confirmation": "the state's confirmation is not valid", "confirmed_for": "the state's confirmation is not valid"}
+
+
 def load(engine: Engine, text: str) -> State:
     """A state from `dump`, checked like an answers file; BadEvent when it is not one."""
     try:
         raw = json.loads(text)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise BadEvent("the state is not JSON") from None
-    if not isinstance(raw, dict) or set(raw) - {"answers", "given", "asked", "refined", "phase", "changing",
-                                                 "confirmation", "confirmed_for"}:
-        raise BadEvent("the state has keys it may not have")
-    answers_raw = raw.get("answers", {})
-    if not isinstance(answers_raw, dict):
-        raise BadEvent("the state's answers are not a mapping")
+    try:
+        saved = msgspec.convert(raw, _Saved)
+    except msgspec.ValidationError as e:
+        where = re.search(r" - at `\$\.(\w+)", str(e))
+        raise BadEvent(_WRONG[where.group(1)] if where else "the state has keys it may not have") from None
     answers: dict[str, Value] = {}
-    for key, value in answers_raw.items():
+    for key, value in saved.answers.items():
         if key == "setting":  # from an answers file: the organisation's kind
             if value not in engine.settings:
                 raise BadEvent("the state's setting is not allowed")
             answers[key] = value
             continue
-        q = engine.questions.get(key) if isinstance(key, str) else None
+        q = engine.questions.get(key)
         v = normalise(q, value) if q else None
         if v is None or not in_range(q, v):
             raise BadEvent(f"the state's answer to {key!r} is not allowed")
         answers[key] = v
-
-    def ids(name: str) -> tuple[str, ...]:
-        value = raw.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(x, str) and x in engine.questions for x in value):
+    for name in ("given", "asked", "refined"):
+        if not all(x in engine.questions for x in getattr(saved, name)):
             raise BadEvent(f"the state's {name} are not question ids")
-        return tuple(value)
-
-    given, asked, refined = ids("given"), ids("asked"), ids("refined")
-    every = [*given, *asked, *refined]
+    every = [*saved.given, *saved.asked, *saved.refined]
     if len(set(every)) != len(every) or not set(every) <= set(answers):
         raise BadEvent("the state's questions are not each answered once")
-    phase = raw.get("phase", "questions")
-    if phase not in PHASES:
-        raise BadEvent("the state's phase is unknown")
-    changing = raw.get("changing")
+    phase, changing = saved.phase, saved.changing
     if (phase == "change") != (changing is not None) or (changing is not None and changing not in every):
         raise BadEvent("the state's change is not an answered question")
-    confirmation, confirmed_for = None, raw.get("confirmed_for")
-    if raw.get("confirmation") is not None:
-        c = raw["confirmation"]
-        if not isinstance(c, dict) or set(c) - {"flag", "reason", "consulted"} or c.get("flag") not in FLAGS \
-                or not all(isinstance(c.get(k, ""), str) and len(c.get(k, "")) <= MAX_TEXT for k in ("reason", "consulted")) \
-                or confirmed_for not in FLAGS:
+    confirmation, c = None, saved.confirmation
+    if c is not None:
+        if saved.confirmed_for is None:
             raise BadEvent("the state's confirmation is not valid")
-        confirmation = Confirmation(c["flag"], c.get("reason"), c.get("consulted"))
+        confirmation = Confirmation(c.flag, *(None if x is msgspec.UNSET else x for x in (c.reason, c.consulted)))
     if phase in ("refine", "end") and confirmation is None:
         raise BadEvent("the state has no confirmation")
-    return _settle(engine, State(answers, given, asked, refined, phase, changing, confirmation, confirmed_for))
+    return _settle(engine, State(answers, tuple(saved.given), tuple(saved.asked), tuple(saved.refined), phase,
+                                 changing, confirmation, saved.confirmed_for))
 
 
 __all__ = ["State", "Screen", "Answer", "Back", "ReviewDone", "Change", "Confirm", "BadEvent", "Once", "rules", "decide",

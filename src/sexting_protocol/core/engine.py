@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional, Union
+from typing import Any, Iterable, Optional
 
+from .conditions import Answers, Ctx, Value
+from .interview import Interview
 from .model import FLAGS, GUIDE_PARTS, UNKNOWN, Cond, Conversations, PlanItem, Protocol, Question, Route, Text
-
-Value = Union[str, int]
-Answers = Mapping[str, Value]
 
 
 @dataclass(frozen=True)
@@ -159,76 +158,6 @@ def worst(*flags: str) -> str:
     return max(flags, key=rank)
 
 
-class Ctx:
-    """What a condition is tested against; named conditions are worked out once."""
-
-    __slots__ = ("answers", "named", "setting", "criteria", "flag", "routes", "priority", "_memo")
-
-    def __init__(self, answers: Answers, named: Mapping[str, Cond], setting: str, criteria=None, flag=None,
-                 routes=(), priority=None):
-        self.answers, self.named, self.setting = answers, named, setting
-        self.criteria, self.flag, self.routes, self.priority = criteria or {}, flag, routes, priority
-        self._memo: dict[str, bool] = {}
-
-    def holds(self, c: Cond) -> bool:
-        if c.all_ is not None:
-            return all(self.holds(x) for x in c.all_)
-        if c.any_ is not None:
-            return any(self.holds(x) for x in c.any_)
-        if c.not_ is not None:
-            return not self.holds(c.not_)
-        if c.holds is not None:
-            if c.holds not in self._memo:
-                self._memo[c.holds] = self.holds(self.named[c.holds])
-            return self._memo[c.holds]
-        if c.q is not None:
-            return _test(self.answers.get(c.q, UNKNOWN), c)
-        if c.criterion is not None:
-            return _test(self.criteria.get(c.criterion, UNKNOWN), c)
-        if c.flag is not None:
-            return self.flag in c.flag
-        if c.route is not None:
-            return c.route in self.routes
-        if c.priority is not None:
-            return self.priority in c.priority
-        if c.setting is not None:
-            return self.setting in c.setting
-        pair = c.gap or c.younger
-        a, b = (self.answers.get(q, UNKNOWN) for q in pair)
-        if not (isinstance(a, int) and isinstance(b, int)):
-            return False
-        return _test(abs(a - b) if c.gap else min(a, b), c)
-
-    def why(self, c: Cond) -> list[str]:
-        """The questions whose answers make c hold (of an `any`, only the parts that hold)."""
-        out: list[str] = []
-        if c.all_ is not None:
-            parts = c.all_
-        elif c.any_ is not None:
-            parts = [x for x in c.any_ if self.holds(x)]
-        elif c.holds is not None:
-            parts = [self.named[c.holds]]
-        else:
-            return [c.q] if c.q else list(c.gap or c.younger or [])
-        for x in parts:
-            out += [q for q in self.why(x) if q not in out]
-        return out
-
-
-def _test(v: Value, c: Cond) -> bool:
-    if c.is_ is not None:
-        return v == c.is_
-    if c.in_ is not None:
-        return v in c.in_
-    if not isinstance(v, int):
-        return False
-    return v < c.lt if c.lt is not None else v >= c.gte
-
-
-def _parts(c: Cond) -> list[Cond]:
-    return (c.all_ or []) + (c.any_ or []) + ([c.not_] if c.not_ else [])
-
-
 class Engine:
     """The protocol's triage, with look-ups prepared once."""
 
@@ -241,10 +170,7 @@ class Engine:
         self._route_order = [r.id for r in self.t.routes]
         self._steps = [s.number for s in protocol.steps]
         self.settings = [x.id for x in protocol.settings]
-        self._numbers = self._number_values()
-        self._decisive = self._decisive_questions()
-        # questions asked before the decision because they can change what stands first
-        self._first_asks = {q for f in self.t.first_items.items for q in f.before_decision}
+        self.interview = Interview(self)  # the question search
 
     def setting(self, answers: Answers) -> str:
         """The setting the decision uses: the answers file's, else the organisation's."""
@@ -273,21 +199,6 @@ class Engine:
     def _reason(self, kind: str, id: str, rule: str, when: Optional[Cond], ctx: Ctx, **kw: Any) -> Reason:
         qs = ctx.why(when) if when is not None else []
         return Reason(kind, id, rule, qs, [ctx.answers.get(q, UNKNOWN) for q in qs], **kw)
-
-    def questions_in(self, c: Optional[Cond]) -> list[str]:
-        """The question ids a condition reads, named conditions included, in order, once each."""
-        out: list[str] = []
-        stack = [c] if c else []
-        while stack:
-            x = stack.pop(0)
-            if x.holds is not None:
-                stack.insert(0, self.t.conditions[x.holds])
-                continue
-            for q in [x.q] if x.q else (x.gap or x.younger or []):
-                if q not in out:
-                    out.append(q)
-            stack += _parts(x)
-        return out
 
     # --- the proposal --------------------------------------------------------------------------
 
@@ -390,7 +301,7 @@ class Engine:
 
         return RouteWords(r.id, pick("name"), pick("description"), pick("action"), tuple(pick("contacts")))
 
-    def _contacts(self, ctx: Ctx, routes: list[str], explain: bool) -> tuple[list[str], list[Reason]]:
+    def contacts(self, ctx: Ctx, routes: list[str], explain: bool) -> tuple[list[str], list[Reason]]:
         contacts: list[str] = []
         for r in routes:
             contacts += [c for c in self.route_words(self.routes[r], ctx).contacts if c not in contacts]
@@ -457,7 +368,7 @@ class Engine:
         routes, route_reasons = self._routes_for(answers, a, confirmed.flag, True)
         priority, priority_reason = self.priority(answers, confirmed.flag, routes)
         ctx = self.ctx(answers, criteria=a.criteria, flag=confirmed.flag, routes=routes, priority=priority)
-        contacts, contact_reasons = self._contacts(ctx, routes, True)
+        contacts, contact_reasons = self.contacts(ctx, routes, True)
         reasons = a.reasons + route_reasons + contact_reasons + [priority_reason]
         reasons += [Reason("warning", ig.id, ig.id, gone, [recorded[q] for q in gone]) for ig, gone in dropped if gone]
         setting = ctx.setting
@@ -468,12 +379,12 @@ class Engine:
                 reasons.append(self._reason("warning", w.id, w.id, w.when, ctx))
         unknown = [q for q in self.questions if answers[q] == UNKNOWN]
         asked = self.asked(recorded) if asked is None else list(asked)
-        plan = self._plan(ctx)
-        plan[0].items += [self._find_out(q, ctx) for q in self.find_out(answers, unknown)]
+        plan = self.plan(ctx)
+        plan[0].items += [self._find_out(q, ctx) for q in self.interview.find_out(answers, unknown)]
         days = followup_days or self.followup_days(priority)
         today = today or dt.date.today()
         return Decision(a, confirmed, priority, routes, self.first(routes, priority), contacts, unknown, asked,
-                        self.refine(recorded, [*asked, *given]), plan, reasons, recorded, given,
+                        self.interview.refine(recorded, [*asked, *given]), plan, reasons, recorded, given,
                         today + dt.timedelta(days=days), self.first_items(ctx, plan), days, setting,
                         {r: self.route_words(self.routes[r], ctx) for r in self.routes},
                         self._guides(ctx), self._letters(ctx))
@@ -505,7 +416,7 @@ class Engine:
         return PlanEntry(f"find_out.{qid}", next((v.text for v in q.find_out_variants if ctx.holds(v.when)), q.find_out),
                          qid)
 
-    def _plan(self, ctx: Ctx) -> list[PlanStep]:
+    def plan(self, ctx: Ctx) -> list[PlanStep]:
         steps = {n: PlanStep(n, []) for n in self._steps}
         for item in self.t.plan:
             if item.when is None or ctx.holds(item.when):
@@ -517,168 +428,16 @@ class Engine:
     def _text(item: PlanItem, ctx: Ctx) -> Text:
         return next((v.text for v in item.variants if ctx.holds(v.when)), item.text)
 
-    # --- what still matters --------------------------------------------------------------------
-
-    def _outcome(self, answers: Answers, plan: bool, first: bool = False) -> tuple:
-        """What an answer can change, the proposal taken as the confirmed flag: before the
-        decision the flag, routes, urgency and priority; with `plan` also the contacts and the
-        plan items."""
-        answers = self.effective(answers)[0]
-        a = self.assess(answers, explain=False)
-        routes, _ = self.route(answers, a.flag, explain=False)
-        priority, _ = self.priority(answers, a.flag, routes)
-        ctx = self.ctx(answers, criteria=a.criteria, flag=a.flag, routes=routes, priority=priority)
-        steps = self._plan(ctx)
-        out: tuple = (a.flag, tuple(routes), a.urgent, priority)
-        if first:
-            out += (tuple(self.first_items(ctx, steps, before_decision=True)),)
-        if plan:
-            contacts, _ = self._contacts(ctx, routes, False)
-            out += (tuple(contacts), tuple(i.id for s in steps for i in s.items))
-        return out
-
-    def candidates(self, q: Question, answers: Answers) -> list[Value]:
-        """Answers to try for q: every option, or for a number the values where a rule turns."""
-        if q.type == "choice":
-            return [o.value for o in q.options]
-        values = {q.min, q.max}
-        for kind, other, c in self._numbers.get(q.id, ()):
-            if kind == "abs":
-                values |= {c - 1, c, c + 1}
-            else:
-                k = answers.get(other, UNKNOWN)
-                if isinstance(k, int):
-                    values |= {k - c, k - c + 1, k + c - 1, k + c}
-        return sorted(v for v in values if q.min <= v <= q.max)
-
-    def _matters(self, q: Question, answers: Answers, plan: bool, base: Optional[tuple] = None,
-                 first: bool = False) -> bool:
-        """Whether some answer to q changes the outcome from q left unknown."""
-        known = {**answers, q.id: UNKNOWN}
-        if base is None or answers.get(q.id, UNKNOWN) != UNKNOWN:
-            base = self._outcome(known, plan, first)
-        return any(self._outcome({**known, q.id: v}, plan, first) != base for v in self.candidates(q, known))
-
-    def find_out(self, answers: Answers, unknown: list[str]) -> list[str]:
-        """The unknown questions of which some answer could still change the flag, the routes,
-        the priority, the contacts or the plan (find-out items aside)."""
-        base = self._outcome(answers, plan=True)
-        return [q for q in unknown if self._matters(self.questions[q], answers, True, base)]
-
-    def refine(self, answers: Answers, done: Iterable[str]) -> list[str]:
-        """The questions a session asks after the confirmation: open (not in `done`) and such
-        that some answer could change the plan or the contacts, the other open ones unknown."""
-        done = set(done)
-        known = {q: v for q, v in answers.items() if q in done or q == "setting"}
-        base = self._outcome(known, plan=True)
-        ignored = self.ignored(answers)
-        return [q.id for q in self.p.questions
-                if q.id not in done and q.id not in ignored and self._matters(q, known, True, base)]
-
-    def out_of_scope(self, answers: Answers, asked: Optional[Iterable[str]] = None) -> Optional[Question]:
-        """The question whose answer puts the case outside the protocol (an adult in the images
-        with no young person involved), if any; with `asked`, none while a question that could
-        still bring the case in scope has not been asked."""
-        if asked is not None and self._scope_question({q: answers.get(q, UNKNOWN) for q in asked}):
-            return None
-        ctx = self.ctx(answers)
-        for q in self.p.questions:
-            oos, v = q.out_of_scope, answers.get(q.id, UNKNOWN)
-            if oos and isinstance(v, int) and oos.min <= v <= oos.max and not (oos.unless and ctx.holds(oos.unless)):
-                return q
-        return None
-
-    def next_question(self, answers: Answers, asked: Iterable[str]) -> Optional[Question]:
-        return self.ahead(answers, asked)[0]
+    # --- the question search (core/interview.py) ---------------------------------------------
 
     def ahead(self, answers: Answers, asked: Iterable[str]) -> tuple[Optional[Question], list[str]]:
-        """The next question, and the others that could still be asked after it as things stand
-        (each open question of which some answer could still matter: an estimate, as an answer
-        can make another matter or not).
+        return self.interview.ahead(answers, asked)
 
-        The next question before the decision: first what settles whether the case is in
-        scope, then in order the first not yet asked that is always asked or of which some
-        answer could change the flag, the routes, the urgency or the priority, or (for a
-        question a first item names under `before_decision`) the first items, with the questions
-        still open counted as unknown; a question that waits has the questions it waits for
-        asked first. A question a role leaves out (the young-actor case) is not asked."""
-        asked = list(asked)
-        known = {q: answers.get(q, UNKNOWN) for q in asked}
-        if "setting" in answers:
-            known["setting"] = answers["setting"]
-        base = self._outcome(known, plan=False)
-        ignored = self.ignored(known)
-        ctx = self.ctx(known)
-        open_ = [q for q in self.p.questions if q.id not in known and q.id not in ignored
-                 and (q.always_ask or (q.id in self._decisive and self._matters(q, known, False, base))
-                      or (q.id in self._first_asks and self._matters(q, known, False, None, first=True)))]
-        scope = self._scope_question(known)
-        q = scope if scope is not None and not any(x.safety for x in open_) else (open_[0] if open_ else None)
-        # together they can decide a role that none of them decides alone, and safety comes first
-        seen: set[str] = set()
-        while q is not None and q.wait and q.id not in seen and ctx.holds(q.wait.when):
-            seen.add(q.id)
-            pending = next((w for w in q.wait.for_ if w not in known and w not in ignored), None)
-            if pending is None:
-                break
-            q = self.questions[pending]
-        return q, [x.id for x in open_ if q is None or x.id != q.id]
-
-    def _scope_question(self, known: Answers) -> Optional[Question]:
-        """The question still to ask before it is clear whether the case is in scope (the other
-        person's age, when the one in the images is an adult)."""
-        for qid, v in known.items():
-            if qid not in self.questions:
-                continue
-            oos = self.questions[qid].out_of_scope
-            if oos and oos.unless and isinstance(v, int) and oos.min <= v <= oos.max:
-                for other in self.questions_in(oos.unless):
-                    if other not in known:
-                        return self.questions[other]
-        return None
+    def next_question(self, answers: Answers, asked: Iterable[str]) -> Optional[Question]:
+        return self.interview.ahead(answers, asked)[0]
 
     def asked(self, answers: Answers) -> list[str]:
-        """The questions a fresh interactive session would ask, in order, given these answers."""
-        order: list[str] = []
-        while (q := self.next_question(answers, order)) is not None:
-            order.append(q.id)
-        return order
+        return self.interview.asked(answers)
 
-    # --- prepared look-ups ---------------------------------------------------------------------
-
-    def _all_conditions(self) -> list[Cond]:
-        t = self.t
-        conds = [r.when for rules in t.ratings.values() for r in rules if r.when]
-        conds += [e.when for e in t.escalations] + [f.when for f in t.floors] + [lo.when for lo in t.lowest]
-        conds += [t.urgent] + [p.when for p in t.priority if p.when] + [rr.when for rr in t.route_rules]
-        conds += [ig.when for ig in t.ignore]
-        return conds
-
-    def _decisive_questions(self) -> set[str]:
-        """Questions that some rule of the flag, the routes, the urgency or the priority reads."""
-        out = {r.q for rules in self.t.ratings.values() for r in rules if r.q}
-        for c in self._all_conditions():
-            out |= set(self.questions_in(c))
-        return out
-
-    def _number_values(self) -> dict[str, list[tuple[str, Optional[str], int]]]:
-        """For each number question, where some condition turns: ("abs", None, n) or ("gap", other, n)."""
-        out: dict[str, list] = {}
-        stack = [*self._all_conditions(), *self.t.conditions.values(), *(c.when for c in self.t.contact_rules),
-                 *(i.when for i in self.t.plan if i.when), *(v.when for i in self.t.plan for v in i.variants),
-                 *(f.when for f in self.t.first_items.items if f.when), *(w.when for w in self.t.warnings if w.when)]
-        while stack:
-            c = stack.pop()
-            stack += _parts(c)
-            bounds = [b for b in (c.lt, c.gte, c.is_, *(c.in_ or [])) if isinstance(b, int) and not isinstance(b, bool)]
-            for bound in bounds:
-                if c.q:
-                    out.setdefault(c.q, []).append(("abs", None, bound))
-                elif c.younger:
-                    for q in c.younger:
-                        out.setdefault(q, []).append(("abs", None, bound))
-                elif c.gap:
-                    a, b = c.gap
-                    out.setdefault(a, []).append(("gap", b, bound))
-                    out.setdefault(b, []).append(("gap", a, bound))
-        return out
+    def out_of_scope(self, answers: Answers, asked: Optional[Iterable[str]] = None) -> Optional[Question]:
+        return self.interview.out_of_scope(answers, asked)

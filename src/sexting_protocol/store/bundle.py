@@ -117,7 +117,9 @@ def read_layer(path: str, lang: str = "nl") -> Source:
 def checked(src: Source, lang: str = "nl") -> Source:
     """The source, if its plain data holds no control character and is not nested too deep
     (both before any conversion: deep data would exhaust the converter's recursion)."""
-    found = model.check_plain(src.raw)
+    from ..core import checks
+
+    found = checks.check_plain(src.raw)
     if found:
         from ..text import catalogue as messages
 
@@ -426,6 +428,7 @@ _UNKNOWN_REFS = frozenset(f"SP30{n}" for n in range(1, 10))  # an unknown questi
 
 def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, str], lang: str, environ) -> Bundle:
     """The files in use, merged and checked; DataError names every problem of the checks."""
+    from ..core import checks
     from ..text import catalogue as messages
 
     ppath, cpath = paths(protocol, contacts, environ)
@@ -441,12 +444,12 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, st
     def say(locate, parts, code: str, values: dict) -> Problem:
         return messages.problem(locate, parts, code, values, lang)
 
-    problems = [say(clocate, p, c, v) for p, c, v in model.check_contacts(cons)]
+    problems = [say(clocate, p, c, v) for p, c, v in checks.check_contacts(cons)]
     index = {c.id: i for i, c in enumerate(cons.contacts)}
     # a layer that removes an entry, or makes a contact historical, that the protocol refers to:
     # one problem at the layer's line, naming every place that refers to it
     referred: dict[tuple, list[Problem]] = {}
-    for p, code, values in model.check_protocol(proto, cons):
+    for p, code, values in checks.check_protocol(proto, cons):
         cid = values.get("value")
         took = cmerge if code == "SP303" else pmerge  # the merge whose layer may have taken it out
         if took and code in _UNKNOWN_REFS and cid in took.removed:
@@ -468,11 +471,12 @@ def _load(protocol: Optional[str], contacts: Optional[str], layers: dict[str, st
 def _conversations(proto: model.Protocol, cons: model.Contacts, lang: str) -> model.Conversations:
     """The shipped guides and letters, checked against the protocol and contacts in use (a
     layer that removes a condition or contact they name is refused, as for the plan)."""
+    from ..core import checks
     from ..text import catalogue as messages
 
     src = checked(read(shipped("conversations.yaml"), lang), lang)
     conv = convert(src, model.Conversations, lang=lang)
-    problems = [messages.problem(src.problem, p, c, v, lang) for p, c, v in model.check_conversations(conv, proto, cons)]
+    problems = [messages.problem(src.problem, p, c, v, lang) for p, c, v in checks.check_conversations(conv, proto, cons)]
     if problems:
         raise DataError(messages.bounded(problems, lambda p: p, src.path, texts(lang)))
     return conv
@@ -549,11 +553,12 @@ def load(protocol: str | None = None, contacts: str | None = None, layers: bool 
 
 def missing_english(bundle: Bundle, lang: str = "nl") -> list[Problem]:
     """Warnings: texts without English (Dutch is shown instead)."""
+    from ..core import checks
     from ..text import catalogue as messages
 
     out = []
     for name, obj in (("protocol", bundle.protocol), ("contacts", bundle.contacts)):
         locate = bundle.locators.get(name)
         if locate is not None:
-            out += [messages.problem(locate, p, c, v, lang) for p, c, v in model.missing_english(obj)]
+            out += [messages.problem(locate, p, c, v, lang) for p, c, v in checks.missing_english(obj)]
     return out
