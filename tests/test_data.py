@@ -550,6 +550,21 @@ def test_care_outside_a_school_names_no_school_social_work(engine, setting, age)
     d = engine.decide({"setting": setting, "age_depicted": age, "shared_further": "group", "impact": "serious"})
     care = [i for s in d.plan for i in s.items if i.id == "care_for_young_person"]
     assert care, "the case calls for care"
-    assert "SMW" not in care[0].text.nl and "SMW" not in care[0].text.en
+    assert "SMW" not in care[0].text.nl and "SMW" not in care[0].text.en and "smw" not in care[0].contacts
     school = engine.decide({"setting": "school", "age_depicted": age, "shared_further": "group", "impact": "serious"})
     assert "SMW" in next(i for s in school.plan for i in s.items if i.id == "care_for_young_person").text.nl
+
+
+
+def test_a_plan_item_shows_the_roles_of_its_own_kind_of_organisation(engine, bundle):
+    """An item's internal roles of another setting are left out: no school's SMW or ZAT in a
+    club, no club's vertrouwenscontactpersoon in a school."""
+    roles = {s.id: set(s.contacts) for s in bundle.protocol.settings}
+    answers = {"age_depicted": 14, "shared_further": "group", "impact": "serious"}
+    for setting, own in roles.items():
+        foreign = set().union(*roles.values()) - own
+        d = engine.decide({**answers, "setting": setting})
+        shown = {c for s in d.plan for i in s.items for c in i.contacts}
+        assert shown and not shown & foreign, (setting, shown & foreign)
+    club = engine.decide({**answers, "setting": "sport"})
+    assert next(i for s in club.plan for i in s.items if i.id == "consult_internal").contacts == ["vertrouwenscontactpersoon"]
