@@ -78,3 +78,16 @@ def test_triage_on_a_case_file_continues_its_log(run, write, tmp_path):
     assert "Zorg-7731." in later.read_text(encoding="utf-8") and "K-7" in later.read_text(encoding="utf-8")
     log = json.loads((tmp_path / "later.json").read_text(encoding="utf-8"))["log"]
     assert [e["kind"] for e in log] == ["decision", "followup"] and log[1]["notes"] == "Zorg-7731."
+
+
+def test_a_flag_that_stays_with_a_priority_that_changed_says_so_without_a_new_confirmation(run, write, tmp_path):
+    """It said "vlag rood wordt rood" and asked to confirm the flag again."""
+    case = saved_case(run, write, tmp_path)
+    answers = write("fu.yaml", {"self_harm_concern": "yes"})
+    out = json.loads(run("followup", case, "--answers", answers, "--json").out)
+    assert out["before"]["flag"] == out["after"]["flag"] and out["before"]["priority"] != out["after"]["priority"]
+    r = run("followup", case, "--answers", answers)
+    assert r.code == 0, r.err
+    said = " ".join(r.out.split())
+    assert "De vlag blijft rood, maar hoe snel je moet handelen is veranderd" in said
+    assert "wordt rood" not in said and "triage --answers" not in said

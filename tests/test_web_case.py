@@ -191,7 +191,7 @@ def test_a_follow_up_that_changes_an_answer_weighs_again_and_its_entry_stands_in
     end = Page(r.text)
     assert {"id": "end-title"} in end.all("h1"), "the flag stays: on to the files at once"
     words = end.words()
-    assert tx("web_followup_priority", flag="F", priority="P").split(" F")[0] in words
+    assert tx("followup_priority", flag="F", priority="P").split(" F")[0] in words
     assert tx("followup_new_first") in words
     crisis = next(r for r in bundle.protocol.triage.routes if r.id == "crisis_care").action.get("nl")
     assert crisis in words, "the new first action"

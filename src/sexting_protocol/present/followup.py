@@ -3,25 +3,22 @@ changed (flag, priority), what is new to do first, and the case's log."""
 
 from __future__ import annotations
 
-from typing import Optional
-
 from ..core import followup
 from .blocks import Block, Heading, Para
 from .views import DecisionView
 
 
-def outcome_blocks(view: DecisionView, before, after, log: list, changed_key: str = "followup_changed",
-                   priority_key: Optional[str] = None) -> list[Block]:
-    """`changed_key`: the sentence for a changed weighing (the terminal names the command that
-    confirms it again; the browser leads on to the confirmation); `priority_key`, when given,
-    the sentence for a flag that stays with a priority that changed."""
+def outcome_blocks(view: DecisionView, before, after, log: list, changed_key: str = "followup_changed") -> list[Block]:
+    """`changed_key`: the sentence for a changed flag (the terminal names the command that
+    confirms it again; the browser leads on to the confirmation). A flag that stays with a
+    priority that changed needs no new confirmation."""
     t = view.t
     out: list[Block] = [Heading(t("followup_title"))]
     if after.flag == before.flag and after.priority == before.priority:
         out.append(Para(t("followup_same", flag=view.flag_word(after.flag),
                           priority=view.tx(view.priorities[after.priority].name))))
-    elif priority_key and after.flag == before.confirmed.flag:
-        out.append(Para(t(priority_key, flag=view.flag_word(after.flag),
+    elif after.flag == before.confirmed.flag:
+        out.append(Para(t("followup_priority", flag=view.flag_word(after.flag),
                           priority=view.tx(view.priorities[after.priority].name)), "bold"))
     else:
         out.append(Para(t(changed_key, before=view.flag_word(before.confirmed.flag), after=view.flag_word(after.flag),

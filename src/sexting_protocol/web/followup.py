@@ -112,7 +112,7 @@ def weigh(t: Triage, s: conv.State, form: FormData) -> Response:
                              t.v.t("followup_title"), t.v.t)
     kept = confirmation if result.confirmation_kept else None
     after = advance(t.engine, conv.start(t.engine, {**answers, **changed}, kept))
-    blocks = outcome_blocks(t.v, result.before, result.after, log, "web_followup_changed", "web_followup_priority")
+    blocks = outcome_blocks(t.v, result.before, result.after, log, "web_followup_changed")
     if t.screen(after).kind == "end":
         return t.page(after, followup=blocks)
     return render(t.request, "triage/followup_done.html", 200, action=t.p.url("/triage"), answers=conv.dump(after),
