@@ -102,6 +102,7 @@ def test_english_help_stays_english(command):
     (["checklist", "--step", "x"], "--step: 'x' is geen geheel getal", "--step: 'x' is not a whole number"),
     (["checklist", "--step"], "--step heeft een waarde nodig", "--step needs a value"),
     (["contacts", "a", "b"], "Onverwacht argument: b", "Unexpected argument: b"),
+    (["followup"], "Geef ook BESTAND op", "Give FILE too"),
     (["triage", "--followup-days", "400"], "kies 1 tot en met 365", "choose 1 to 365"),
     (["practice", "--count", "0"], "kies 1 of meer", "choose 1 or more"),
 ], ids=lambda x: " ".join(x) if isinstance(x, list) else None)

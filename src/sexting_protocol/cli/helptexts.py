@@ -94,6 +94,7 @@ _MESSAGES = [
     (r"Option '(?P<name>.*)' requires (an argument|\d+ arguments)\.", "cli_needs_value"),
     (r"Option '(?P<name>.*)' does not take a value\.", "cli_no_value"),
     (r"Missing command\.", "cli_missing_command"),
+    (r"Missing argument '(?P<name>.*)'\.", "cli_missing_argument"),
 ]
 
 
