@@ -102,7 +102,6 @@ def test_english_help_stays_english(command):
     (["checklist", "--step", "x"], "--step: 'x' is geen geheel getal", "--step: 'x' is not a whole number"),
     (["checklist", "--step"], "--step heeft een waarde nodig", "--step needs a value"),
     (["contacts", "a", "b"], "Onverwacht argument: b", "Unexpected argument: b"),
-    (["followup"], "Geef ook BESTAND op", "Give FILE too"),
     (["triage", "--followup-days", "400"], "kies 1 tot en met 365", "choose 1 to 365"),
     (["practice", "--count", "0"], "kies 1 of meer", "choose 1 or more"),
 ], ids=lambda x: " ".join(x) if isinstance(x, list) else None)
@@ -224,3 +223,11 @@ def test_a_signal_during_a_lookup_exits_130_with_the_message(run, monkeypatch, n
     assert r.code == 130
     assert r.err.strip() == "Afgebroken, niets opgeslagen."
     assert signal.getsignal(getattr(signal, name)) is before  # the handlers are put back
+
+
+def test_a_missing_argument_is_said_in_the_chosen_language():
+    """click said "Missing argument 'BESTAND'." (its metavar follows the language chosen at
+    start, so: a process of its own)."""
+    nl, en = sp("followup"), sp("--lang", "en", "followup")
+    assert nl.returncode == en.returncode == 2
+    assert nl.stderr.startswith("Geef ook BESTAND op.") and en.stderr.startswith("Give FILE too.")
