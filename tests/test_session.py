@@ -215,6 +215,9 @@ def test_report_and_calendar_are_private_files(state, engine, tmp_path):
                      f"sexting-verslag-{TODAY.isoformat()}.json", f"sexting-verslag-{TODAY.isoformat()}.md"]
     for name in files:
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
+    # the last words name the command that records the follow-up, with the case file
+    case = tmp_path / f"sexting-verslag-{TODAY.isoformat()}.json"
+    assert f'sexting-protocol followup "{case}"' in " ".join(out.split()[-12:])
 
 
 def test_interrupt_writes_nothing_and_returns_130(state, engine, tmp_path):

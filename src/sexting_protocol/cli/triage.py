@@ -174,7 +174,8 @@ class Session:
                       + self.view.plan_blocks(d) + self.view.contact_blocks(d))
         self.show(self.view.conversation_blocks(d) + self.view.letter_blocks(d, d.today))
         self.offer_files(d)
-        self.show([Para(self.t("done"), "bold")])
+        case = [p for p in self.state.written if p.lower().endswith(".json")]  # the follow-up goes on from it
+        self.show([Para(self.t("done_case", path=case[-1]) if case else self.t("done"), "bold")])
         return 0
 
     # --- screens -------------------------------------------------------------------------------
