@@ -97,7 +97,7 @@ def handout(state, output: Optional[str], force: bool = False, as_json: bool = F
         page = to_json({"title": v.tx(p.leaflet.title), "intro": v.tx(p.leaflet.intro),
                         "images_rule": v.images_json(), "steps": [v.section_json(s) for s in p.steps],
                         "zvh_route": v.section_json(p.zvh_route), "followup": v.section_json(p.followup),
-                        "dos": [v.advice_json(a) for a in p.dos], "donts": [v.advice_json(a) for a in p.donts],
+                        **v.jsonable(v.advice()),
                         "contacts": contacts, "disclaimer": v.tx(p.leaflet.disclaimer)})
         return _emit(state, page, output, force)
     from ..web.poster import poster

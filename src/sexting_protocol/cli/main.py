@@ -304,10 +304,8 @@ def advice(
     st = _state(ctx)
     v = st.view()
     both = dos == donts
-    parts = [("dos", v.p.dos)] if dos or both else []
-    parts += [("donts", v.p.donts)] if donts or both else []
     if as_json:
-        return st.json({k: [v.advice_json(a) for a in items] for k, items in parts})
+        return st.json(v.jsonable(v.advice(dos=dos or both, donts=donts or both)))
     st.page(v.advice_blocks(dos=dos or both, donts=donts or both))
 
 
