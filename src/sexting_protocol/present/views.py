@@ -231,12 +231,14 @@ class View:
     def images_json(self) -> dict[str, Any]:
         return self.jsonable(self.images())
 
-    def images_banner(self) -> Banner:
-        s = self.images()
+    def images_banner(self, s: Optional[dict[str, Any]] = None) -> Banner:
+        """What never to do with images, to be seen first (`s`: the rule's structure, `images`)."""
+        s = s or self.images()
         return Banner(s["title"], "bold white on red", s["never"])
 
     def images_blocks(self) -> list[Block]:
-        return [self.images_banner(), Heading(self.t("instead"), 3), Items(self.images()["instead"])]
+        s = self.images()
+        return [self.images_banner(s), Heading(self.t("instead"), 3), Items(s["instead"])]
 
     # --- advice and criteria -------------------------------------------------------------------
 
