@@ -3,7 +3,7 @@ of `handout` are worded in the language asked, never in Dutch because a caller f
 the language on.
 
 Each test runs the command line in-process, in both languages, and compares the message with
-the interface text of ui.yaml in that language.
+the coded message of messages.yaml in that language.
 """
 
 from __future__ import annotations
@@ -16,17 +16,17 @@ from sexting_protocol.text import catalogue
 pytestmark = pytest.mark.usefixtures("user_home")
 
 
-def words(key: str, lang: str) -> str:
-    """The longest part of an interface text that no `{value}` fills in."""
+def words(code: str, lang: str) -> str:
+    """The longest part of a coded message that no `{value}` fills in."""
     import re
 
-    return max(re.split(r"\{[^}]*\}", getattr(catalogue.ui().texts[key], lang)), key=len)
+    return max(re.split(r"\{[^}]*\}", catalogue.coded(code).get(lang)), key=len)
 
 
 BROKEN = {
-    "syntax": ("a: [1, 2\nb: 3\n", "err_yaml"),
-    "twice": ("a: 1\na: 2\n", "err_yaml_twice"),
-    "tag": ("a: !!int 021\n", "err_yaml_tag"),
+    "syntax": ("a: [1, 2\nb: 3\n", "SP711"),
+    "twice": ("a: 1\na: 2\n", "SP712"),
+    "tag": ("a: !!int 021\n", "SP717"),
 }
 
 
@@ -47,8 +47,8 @@ def test_validate_words_a_yaml_error_of_the_protocol_in_the_language(run, tmp_pa
 def test_validate_words_a_missing_protocol_in_the_language(run, tmp_path, lang):
     r = run("--lang", lang, "--protocol", tmp_path / "nowhere.yaml", "validate")
     assert r.code == 2, r.err
-    assert words("err_read_missing", lang) in r.err, r.err
-    assert words("err_read_missing", "nl" if lang == "en" else "en") not in r.err, r.err
+    assert words("SP701", lang) in r.err, r.err
+    assert words("SP701", "nl" if lang == "en" else "en") not in r.err, r.err
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -57,5 +57,5 @@ def test_handout_refuses_a_folder_as_output_in_the_language(run, tmp_path, lang)
     folder.mkdir()
     r = run("--lang", lang, "handout", "--output", folder)
     assert r.code == 2, r.err
-    assert f"{folder}" in r.err and words("err_write_folder", lang) in r.err, r.err
-    assert words("err_write_folder", "nl" if lang == "en" else "en") not in r.err, r.err
+    assert f"{folder}" in r.err and words("SP752", lang) in r.err, r.err
+    assert words("SP752", "nl" if lang == "en" else "en") not in r.err, r.err

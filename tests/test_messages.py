@@ -91,3 +91,35 @@ def test_validate_json_gives_each_problem_its_code(run, write, protocol_text):
     assert r.code == 2
     (p,) = r.json()["problems"]
     assert p["code"] == "SP101" and p["path"] == "steps[2].colour" and "'colour'" in p["message"]
+
+
+def test_every_error_is_in_the_one_catalogue_with_a_code():
+    """Issue 15: the errors were uncoded `err_*` texts of ui.yaml beside the coded catalogue;
+    now each is a coded message, and the interface texts hold none."""
+    assert not [k for k in messages.ui().texts if k.startswith("err_")]
+    assert not [p for p in SOURCES if re.search(r'"err_', p.read_text(encoding="utf-8"))]
+    cat = messages.catalogue().messages
+    for code in ("SP701", "SP711", "SP751", "SP806", "SP851", "SP857"):
+        assert code in cat and code in used_codes(), code
+
+
+def test_texts_say_a_coded_message_as_given_in_the_language():
+    from sexting_protocol.text.texts import Texts
+
+    allowed = "a, b, c, " + "d" * 60  # as the caller joined it: not cut, as `say` cuts a value from a file
+    assert Texts("en")("SP852", route="x", allowed=allowed) == f"--route x: unknown route; choose from: {allowed}."
+    assert Texts("nl")("SP852", route="x", allowed=allowed) == f"--route x: onbekende route; kies uit: {allowed}."
+    assert Texts("en")("SP999") == "SP999"  # a missing code: the code, as a missing key is the key
+
+
+@pytest.mark.parametrize("text,code", [(None, "SP701"), ("a: [1, 2\n", "SP711"), ("a: 1\na: 2\n", "SP712"),
+                                       ("a: !!int 021\n", "SP717")])
+def test_a_file_that_cannot_be_read_is_refused_with_its_code(run, write, tmp_path, text, code):
+    """The errors of reading a file gained a code: in `validate --json` and beside the message."""
+    path = tmp_path / "nowhere.yaml" if text is None else write("protocol.yaml", text)
+    r = run("--lang", "en", "--protocol", path, "validate", "--json")
+    assert r.code == 2
+    (p,) = r.json()["problems"]
+    assert p["code"] == code and p["message"].startswith(messages.coded(code).en.split("{")[0]), p
+    r = run("--lang", "en", "--protocol", path, "validate")
+    assert r.code == 2 and f"[{code}] {p['message']}" in r.err, r.err

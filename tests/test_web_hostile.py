@@ -471,7 +471,7 @@ def test_an_upload_of_20000_unknown_keys_gets_a_short_page(client):
     assert r.status_code == 400 and len(r.content) < 50_000
     words = Page(r.text).words()
     named = [w for w in words.split() if w.startswith("keys.yaml:") and w[len("keys.yaml:"):].rstrip(":").isdigit()]
-    assert len(named) == 10 and tx("err_more_problems", n=20_000 - 10) in words, words
+    assert len(named) == 10 and tx("SP721", n=20_000 - 10) in words, words
 
 
 def test_an_answers_file_is_checked_off_the_event_loop(client, monkeypatch):

@@ -30,5 +30,5 @@ def test_a_report_for_reading_uploaded_to_continue_says_so_as_the_command_line_d
     assert page.status_code == 400 and guarded(page)
     words = Page(page.text).words()
     shown = name if len(name) <= 80 else name[:76] + "….md"  # a long name is shortened, its extension kept
-    assert tx("err_answers_report", path=shown, json=shown.rsplit(".", 1)[0] + ".json") in words, words
+    assert tx("SP811", path=shown, json=shown.rsplit(".", 1)[0] + ".json") in words, words
     assert "YAML" not in words

@@ -35,7 +35,8 @@ HOSTILE = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 
 
 def tx(key: str, lang: str = "nl", **values) -> str:
-    text = catalogue.ui().texts[key].get(lang)
+    """An interface text, or a coded message by its code (SP706)."""
+    text = (catalogue.coded(key) if catalogue.is_code(key) else catalogue.ui().texts[key]).get(lang)
     return text.format(**values) if values else text
 
 
@@ -417,8 +418,8 @@ def test_a_report_or_json_output_continues_the_case(client, run, write, engine):
                         headers=ORIGIN)
     assert Page(again.text).buttons()[0] == "review", "a JSON report continues with all its answers given"
     for content, says in ((b'{"answers": {"immediate_danger": "maybe"}}', "yes, no, unknown"),
-                          (b"\x80\x81", "x.json:1: " + tx("err_read_not_utf8")), (b"[1, 2]", "x.json"),
-                          (b"{answers: [", "x.json:2: YAML")):
+                          (b"\x80\x81", "x.json:1: [SP706] " + tx("SP706")), (b"[1, 2]", "x.json"),
+                          (b"{answers: [", "x.json:2: [SP711] YAML")):
         r = client.post("/triage/continue", files={"file": ("x.json", content, "application/json")}, headers=ORIGIN)
         assert r.status_code == 400 and says in Page(r.text).words() and "Traceback" not in r.text, content
     r = client.post("/triage/continue", data={"x": "1"}, headers=ORIGIN)
@@ -501,7 +502,7 @@ def test_no_files_before_the_end_or_from_a_bad_state(client):
         assert r.status_code == 400 and tx("web_err_state") in r.text
     end = finish(client, page)
     r = post(client, end, "/triage/download", _event="md", signal_date="gisteren")
-    assert r.status_code == 400 and tx("err_date", value="gisteren") in Page(r.text).words()
+    assert r.status_code == 400 and tx("SP813", value="gisteren") in Page(r.text).words()
 
 
 # --- escaping --------------------------------------------------------------------------------

@@ -224,10 +224,9 @@ def test_read_text_reads_no_more_than_the_limit():
 
 
 def test_messages_are_in_the_language_asked():
-    from sexting_protocol.text.catalogue import ui
+    from sexting_protocol.text.texts import Texts
 
-    def english(key, **values):
-        return ui().texts[key].en.format(**values)
+    english = Texts("en")
 
     with pytest.raises(DataError) as e:
         yamlio.parse("a: 1\na: 2\n", "f.yaml", english)

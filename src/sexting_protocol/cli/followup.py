@@ -58,7 +58,7 @@ def run(state, opts: Options, asker=None) -> int:
             asker = Asker(view.t)
         changed, done, notes = ask(asker, view, engine, answers, before)
     else:
-        raise UserError(view.t("err_json_needs_answers" if opts.as_json else "err_no_terminal"))
+        raise UserError(view.t("SP858" if opts.as_json else "SP859"))
     result = followup.weigh(engine, answers, confirmation, changed, done, notes, env.today)
     meta.log = [*(extra.get("log") or [followup.first_entry(before)]), result.entry]
     after = result.after
@@ -121,25 +121,25 @@ def from_file(path: str, engine, view) -> tuple[dict[str, Any], list[str], Optio
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise DataError([src.problem([], view.t("err_answers_mapping"))])
+        raise DataError([src.coded([], view.t, "SP801")])
     problems, changed = [], {}
     keys = [*engine.p.followup.asks, "done", "notes"]
     for key, value in raw.items():
         if key not in keys:
-            problems.append(src.problem([key], view.t("err_followup_key", allowed=", ".join(keys))))
+            problems.append(src.coded([key], view.t, "SP812", allowed=", ".join(keys)))
         elif key in engine.p.followup.asks:
             v = normalise(engine.questions[key], value)
             if v is None:
-                problems.append(src.problem([key], view.t("err_answers_value", value=yamlio.show(value),
-                                                              allowed=", ".join([o.value for o in engine.questions[key].options] + [UNKNOWN]))))
+                problems.append(src.coded([key], view.t, "SP806", value=yamlio.show(value),
+                                          allowed=", ".join([o.value for o in engine.questions[key].options] + [UNKNOWN])))
             else:
                 changed[key] = v
     done = raw.get("done") or []
     if not isinstance(done, list) or not all(isinstance(x, str) for x in done):
-        problems.append(src.problem(["done"], view.t("err_answers_value", value=yamlio.show(done), allowed=view.t("allowed_ids"))))
+        problems.append(src.coded(["done"], view.t, "SP806", value=yamlio.show(done), allowed=view.t("allowed_ids")))
     notes = raw.get("notes")
     if notes is not None and not isinstance(notes, str):
-        problems.append(src.problem(["notes"], view.t("err_answers_value", value=yamlio.show(notes), allowed=view.t("allowed_text"))))
+        problems.append(src.coded(["notes"], view.t, "SP806", value=yamlio.show(notes), allowed=view.t("allowed_text")))
     if problems:
         raise DataError(problems)
     return changed, list(done), notes

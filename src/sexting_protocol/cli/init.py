@@ -23,7 +23,7 @@ def init(state, force: bool = False, as_json: bool = False, setting: Optional[st
     if setting is not None:  # read as an answers file reads it: `SPORT` is sport
         given, setting = setting, " ".join(setting.split()).lower()
         if setting not in settings:  # echoed as every refused value is: quoted, escaped, short
-            raise UserError(state.t("err_setting", value=show(given), allowed=", ".join(settings)))
+            raise UserError(state.t("SP854", value=show(given), allowed=", ".join(settings)))
     folder = data.config_dir(state.env.environ)
     target = folder / "contacts.yaml"
     files = [(str(target), None)]
@@ -34,7 +34,7 @@ def init(state, force: bool = False, as_json: bool = False, setting: Optional[st
         files[0] = (str(target), Path(data.shipped("init-contacts.yaml")).read_text(encoding="utf-8"))
         written = write_all(files, force, state.t)
     except Exists:
-        raise UserError(state.t("err_exists", path=target), exit_code=1) from None
+        raise UserError(state.t("SP751", path=target), exit_code=1) from None
     except OSError as e:  # the folder cannot be made, or the template cannot be read
         raise os_error(e.filename or folder, e, state.t) from None
     schemas = [(str(folder / f"{kind}-layer.schema.json"), schema.dumps(schema.layer(kind)))
@@ -68,7 +68,7 @@ def schemas(state, output: Optional[str], as_json: bool = False, force: bool = F
         state.json(all_)
         return 0
     if not output.strip():
-        raise UserError(state.t("err_write_empty"))
+        raise UserError(state.t("SP753"))
     try:
         os.makedirs(output, exist_ok=True)
     except OSError as e:  # a file in the way (/dev/null), no permission, ...
@@ -97,7 +97,7 @@ def handout(state, output: Optional[str], force: bool = False, as_json: bool = F
         page = to_json({"title": v.tx(p.leaflet.title), "intro": v.tx(p.leaflet.intro),
                         "images_rule": v.images_json(), "steps": [v.section_json(s) for s in p.steps],
                         "zvh_route": v.section_json(p.zvh_route), "followup": v.section_json(p.followup),
-                        "dos": [v.advice_json(a) for a in p.dos], "donts": [v.advice_json(a) for a in p.donts],
+                        **v.jsonable(v.advice()),
                         "contacts": contacts, "disclaimer": v.tx(p.leaflet.disclaimer)})
         return _emit(state, page, output, force)
     from ..web.poster import poster
@@ -144,6 +144,6 @@ def _emit(state, page: str, output: Optional[str], force: bool) -> int:
     try:
         written = write_private(output, page, force, state.t)
     except Exists:
-        raise UserError(state.t("err_exists", path=output), exit_code=1) from None
+        raise UserError(state.t("SP751", path=output), exit_code=1) from None
     announce(state.env, state.t("written_plain", path=written))
     return 0

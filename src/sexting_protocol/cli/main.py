@@ -238,10 +238,10 @@ def checklist(
     p = v.p
     numbers = [s.number for s in p.steps]
     if step is not None and step not in numbers:
-        raise UserError(st.t("err_step", step=step, first=numbers[0], last=numbers[-1]))
+        raise UserError(st.t("SP851", step=step, first=numbers[0], last=numbers[-1]))
     routes = {r.id: r for r in p.triage.routes}
     if route is not None and route not in routes:
-        raise UserError(st.t("err_route", route=route, allowed=", ".join(routes)))
+        raise UserError(st.t("SP852", route=route, allowed=", ".join(routes)))
     # what was asked, in this order: the step (all steps when nothing is asked), the route, the follow-up
     everything = step is None and route is None and not followup
     steps = [s for s in p.steps if everything or s.number == step]
@@ -280,7 +280,7 @@ def contacts(
     v = st.view()
     kinds = get_args(Kind)
     if kind is not None and kind not in kinds:
-        raise UserError(st.t("err_kind", kind=kind, allowed=", ".join(kinds)))
+        raise UserError(st.t("SP853", kind=kind, allowed=", ".join(kinds)))
     found = v.find_contacts(query, kind)
     if not found:
         st.env.err(st.t("no_contacts", query=query or kind or ""))
@@ -304,10 +304,8 @@ def advice(
     st = _state(ctx)
     v = st.view()
     both = dos == donts
-    parts = [("dos", v.p.dos)] if dos or both else []
-    parts += [("donts", v.p.donts)] if donts or both else []
     if as_json:
-        return st.json({k: [v.advice_json(a) for a in items] for k, items in parts})
+        return st.json(v.jsonable(v.advice(dos=dos or both, donts=donts or both)))
     st.page(v.advice_blocks(dos=dos or both, donts=donts or both))
 
 
@@ -346,7 +344,7 @@ def triage(
     from .triage import Options, run
 
     if followup_days is not None and not FOLLOWUP_DAYS[0] <= followup_days <= FOLLOWUP_DAYS[1]:
-        raise UserError(_state(ctx).t("err_followup_days", days=followup_days))
+        raise UserError(_state(ctx).t("SP855", days=followup_days))
 
     opts = Options(answers=answers, as_json=as_json, no_input=no_input, report=report, ics=ics, case_ref=case_ref,
                    role=role, signal_date=signal_date, followup_days=followup_days, force=force)
@@ -424,7 +422,7 @@ def practice(
     from .practice import Options, run
 
     if count < 1:
-        raise UserError(_state(ctx).t("err_count", count=count))
+        raise UserError(_state(ctx).t("SP856", count=count))
 
     raise typer.Exit(run(_state(ctx), Options(count=count, seed=seed, case=case, list_cases=list_cases, as_json=as_json)))
 
@@ -506,7 +504,7 @@ def _finished(env: Env, rv: int) -> int:
     error = env.finish()
     if error is None:
         return rv
-    env.err(_text(env, "err_stdout", reason=error))
+    env.err(_text(env, "SP763", reason=error))
     return rv or 1
 
 

@@ -56,7 +56,7 @@ def run(state, opts: Options, asker=None) -> int:
         meta.log = list(extra.get("log") or [])  # the case's log goes on (each follow-up adds to it)
     interactive = (env.interactive or asker is not None) and not opts.as_json and not opts.no_input
     if not opts.answers and not interactive:
-        raise UserError(view.t("err_json_needs_answers" if opts.as_json else "err_no_terminal"))
+        raise UserError(view.t("SP858" if opts.as_json else "SP859"))
     days = opts.followup_days
     try:
         if interactive:

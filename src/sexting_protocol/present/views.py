@@ -2,6 +2,13 @@
 
 All wording comes from the data (`protocol.yaml`, `contacts.yaml`, `ui.yaml`) in the chosen
 language; this module only arranges it.
+
+Each look-up builds one structure (`section`, `route`, `images`, `advice`, `criteria`, and of a
+decision `plan`, `conversations`, `letters`): plain values with its words in the language, the
+contacts and advice it names as the model's objects. `jsonable` turns it into the JSON (a contact
+or an advice as its JSON entry: `contact_json`, `advice_json`); the `*_blocks` methods arrange the
+same structure for the renderers. So a field is added once, to the structure: the JSON has it at
+once, and the blocks show it where they choose to.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from typing import Any, Optional
 
 from ..store.bundle import Bundle
 from ..text.texts import Texts
-from ..core.model import UNKNOWN, Contact, Detail, PlanItem, Route, Section, Step, Text
+from ..core.model import UNKNOWN, Advice, Contact, Detail, PlanItem, Route, Section, Step, Text
 from .blocks import Banner, Block, Heading, Items, Para, Table
 
 
@@ -26,6 +33,22 @@ class View:
     def region_note(self) -> Optional[str]:
         """Until an organisation has its own contacts, say whose regional contacts these are."""
         return None if self.b.layered else self.t("region_note")
+
+    def jsonable(self, value: Any) -> Any:
+        """A look-up's structure as JSON: a contact and an advice as their JSON entries."""
+        if isinstance(value, dict):
+            return {k: self.jsonable(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.jsonable(v) for v in value]
+        if isinstance(value, Contact):
+            return self.contact_json(value)
+        if isinstance(value, Advice):
+            return self.advice_json(value)
+        return value
+
+    def contacts_in(self, ids: list[str]) -> list[Contact]:
+        """The contacts of these ids that there are (a layer may have removed one)."""
+        return [c for cid in ids if (c := self.b.contact(cid))]
 
     # --- contacts ------------------------------------------------------------------------------
 
@@ -124,116 +147,138 @@ class View:
         return f"{self.tx(a.title)}: {self.tx(a.text)}"
 
     def contacts_of(self, ids: list[str]) -> list[str]:
-        return [self.contact_line(c) for cid in ids if (c := self.b.contact(cid))]
+        return [self.contact_line(c) for c in self.contacts_in(ids)]
 
     def contact_text(self, cid: str) -> str:
         """A contact id as a line to read (its id when a layer removed it)."""
         c = self.b.contact(cid)
         return self.contact_line(c) if c else cid
 
-    def section_blocks(self, title: str, sec: Step | Section, with_advice: Optional[int] = None) -> list[Block]:
-        blocks: list[Block] = [Heading(title, 2), Para(self.tx(sec.summary), style="italic"),
-                               Items([self.tx(i.text) for i in sec.checklist], check=True)]
-        if with_advice is not None:
-            dos, donts = self.advice_for_step(with_advice)
-            if dos:
-                blocks += [Heading(self.t("dos"), 3, "bold green"), Items([self.advice_line(a) for a in dos])]
-            if donts:
-                blocks += [Heading(self.t("donts"), 3, "bold red"), Items([self.advice_line(a) for a in donts])]
-        ids = list(dict.fromkeys([*sec.contacts, *(c for i in sec.checklist for c in i.contacts)]))
-        if ids:
-            blocks += [Heading(self.t("contacts_title"), 3), Items(self.contacts_of(ids))]
-        return blocks
-
-    def step_title(self, s: Step) -> str:
-        return self.t("step_title", n=s.number, title=self.tx(s.title))
-
-    def section_json(self, sec: Step | Section, step: Optional[int] = None) -> dict[str, Any]:
+    def section(self, sec: Step | Section, step: Optional[int] = None) -> dict[str, Any]:
+        """A step (with the advice of step `step`) or a section of the leaflet: the look-up's structure."""
         out: dict[str, Any] = {"title": self.tx(sec.title), "summary": self.tx(sec.summary),
                                "checklist": [{"id": i.id, "text": self.tx(i.text), "contacts": i.contacts}
                                              for i in sec.checklist]}
         if step is not None:
             dos, donts = self.advice_for_step(step)
-            out = {"number": step, **out, "dos": [self.advice_json(a) for a in dos],
-                   "donts": [self.advice_json(a) for a in donts]}
-        ids = list(dict.fromkeys([*sec.contacts, *(c for i in sec.checklist for c in i.contacts)]))
-        out["contacts"] = [self.contact_json(c) for cid in ids if (c := self.b.contact(cid))]
+            out = {"number": step, **out, "dos": dos, "donts": donts}
+        out["contacts"] = self.contacts_in(list(dict.fromkeys([*sec.contacts, *(c for i in sec.checklist for c in i.contacts)])))
         return out
+
+    def section_json(self, sec: Step | Section, step: Optional[int] = None) -> dict[str, Any]:
+        return self.jsonable(self.section(sec, step))
+
+    def section_blocks(self, title: str, sec: Step | Section, with_advice: Optional[int] = None) -> list[Block]:
+        return self._section_blocks(title, self.section(sec, with_advice))
+
+    def _section_blocks(self, title: str, s: dict[str, Any]) -> list[Block]:
+        blocks: list[Block] = [Heading(title, 2), Para(s["summary"], style="italic"),
+                               Items([i["text"] for i in s["checklist"]], check=True)]
+        for key, style in (("dos", "bold green"), ("donts", "bold red")):
+            if s.get(key):
+                blocks += [Heading(self.t(key), 3, style), Items([self.advice_line(a) for a in s[key]])]
+        if s["contacts"]:
+            blocks += [Heading(self.t("contacts_title"), 3), Items([self.contact_line(c) for c in s["contacts"]])]
+        return blocks
+
+    def step_title(self, s: Step) -> str:
+        return self.t("step_title", n=s.number, title=self.tx(s.title))
 
     # --- routes --------------------------------------------------------------------------------
 
     def route_section(self, r: Route) -> Optional[Section]:
-        """The leaflet's own section for a route: the Zorg- en Veiligheidshuis route has one."""
-        return self.p.zvh_route if r.id == "zvh" else None
+        """The leaflet's own section for a route, which names the route by its id: the Zorg- en
+        Veiligheidshuis route has one (`zvh_route`)."""
+        return self.p.zvh_route if r.id == self.p.zvh_route.id else None
 
     def route_plan(self, r: Route) -> list[PlanItem]:
         """The plan items that belong to a route (those shown when the route is chosen)."""
         return [i for i in self.p.triage.plan if i.when is not None and i.when.route == r.id]
 
-    def route_blocks(self, r: Route) -> list[Block]:
+    def route(self, r: Route) -> dict[str, Any]:
+        """A route: its own section of the leaflet where it has one, else its words, the plan
+        items it brings and its contacts."""
         sec = self.route_section(r)
         if sec is not None:
-            return self.section_blocks(self.tx(sec.title), sec)
-        blocks: list[Block] = [Heading(self.tx(r.name), 2), Para(self.tx(r.description))]
-        if r.action:
-            blocks.append(Para(self.tx(r.action), "bold red"))
-        items = [self.tx(i.text) for i in self.route_plan(r)]
-        if items:
-            blocks.append(Items(items, check=True))
-        if r.contacts:
-            blocks += [Heading(self.t("contacts_title"), 3), Items(self.contacts_of(r.contacts))]
-        return blocks
-
-    def route_json(self, r: Route) -> dict[str, Any]:
-        sec = self.route_section(r)
-        if sec is not None:
-            return {"id": r.id, **self.section_json(sec)}
+            return {"id": r.id, **self.section(sec)}
         return {"id": r.id, "name": self.tx(r.name), "description": self.tx(r.description),
                 "action": self.tx(r.action) if r.action else None,
                 "checklist": [{"id": i.id, "text": self.tx(i.text)} for i in self.route_plan(r)],
-                "contacts": [self.contact_json(c) for cid in r.contacts if (c := self.b.contact(cid))]}
+                "contacts": self.contacts_in(r.contacts)}
 
-    def images_blocks(self) -> list[Block]:
-        r = self.p.images_rule
-        return [Banner(self.tx(r.title), "bold white on red", [self.tx(t) for t in r.never]),
-                Heading(self.t("instead"), 3), Items([self.tx(t) for t in r.instead])]
+    def route_json(self, r: Route) -> dict[str, Any]:
+        return self.jsonable(self.route(r))
 
-    def images_json(self) -> dict[str, Any]:
+    def route_blocks(self, r: Route) -> list[Block]:
+        s = self.route(r)
+        if "summary" in s:  # the route's own section
+            return self._section_blocks(s["title"], s)
+        blocks: list[Block] = [Heading(s["name"], 2), Para(s["description"])]
+        if s["action"]:
+            blocks.append(Para(s["action"], "bold red"))
+        if s["checklist"]:
+            blocks.append(Items([i["text"] for i in s["checklist"]], check=True))
+        if s["contacts"]:
+            blocks += [Heading(self.t("contacts_title"), 3), Items([self.contact_line(c) for c in s["contacts"]])]
+        return blocks
+
+    def images(self) -> dict[str, Any]:
+        """The rule about images: what never to do, and what to do instead."""
         r = self.p.images_rule
         return {"title": self.tx(r.title), "never": [self.tx(t) for t in r.never],
                 "instead": [self.tx(t) for t in r.instead]}
 
+    def images_json(self) -> dict[str, Any]:
+        return self.jsonable(self.images())
+
+    def images_banner(self, s: Optional[dict[str, Any]] = None) -> Banner:
+        """What never to do with images, to be seen first (`s`: the rule's structure, `images`)."""
+        s = s or self.images()
+        return Banner(s["title"], "bold white on red", s["never"])
+
+    def images_blocks(self) -> list[Block]:
+        s = self.images()
+        return [self.images_banner(s), Heading(self.t("instead"), 3), Items(s["instead"])]
+
     # --- advice and criteria -------------------------------------------------------------------
+
+    def advice(self, dos: bool = True, donts: bool = True) -> dict[str, list[Advice]]:
+        """The dos, the don'ts, or both."""
+        return {**({"dos": self.p.dos} if dos else {}), **({"donts": self.p.donts} if donts else {})}
 
     def advice_blocks(self, dos: bool = True, donts: bool = True) -> list[Block]:
         blocks: list[Block] = []
-        if dos:
-            blocks += [Heading(self.t("dos"), 2, "bold green"), Items([self.advice_line(a) for a in self.p.dos])]
-        if donts:
-            blocks += [Heading(self.t("donts"), 2, "bold red"), Items([self.advice_line(a) for a in self.p.donts])]
+        for key, items in self.advice(dos, donts).items():
+            blocks += [Heading(self.t(key), 2, "bold green" if key == "dos" else "bold red"),
+                       Items([self.advice_line(a) for a in items])]
         return blocks
 
-    def advice_json(self, a) -> dict[str, Any]:
+    def advice_json(self, a: Advice) -> dict[str, Any]:
         return {"id": a.id, "title": self.tx(a.title), "text": self.tx(a.text), "steps": a.steps}
 
-    def criteria_blocks(self) -> list[Block]:
-        blocks: list[Block] = [Heading(self.t("criteria_title")), Para(self.tx(self.p.leaflet.intro))]
-        for c in self.p.criteria:
-            blocks += [Heading(f"{self.tx(c.name)} — “{self.tx(c.youth)}”", 2),
-                       Items([self.tx(q) for q in c.check])]
-        blocks.append(Heading(self.t("flags_title")))
-        for f in self.p.flags:
-            blocks += [Heading(f"{self.tx(f.name)}: {self.tx(f.label)}", 2, f.color), Para(self.tx(f.meaning)),
-                       Para(self.t("calls_for"), "bold"), Items([self.tx(x) for x in f.calls_for])]
-        return blocks
-
-    def criteria_json(self) -> dict[str, Any]:
+    def criteria(self) -> dict[str, Any]:
+        """The criteria with what to check, and the flags with what each calls for."""
         return {
             "criteria": [{"id": c.id, "name": self.tx(c.name), "youth": self.tx(c.youth),
                           "check": [self.tx(q) for q in c.check]} for c in self.p.criteria],
             "flags": [{"id": f.id, "name": self.tx(f.name), "label": self.tx(f.label), "meaning": self.tx(f.meaning),
                        "calls_for": [self.tx(x) for x in f.calls_for]} for f in self.p.flags],
         }
+
+    def criteria_json(self) -> dict[str, Any]:
+        return self.jsonable(self.criteria())
+
+    def criteria_blocks(self) -> list[Block]:
+        s = self.criteria()
+        colors = {f.id: f.color for f in self.p.flags}
+        blocks: list[Block] = [Heading(self.t("criteria_title")), Para(self.tx(self.p.leaflet.intro))]
+        for c in s["criteria"]:
+            blocks += [Heading(f"{c['name']} — “{c['youth']}”", 2), Items(c["check"])]
+        blocks.append(Heading(self.t("flags_title")))
+        for f in s["flags"]:
+            blocks += [Heading(f"{f['name']}: {f['label']}", 2, colors[f["id"]]), Para(f["meaning"]),
+                       Para(self.t("calls_for"), "bold"), Items(f["calls_for"])]
+        return blocks
 
 
 def _fold(s: str) -> str:
@@ -345,7 +390,8 @@ class DecisionView(View):
     def item_text(self, d, item) -> str:
         return self.tx(item.text).replace("{followup_date}", self.date(d.followup))
 
-    def plan_json(self, d) -> list[dict[str, Any]]:
+    def plan(self, d) -> list[dict[str, Any]]:
+        """The decision's plan, step by step: each item's words, the contacts and advice it names (ids)."""
         steps = {s.number: s for s in self.p.steps}
         out = []
         for s in d.plan:
@@ -359,6 +405,9 @@ class DecisionView(View):
                 items.append(entry)
             out.append({"step": s.step, "title": self.tx(steps[s.step].title), "items": items})
         return out
+
+    def plan_json(self, d) -> list[dict[str, Any]]:
+        return self.jsonable(self.plan(d))
 
     def as_json(self, d) -> dict[str, Any]:
         answers: dict[str, Any] = {q: d.answers[q] for q in d.given}
@@ -470,18 +519,17 @@ class DecisionView(View):
         blocks: list[Block] = [Heading(self.t("plan_title"), 2)]
         advice = {a.id: a for a in (*self.p.dos, *self.p.donts)}
         donts = {a.id for a in self.p.donts}
-        for step in d.plan:
-            s = next(x for x in self.p.steps if x.number == step.step)
-            blocks.append(Heading(self.step_title(s), 3))
+        for step in self.plan(d):
+            blocks.append(Heading(self.t("step_title", n=step["step"], title=step["title"]), 3))
             lines = []
-            for item in step.items:
-                line = self.item_text(d, item)
-                reach = self.contacts_of(item.contacts)
+            for item in step["items"]:
+                line = item["text"]
+                reach = self.contacts_of(item.get("contacts", []))
                 if reach:
                     line += " (" + "; ".join(reach) + ")"
                 lines.append(line)
             blocks.append(Items(lines, check=True))
-            tagged = list(dict.fromkeys(a for item in step.items for a in item.advice))
+            tagged = list(dict.fromkeys(a for item in step["items"] for a in item.get("advice", [])))
             for key, ids in (("dos_here", [a for a in tagged if a not in donts]), ("donts_here", [a for a in tagged if a in donts])):
                 if ids:
                     blocks.append(Para(self.t(key) + " " + "; ".join(self.tx(advice[a].title) for a in ids), "dim"))
@@ -533,27 +581,29 @@ class DecisionView(View):
 
     # --- the conversations of step 3 and the letters -------------------------------------------
 
-    def conversation_blocks(self, d, level: int = 1) -> list[Block]:
+    def conversations(self, d) -> list[dict[str, Any]]:
         """The guides for the conversations this case calls for, in the order they should happen."""
-        if not d.conversations:
-            return []
-        out: list[Block] = [Heading(self.t("conv_title"), level), Para(self.t("conv_intro"), "dim")]
-        for n, g in enumerate(d.conversations, 1):
-            out.append(Heading(f"{n}. {self.tx(g.with_)}", level + 1))
-            if g.first:
-                out += [Para(self.t("conv_first"), "bold"), Items([self.tx(x) for x in g.first])]
-            out += [Para(f"{self.t('conv_aim')} {self.tx(g.aim)}"),
-                    Para(f"{self.t('conv_opening')} “{self.tx(g.opening)}”")]
-            for key, items, check in (("conv_questions", g.questions, False), ("conv_avoid", g.avoid, False),
-                                      ("conv_record", g.record, True)):
-                out += [Para(self.t(key), "bold"), Items([self.tx(x) for x in items], check=check)]
-        return out
-
-    def conversations_json(self, d) -> list[dict[str, Any]]:
         return [{"id": g.id, "with": self.tx(g.with_), "first": [self.tx(x) for x in g.first], "aim": self.tx(g.aim),
                  "opening": self.tx(g.opening), "questions": [self.tx(x) for x in g.questions],
                  "avoid": [self.tx(x) for x in g.avoid], "record": [self.tx(x) for x in g.record]}
                 for g in d.conversations]
+
+    def conversations_json(self, d) -> list[dict[str, Any]]:
+        return self.jsonable(self.conversations(d))
+
+    def conversation_blocks(self, d, level: int = 1) -> list[Block]:
+        guides = self.conversations(d)
+        if not guides:
+            return []
+        out: list[Block] = [Heading(self.t("conv_title"), level), Para(self.t("conv_intro"), "dim")]
+        for n, g in enumerate(guides, 1):
+            out.append(Heading(f"{n}. {g['with']}", level + 1))
+            if g["first"]:
+                out += [Para(self.t("conv_first"), "bold"), Items(g["first"])]
+            out += [Para(f"{self.t('conv_aim')} {g['aim']}"), Para(f"{self.t('conv_opening')} “{g['opening']}”")]
+            for key, check in (("questions", False), ("avoid", False), ("record", True)):
+                out += [Para(self.t(f"conv_{key}"), "bold"), Items(g[key], check=check)]
+        return out
 
     def letter_text(self, letter, today) -> list[str]:
         """A letter's paragraphs, filled from the case (never a name): the placeholders the
@@ -562,20 +612,25 @@ class DecisionView(View):
                   "date": self.date(today)}
         return [self.tx(p).format(**values) for p in letter.paragraphs]
 
-    def letter_blocks(self, d, today, level: int = 1) -> list[Block]:
-        if not d.letters:
-            return []
-        out: list[Block] = [Heading(self.t("letters_title"), level), Para(self.t("letters_intro"), "dim")]
-        for letter in d.letters:
-            out += [Heading(self.tx(letter.title), level + 1), Para(self.tx(letter.purpose), "dim")]
-            out += [Para(x) for x in self.letter_text(letter, today)]
-            if letter.contacts:
-                out += [Para(self.t("letter_help"), "bold"), Items(self.contacts_of(letter.contacts))]
-        return out
-
-    def letters_json(self, d, today) -> list[dict[str, Any]]:
+    def letters(self, d, today) -> list[dict[str, Any]]:
+        """The letters this case calls for, dated `today`; the contacts that help with each (ids)."""
         return [{"id": x.id, "title": self.tx(x.title), "purpose": self.tx(x.purpose),
                  "paragraphs": self.letter_text(x, today), "contacts": x.contacts} for x in d.letters]
+
+    def letters_json(self, d, today) -> list[dict[str, Any]]:
+        return self.jsonable(self.letters(d, today))
+
+    def letter_blocks(self, d, today, level: int = 1) -> list[Block]:
+        letters = self.letters(d, today)
+        if not letters:
+            return []
+        out: list[Block] = [Heading(self.t("letters_title"), level), Para(self.t("letters_intro"), "dim")]
+        for letter in letters:
+            out += [Heading(letter["title"], level + 1), Para(letter["purpose"], "dim")]
+            out += [Para(x) for x in letter["paragraphs"]]
+            if letter["contacts"]:
+                out += [Para(self.t("letter_help"), "bold"), Items(self.contacts_of(letter["contacts"]))]
+        return out
 
     def date(self, day) -> str:
         """A date as the language writes it: 7-12-2026 in Dutch, 2026-12-07 in English."""
@@ -608,10 +663,9 @@ class DecisionView(View):
 
     def blocks(self, d, note: Optional[str] = None) -> list[Block]:
         """The decision: first actions, the proposal and why, routes, plan, then the details."""
-        r = self.p.images_rule
         out: list[Block] = [*self.first_blocks(d), self.flag_banner(d), *self.summary_blocks(d)]
         out += self.routes_blocks(d) + self.plan_blocks(d) + self.why_blocks(d) + self.contact_blocks(d)
-        out.append(Banner(self.tx(r.title), "bold white on red", [self.tx(t) for t in r.never]))
+        out.append(self.images_banner())
         out.append(Para(self.tx(self.p.leaflet.disclaimer), "dim"))
         if note:
             out.append(Para(note, "dim"))

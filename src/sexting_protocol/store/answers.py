@@ -41,7 +41,7 @@ class OutOfScope(UserError):
 
 def allowed(q: Question, t: Texts = _dutch) -> str:
     if q.type == "number":
-        return t("err_answers_number", low=q.min, high=q.max)
+        return t("allowed_number", low=q.min, high=q.max)
     return ", ".join([o.value for o in q.options] + [UNKNOWN])
 
 
@@ -59,36 +59,36 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
     problems: list[Problem] = []
     whole = raw
     if isinstance(raw, dict) and isinstance(raw.get("answers"), dict):  # a decision object or a JSON report
-        problems += [src.problem([k], t("err_answers_beside")) for k in _beside(raw)]
+        problems += [src.coded([k], t, "SP810") for k in _beside(raw)]
         raw, prefix = raw["answers"], ["answers"]
     if not isinstance(raw, dict):
-        raise DataError([src.problem([], t("err_answers_mapping"))])
+        raise DataError([src.coded([], t, "SP801")])
     answers: dict[str, Value] = {}
     extra: dict[str, Any] = {}
     more = 0  # problems beyond the first MAX_PROBLEMS: counted, not named (a file of 50,000 keys)
     named = False  # the questions allowed are named (with the first unknown key)
     names = [*engine.questions, "setting", *CONFIRM_KEYS]
 
-    def problem(path: list, key: str, **values: Any) -> None:
+    def problem(path: list, code: str, **values: Any) -> None:
         nonlocal more
         if len(problems) >= yamlio.MAX_PROBLEMS:
             more += 1
         else:
-            problems.append(src.problem(path, t(key, **values)))
+            problems.append(src.coded(path, t, code, **values))
 
     for key, value in raw.items():
         path = [*prefix, key]
         q = engine.questions.get(key) if isinstance(key, str) else None
         if key in CONFIRM_KEYS:
             if value is not None and not isinstance(value, str):
-                problem(path, "err_answers_text", value=show(value))
+                problem(path, "SP802", value=show(value))
             elif value is not None:
                 extra[key] = value.strip().lower() if key == "confirmed_flag" else value
             continue
         if key == "setting":
             v = value.strip().lower() if isinstance(value, str) else value
             if v not in engine.settings:
-                problems.append(src.problem(path, t("err_answers_value", value=show(value), allowed=", ".join(engine.settings))))
+                problems.append(src.coded(path, t, "SP806", value=show(value), allowed=", ".join(engine.settings)))
             else:
                 answers["setting"] = v
             continue
@@ -97,19 +97,19 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
                 more += 1
             elif named:  # the questions allowed are named once, with the first unknown key
                 nearest = suggest(key, names).get("nearest") if isinstance(key, str) and len(key) < 100 else None
-                problem(path, "err_answers_question_near" if nearest else "err_answers_question_short",
+                problem(path, "SP805" if nearest else "SP804",
                         value=show(key), nearest=show(nearest))
             else:
-                problem(path, "err_answers_question", value=show(key), allowed=", ".join(names))
+                problem(path, "SP803", value=show(key), allowed=", ".join(names))
                 named = True
             continue
         v = normalise(q, value)
         if v is None or not in_range(q, v):
-            problem(path, "err_answers_value", value=show(value), allowed=allowed(q, t))
+            problem(path, "SP806", value=show(value), allowed=allowed(q, t))
             continue
         answers[key] = v
     if more:
-        problems.append(Problem(src.path, None, "", t("err_more_problems", n=more)))
+        problems.append(yamlio.coded(src.path, None, "", t, "SP721", n=more))
     if problems:
         raise DataError(problems)
     q = engine.out_of_scope(answers)
@@ -122,12 +122,12 @@ def from_source(src: Source, engine: Engine, contact_line: Callable[[str], str] 
         path = [*prefix, "confirmed_flag"]
         flag = extra["confirmed_flag"]
         if flag not in FLAGS:
-            raise DataError([src.problem(path, t("err_answers_value", value=show(flag), allowed=", ".join(FLAGS)))])
+            raise DataError([src.coded(path, t, "SP806", value=show(flag), allowed=", ".join(FLAGS))])
         a = engine.assess(answers, explain=False)
         confirmation = Confirmation(flag, extra.get("confirmed_reason"), extra.get("confirmed_consulted"))
-        problem = confirm_problem(engine, a, confirmation, t)
+        problem = confirm_problem(engine, a, confirmation)
         if problem:
-            raise DataError([src.problem(path, problem)])
+            raise DataError([src.coded(path, t, problem[0], **problem[1])])
     if prefix and isinstance(whole.get("report"), dict):  # a JSON report: its record continues
         extra["report"] = {k: v for k, v in whole["report"].items() if k in RECORD_KEYS and isinstance(v, str) and v}
     if prefix and whole.get("log") is not None:  # the case's dated entries, checked as the answers are
@@ -147,7 +147,7 @@ def log_entries(src: Source, log: Any, engine: Engine, t: Texts = _dutch) -> lis
 
     def wrong(path: list, value: Any, allowed: str) -> None:
         if len(problems) < yamlio.MAX_PROBLEMS:
-            problems.append(src.problem(["log", *path], t("err_answers_value", value=show(value), allowed=allowed)))
+            problems.append(src.coded(["log", *path], t, "SP806", value=show(value), allowed=allowed))
 
     if not isinstance(log, list):
         wrong([], log, t("allowed_log"))
@@ -228,20 +228,24 @@ def _beside(raw: dict) -> list:
     return out
 
 
-def confirm_problem(engine: Engine, a, c: Confirmation, t: Texts = _dutch) -> Optional[str]:
-    """Why a confirmation is not within the limits, in words; or None."""
+CONFIRM_PROBLEMS = {"below_lowest": "SP807", "reason": "SP808", "consulted": "SP809"}  # the engine's → a code
+
+
+def confirm_problem(engine: Engine, a, c: Confirmation) -> Optional[tuple[str, dict[str, Any]]]:
+    """Why a confirmation is not within the limits: the code of the catalogue and its values; or None."""
     problem = engine.confirm_problem(a, c)
-    if problem == "below_lowest":
-        low = a.lowest
-        return t("err_confirm_below_lowest", flag=c.flag, low=low, allowed=", ".join(FLAGS[rank(low):]))
-    return t(f"err_confirm_{problem}") if problem else None
+    if problem is None:
+        return None
+    low = a.lowest
+    values = {"flag": c.flag, "low": low, "allowed": ", ".join(FLAGS[rank(low):])} if problem == "below_lowest" else {}
+    return CONFIRM_PROBLEMS[problem], values
 
 
 def for_reading(name: str, t: Texts = _dutch) -> None:
     """Refuse a Markdown or text report where a case file is expected (a file given, a file
     uploaded in the browser): it is for reading, the JSON saved beside it continues the case."""
     if name.lower().endswith((".md", ".txt")):
-        raise UserError(t("err_answers_report", path=name, json=beside(name)))
+        raise UserError(t("SP811", path=name, json=beside(name)))
 
 
 def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] = str, t: Texts = _dutch,
@@ -276,10 +280,10 @@ def signal_date(text: str, today: dt.date, t) -> dt.date:
         else:
             raise ValueError(given)
     except ValueError:
-        raise UserError(t("err_date", value=printable(text[:40]))) from None
+        raise UserError(t("SP813", value=printable(text[:40]))) from None
     first = today.replace(year=today.year - SIGNAL_YEARS, day=min(today.day, 28))
     if not first <= date <= today:
-        raise UserError(t("err_date_range", value=printable(given[:40]), first=t.date(first), today=t.date(today)))
+        raise UserError(t("SP814", value=printable(given[:40]), first=t.date(first), today=t.date(today)))
     return date
 
 

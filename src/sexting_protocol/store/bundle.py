@@ -66,6 +66,12 @@ class Source:
             shown = f"{model.join_path(parts[:4])}…{model.join_path(['', *parts[-2:]])}"
         return Problem(self.path, self.line(parts), shown, message)
 
+    def coded(self, parts, t, code: str, **values: Any) -> Problem:
+        """The problem `code` of the catalogue at `parts`, worded by `t` (`text.Texts`), its code kept."""
+        p = self.problem(parts, t(code, **values))
+        p.code = code
+        return p
+
 
 def read(path: str, lang: str = "nl") -> Source:
     """A data file, read and parsed; its problems in the language (ui.yaml's texts)."""

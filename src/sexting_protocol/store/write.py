@@ -25,14 +25,14 @@ class Exists(UserError):
     exit_code = 1
 
     def __init__(self, path: str, t: Texts = dutch):
-        super().__init__(t("err_exists", path=path))
+        super().__init__(t("SP751", path=path))
         self.path = path
 
 
 def os_error(path, e: OSError, t: Texts = dutch) -> UserError:
     """An OS error while writing (disk full, a folder in the way, no permission) as the user's:
     the path, the reason and what to do, that nothing was written; exit status 2."""
-    return UserError(t("err_write_os", path=path, reason=os_reason(e, t)))
+    return UserError(t("SP758", path=path, reason=os_reason(e, t)))
 
 
 def private_folder(path, t: Texts = dutch) -> None:
@@ -57,7 +57,7 @@ def not_a_folder(folder, e: OSError, t: Texts = dutch) -> UserError:
     """A folder that cannot be made: a file (or a device) in its place says so ("File exists"
     said nothing), any other reason as the OS gives it."""
     if isinstance(e, (FileExistsError, NotADirectoryError)) or os.path.lexists(folder):
-        return UserError(t("err_not_a_folder", path=folder))
+        return UserError(t("SP759", path=folder))
     return os_error(folder, e, t)
 
 
@@ -75,19 +75,19 @@ def _target(path: str, t: Texts) -> str:
     /dev/stdout) are refused, with --force too: a report never replaces them."""
     seps = tuple(s for s in (os.sep, os.altsep) if s)
     if not path.strip():
-        raise UserError(t("err_write_empty"))
+        raise UserError(t("SP753"))
     if "\0" in path:  # the OS calls raise ValueError, not OSError: it ended a session's case
-        raise UserError(t("err_write_nul", path=printable(path)))
+        raise UserError(t("SP755", path=printable(path)))
     if os.path.isdir(path):
-        raise UserError(t("err_write_folder", path=path))
+        raise UserError(t("SP752", path=path))
     if path.endswith(seps):  # `r.md/`: no folder is there, and a file cannot end in a separator
         name = os.path.basename(path.rstrip("".join(seps)))  # not empty: "/" is a folder
-        raise UserError(t("err_write_slash", path=path, name=name))
+        raise UserError(t("SP757", path=path, name=name))
     _regular(path, t)
     try:
         return os.path.abspath(path)
     except OSError as e:  # the current folder was removed meanwhile
-        raise UserError(t("err_write_no_cwd", path=path)) from None
+        raise UserError(t("SP756", path=path)) from None
 
 
 def _regular(path: str, t: Texts) -> None:
@@ -99,7 +99,7 @@ def _regular(path: str, t: Texts) -> None:
     except OSError:  # not there: written later
         return
     if not stat.S_ISREG(st.st_mode):
-        raise UserError(t("err_write_not_file", path=path))
+        raise UserError(t("SP754", path=path))
 
 
 def _same_key(target: str) -> str:
@@ -114,7 +114,7 @@ def _temp(target: str, content: str, mode: int, t: Texts) -> str:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".sexting-protocol-", suffix=".tmp", dir=folder)
     except FileNotFoundError:
-        raise UserError(t("err_write_no_folder", path=target, folder=folder)) from None
+        raise UserError(t("SP760", path=target, folder=folder)) from None
     except OSError as e:  # no permission, a file where the folder should be, ...
         raise os_error(target, e, t) from None
     try:
@@ -151,7 +151,7 @@ def _place(tmp: str, target: str, force: bool, t: Texts) -> None:
 
 
 def _partly(t: Texts, target: str, reason: str, written: list[str], code: int) -> UserError:
-    return UserError(t("err_write_partly", path=target, reason=reason, paths=", ".join(written)), exit_code=code)
+    return UserError(t("SP762", path=target, reason=reason, paths=", ".join(written)), exit_code=code)
 
 
 def write_all(files: Sequence[tuple[str, str]], force: bool = False, t: Texts = dutch, mode: int = 0o600,
@@ -165,7 +165,7 @@ def write_all(files: Sequence[tuple[str, str]], force: bool = False, t: Texts = 
     for target in targets:
         key = _same_key(target)
         if key in seen:
-            raise UserError(t("err_write_same", path=target))
+            raise UserError(t("SP761", path=target))
         seen.add(key)
     if not force:
         for target in targets:

@@ -33,7 +33,7 @@ MAX_NODES = 100_000  # values after expanding aliases; the shipped protocol has 
 MAX_PROBLEMS = 10  # problems named of one file; the rest are counted (a file of 50,000 unknown keys)
 STDIN = "-"
 STDIN_NAME = "<stdin>"
-Texts = Callable[..., str]  # (key, **values) → an interface text in the chosen language
+Texts = Callable[..., str]  # (key or code, **values) → a text of the catalogue in the chosen language
 
 try:  # the C loader is about ten times faster
     from yaml import CSafeLoader as _Base
@@ -46,6 +46,12 @@ def plain(key: str, **values: Any) -> str:
     (ui.yaml, messages.yaml), which cannot be worded by themselves. Every other caller passes
     the texts in the user's language (`data.texts(lang)`)."""
     return f"{key} {values}"
+
+
+def coded(file: str, line: Optional[int], where: str, t: Texts, code: str, **values: Any) -> Problem:
+    """A problem of a file, worded by `t` from its code in the catalogue (messages.yaml), the
+    code kept beside it."""
+    return Problem(file, line, where, t(code, **values), code)
 
 
 def show(value: Any, limit: int = 40) -> str:
@@ -74,46 +80,46 @@ def read_text(path: str, t: Texts, stdin: Optional[IO] = None) -> str:
     """The text of a file, or of standard input when path is `-` (stdin, else sys.stdin)."""
     name = display_name(path)
 
-    def refused(key: str, line: Optional[int] = None, **values: Any) -> DataError:
-        return DataError([Problem(name, line, "", t(key, **values))])
+    def refused(code: str, line: Optional[int] = None, **values: Any) -> DataError:
+        return DataError([coded(name, line, "", t, code, **values)])
 
     try:
         if path == STDIN:
             stream = stdin if stdin is not None else sys.stdin
             if stream is None:  # started with standard input closed (`<&-`)
-                raise refused("err_read_stdin_closed")
+                raise refused("SP702")
             try:
                 raw = getattr(stream, "buffer", stream).read(MAX_BYTES + 1)
             except ValueError:  # a closed file
-                raise refused("err_read_stdin_closed") from None
+                raise refused("SP702") from None
             except OSError as e:
                 if e.errno == errno.EBADF:  # a closed descriptor
-                    raise refused("err_read_stdin_closed") from None
+                    raise refused("SP702") from None
                 raise
             if isinstance(raw, str):  # a text stream without bytes beneath (as in tests)
                 raw = raw.encode("utf-8", "surrogatepass")
         elif os.path.isdir(path):
-            raise refused("err_read_folder")
+            raise refused("SP703")
         else:
             with open(path, "rb") as f:
                 raw = f.read(MAX_BYTES + 1)  # never more, whatever the size says (/dev/zero, a pipe)
     except FileNotFoundError:
-        raise refused("err_read_missing") from None
+        raise refused("SP701") from None
     except OSError as e:
-        raise refused("err_read_os", reason=os_reason(e, t, reading=True)) from None
+        raise refused("SP704", reason=os_reason(e, t, reading=True)) from None
     if len(raw) > MAX_BYTES:
-        raise refused("err_read_too_big", mb=MAX_BYTES // 1_000_000)
+        raise refused("SP705", mb=MAX_BYTES // 1_000_000)
     try:
         encoding = "utf-16" if raw.startswith(_UTF16) else "utf-8-sig"  # Notepad and PowerShell write these
         text = raw.decode(encoding)
     except UnicodeDecodeError as e:
         line = raw[: e.start].decode(encoding, "replace").count("\n") + 1
-        raise refused("err_read_not_utf8", line) from None
+        raise refused("SP706", line) from None
     bad = _NOT_IN_TEXT.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         char = bad.group()
-        raise refused("err_read_nul" if char == "\0" else "err_read_control", line, code=f"U+{ord(char):04X}")
+        raise refused("SP707" if char == "\0" else "SP708", line, char=f"U+{ord(char):04X}")
     return text
 
 
@@ -140,8 +146,8 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     text = ""
     t: Texts = staticmethod(plain)  # parse_nodes gives the caller's
 
-    def problem(self, node: yaml.Node, key: str, **values: Any) -> DataError:
-        return DataError([Problem(self.name, node.start_mark.line + 1, "", self.t(key, **values))])
+    def problem(self, node: yaml.Node, code: str, **values: Any) -> DataError:
+        return DataError([coded(self.name, node.start_mark.line + 1, "", self.t, code, **values)])
 
     root: Optional[yaml.Node] = None
     composed = 0  # nodes composed so far
@@ -151,7 +157,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         MAX_NODES values is refused before all of it is composed (half a million in 1 MB)."""
         self.composed += 1
         if self.composed > MAX_NODES:
-            raise DataError([Problem(self.name, None, "", self.t("err_yaml_too_many", limit=MAX_NODES))])
+            raise DataError([coded(self.name, None, "", self.t, "SP716", limit=MAX_NODES)])
         return super().resolve(kind, value, implicit)
 
     def get_single_data(self):  # type: ignore[no-untyped-def]
@@ -180,13 +186,13 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             if isinstance(node, yaml.MappingNode):
                 for key, value in node.value:
                     if not isinstance(key, yaml.ScalarNode):
-                        raise self.problem(key, "err_yaml_key")
+                        raise self.problem(key, "SP713")
                     stack.append(key)
                     stack.append(value)
             elif isinstance(node, yaml.SequenceNode):
                 stack += node.value
         if len(seen) > MAX_NODES:
-            raise self.problem(root, "err_yaml_too_many", limit=MAX_NODES)
+            raise self.problem(root, "SP716", limit=MAX_NODES)
         return shared
 
     def check_size(self, root: yaml.Node) -> None:
@@ -203,12 +209,12 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                 open_.discard(id(node))
                 size[id(node)] = n = 1 + sum(size[id(c)] for c in kids)
                 if n > MAX_NODES:
-                    raise self.problem(node, "err_yaml_too_big", limit=MAX_NODES)
+                    raise self.problem(node, "SP715", limit=MAX_NODES)
                 continue
             if id(node) in size:
                 continue
             if id(node) in open_:
-                raise self.problem(node, "err_yaml_recursive")
+                raise self.problem(node, "SP714")
             open_.add(id(node))
             stack.append((node, True))
             stack += [(c, False) for c in kids]
@@ -224,8 +230,8 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         if not ok:
             tag = "!!" + node.tag[len(_YAML):] if node.tag.startswith(_YAML) else node.tag
             line = node.start_mark.line + 1
-            raise DataError([Problem(self.name, line, join_path(_path_at(self.text, line - 1)),
-                                     self.t("err_yaml_tag", tag=printable(tag[:40])))])
+            raise DataError([coded(self.name, line, join_path(_path_at(self.text, line - 1)), self.t, "SP717",
+                                   tag=printable(tag[:40]))])
 
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
         """A mapping with its merges (`<<`), as PyYAML merges them but without changing the nodes
@@ -255,7 +261,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                 continue
             line, key = key_node.start_mark.line + 1, self.value(key_node)
             if key in own:
-                self.twice("err_yaml_twice", line, name=show(key), first=own[key])
+                self.twice("SP712", line, name=show(key), first=own[key])
             own[key] = line
             pairs.append((key_node, value_node))
         merged: dict[Any, tuple[yaml.Node, yaml.Node, int]] = {}  # key → (key node, value node, line)
@@ -263,20 +269,20 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
             for source in sources:
                 if not isinstance(source, yaml.MappingNode):
-                    raise self.problem(source, "err_yaml_merge")
+                    raise self.problem(source, "SP718")
                 for k_node, v_node in self.flat(source):
                     key = self.value(k_node)
                     first = merged.get(key)
                     if first is not None and first[1] is not v_node and key not in own:
-                        self.twice("err_yaml_merged_twice", line, name=show(key), first=first[2])
+                        self.twice("SP719", line, name=show(key), first=first[2])
                     merged.setdefault(key, (k_node, v_node, line))
         pairs = [(k, v) for key, (k, v, _) in merged.items() if key not in own] + pairs
         self._flat[id(node)] = pairs
         return pairs
 
-    def twice(self, key: str, line: int, **values: Any) -> None:
+    def twice(self, code: str, line: int, **values: Any) -> None:
         where = join_path(_path_at(self.text, line - 1))
-        raise DataError([Problem(self.name, line, where, self.t(key, **values))])
+        raise DataError([coded(self.name, line, where, self.t, code, **values)])
 
 
 _Loader.add_implicit_resolver(_INT_TAG, re.compile(r"^-?(?:0|[1-9][0-9]{0,17})$"), list("-0123456789"))
@@ -303,9 +309,9 @@ def parse_nodes(text: str, path: str, t: Texts) -> tuple[Any, Optional[yaml.Node
         line = mark.line + 1 if mark else None
         what = " ".join(x for x in (e.context, e.problem) if x)
         where = join_path(_path_at(text, mark.line)) if isinstance(e, yaml.constructor.ConstructorError) and mark else ""
-        raise DataError([Problem(loader.name, line, where, t("err_yaml", what=what[:200]))]) from None
+        raise DataError([coded(loader.name, line, where, t, "SP711", what=what[:200])]) from None
     except (yaml.YAMLError, ValueError, OverflowError) as e:  # ValueError: an explicit tag such as `!!int x`
-        raise DataError([Problem(loader.name, None, "", t("err_yaml", what=str(e)[:200]))]) from None
+        raise DataError([coded(loader.name, None, "", t, "SP711", what=str(e)[:200])]) from None
     finally:
         loader.dispose()
 

@@ -53,6 +53,16 @@ def catalogue() -> model.Messages:
     return _CATALOGUE
 
 
+def is_code(key: str) -> bool:
+    """Whether a key names a coded message (`SP701`) rather than an interface text."""
+    return len(key) == 5 and key.startswith("SP") and key[2:].isdigit()
+
+
+def coded(code: str) -> Optional[model.Message]:
+    """The coded message of `code`, or None."""
+    return catalogue().messages.get(code)
+
+
 def show(value: Any, limit: int = 40) -> str:
     """A value from a file as a message shows it: control characters escaped, cut to `limit`."""
     if isinstance(value, tuple):
@@ -98,15 +108,15 @@ def bounded(found: list, make: Callable[[Any], Problem], file: str, t: Callable[
     """The problems of the first MAX_PROBLEMS of `found` (`make` turns one into a Problem, its
     line looked up only then), and one line for the rest: how many (`more`, else those left in
     `found`), or that there are more when that is not counted (-1), worded by `t` (the
-    interface texts in the user's language, `text.Texts`)."""
+    catalogue in the user's language, `text.Texts`)."""
     from ..store import yamlio
 
     limit = yamlio.MAX_PROBLEMS
     out = [make(x) for x in found[:limit]]
     rest = max(0, len(found) - limit) if more is None else more
     if rest:
-        key = "err_more_problems_some" if rest < 0 else "err_more_problems"
-        out.append(Problem(file, None, "", t(key, n=rest), more=max(rest, 1)))
+        code = "SP722" if rest < 0 else "SP721"
+        out.append(Problem(file, None, "", t(code, n=rest), code, more=max(rest, 1)))
     return out
 
 

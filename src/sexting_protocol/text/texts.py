@@ -3,6 +3,7 @@
 
     t = Texts("en")
     t("contacts_title")                  # an interface text, `{name}` filled in
+    t("SP701")                           # a coded message (every error), `{name}` filled in
     t.tx(question.text)                  # a Text of the data ({nl, en}) in the language
     t.say("SP301", {"value": "x"})       # a coded message (with "did you mean")
     t.word("more_places")                # a word of the catalogue
@@ -35,7 +36,7 @@ def language(value: Optional[str], source: str = "--lang", lang: str = LANGS[0])
     if value not in LANGS:
         from ..store.yamlio import show
 
-        raise UserError(Texts(lang)("err_lang", source=source, value=show(value), allowed=", ".join(LANGS)))
+        raise UserError(Texts(lang)("SP857", source=source, value=show(value), allowed=", ".join(LANGS)))
     return value
 
 
@@ -49,8 +50,11 @@ class Texts:
         self.environ = environ
 
     def __call__(self, key: str, **values: Any) -> str:
-        """An interface text of ui.yaml, with `{name}` filled in (a missing key: the key)."""
-        found = catalogue.ui(self.environ).texts.get(key)
+        """A text of the catalogue with `{name}` filled in as given (a missing key: the key): an
+        interface text of ui.yaml (`contacts_title`), or a coded message of messages.yaml by its
+        code (`SP701`), as every error is said; its caller shows a value from a file itself
+        (`yamlio.show`), where `say` shows the values of a check."""
+        found = catalogue.coded(key) if catalogue.is_code(key) else catalogue.ui(self.environ).texts.get(key)
         text = found.get(self.lang) if found else key
         if not values:
             return text
