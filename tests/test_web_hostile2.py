@@ -32,3 +32,18 @@ def test_a_report_for_reading_uploaded_to_continue_says_so_as_the_command_line_d
     shown = name if len(name) <= 80 else name[:76] + "….md"  # a long name is shortened, its extension kept
     assert tx("SP811", path=shown, json=shown.rsplit(".", 1)[0] + ".json") in words, words
     assert "YAML" not in words
+
+
+def test_the_zip_the_browser_gave_uploaded_to_continue_says_to_unpack_it(client, run, write, tmp_path):
+    """The browser saves a report with its case file in a .zip; given back, it said "not UTF-8,
+    save it as UTF-8 in Kladblok", which sends the user the wrong way. The command line too."""
+    page = client.post("/triage/continue", files={"file": ("sexting-verslag-2026-03-02.zip", b"PK\x03\x04\x14\x00")},
+                       headers=ORIGIN)
+    assert page.status_code == 400 and guarded(page)
+    words = Page(page.text).words()
+    assert tx("SP815", path="sexting-verslag-2026-03-02.zip") in words and "UTF-8" not in words
+    (tmp_path / "v.zip").write_bytes(b"PK\x03\x04\x14\x00")
+    for command in ("followup", "triage"):
+        args = [command, tmp_path / "v.zip"] if command == "followup" else [command, "--answers", tmp_path / "v.zip"]
+        r = run(*args, debug=False)
+        assert r.code == 2 and "pak het uit en kies het JSON-bestand" in r.err, r.err

@@ -243,9 +243,12 @@ def confirm_problem(engine: Engine, a, c: Confirmation) -> Optional[tuple[str, d
 
 def for_reading(name: str, t: Texts = _dutch) -> None:
     """Refuse a Markdown or text report where a case file is expected (a file given, a file
-    uploaded in the browser): it is for reading, the JSON saved beside it continues the case."""
+    uploaded in the browser): it is for reading, the JSON saved beside it continues the case;
+    and the browser's .zip of the two, which is to be unpacked."""
     if name.lower().endswith((".md", ".txt")):
         raise UserError(t("SP811", path=name, json=beside(name)))
+    if name.lower().endswith(".zip"):  # the browser's download: the report with its case file
+        raise UserError(t("SP815", path=name))
 
 
 def read_answers(path: str, engine: Engine, contact_line: Callable[[str], str] = str, t: Texts = _dutch,
