@@ -91,3 +91,20 @@ def test_a_flag_that_stays_with_a_priority_that_changed_says_so_without_a_new_co
     said = " ".join(r.out.split())
     assert "De vlag blijft rood, maar hoe snel je moet handelen is veranderd" in said
     assert "wordt rood" not in said and "triage --answers" not in said
+
+
+def test_a_case_file_named_without_its_folder_that_is_in_the_documents_folder_is_pointed_to(run, tmp_path, monkeypatch):
+    """The save prompts put the case file in the documents folder; `followup NAME.json` from
+    another folder said only "bestand niet gevonden"."""
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "v.json").write_text("{}", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("SEXTING_PROTOCOL_DOCUMENTS", str(documents))
+    for args in (["followup", "v.json"], ["triage", "--answers", "v.json"]):
+        r = run(*args, debug=False)
+        assert r.code == 2 and str(documents / "v.json") in r.err and "documentenmap" in r.err, r.err
+    r = run("followup", "w.json", debug=False)
+    assert r.code == 2 and "documentenmap" not in r.err, "a file that is nowhere: the reader's own message"

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from ..core.errors import os_reason  # noqa: F401 (env's)
+from ..core.errors import UserError, os_reason  # noqa: F401 (os_reason: env's)
 from ..render import clean
 from ..store.write import (Exists, dutch, not_a_folder, os_error, private_folder, write_all,  # noqa: F401
                            write_private)
@@ -42,6 +42,16 @@ def documents_dir(environ) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_documents_dir())
+
+
+def case_path(path: str, environ, t) -> str:
+    """A case file named without its folder that is not here but in the documents folder, where
+    the save prompts put it: say where it is (a file is never read from elsewhere unasked)."""
+    if path != "-" and not os.path.isabs(path) and not os.path.lexists(path):
+        there = documents_dir(environ) / path
+        if there.is_file():
+            raise UserError(t("SP816", path=path, there=str(there)))
+    return path
 
 
 def offer_name(environ, stem: str, suffix: str, beside: Optional[str] = None) -> str:

@@ -25,7 +25,7 @@ from ..render.report import calendar, render
 from ..store import yamlio
 from ..store.answers import normalise, read_answers
 from ..store.bundle import Source
-from .files import announce, offer_name, write_all, written_text
+from .files import announce, case_path, offer_name, write_all, written_text
 from .triage import carry_on, kind_of, save_given, with_case_file
 
 
@@ -44,7 +44,8 @@ def run(state, opts: Options, asker=None) -> int:
     bundle = state.bundle()
     engine = conv.rules(bundle.protocol, bundle.conversations)
     view = DecisionView(bundle, state.lang, engine)
-    answers, confirmation, extra = read_answers(opts.case, engine, view.contact_text, view.t, view.tx, env.stdin)
+    case = case_path(opts.case, env.environ, view.t)
+    answers, confirmation, extra = read_answers(case, engine, view.contact_text, view.t, view.tx, env.stdin)
     meta = Meta(report_date=env.today)
     carry_on(meta, extra.get("report", {}), {}, env.today, view.t)
     before = conv.decide(engine, answers, confirmation, env.today)

@@ -14,7 +14,7 @@ from typing import Any, Optional
 from ..core import conversation as conv
 from ..store.answers import beside, read_answers, signal_date
 from ..core.errors import UserError
-from .files import announce, offer_name, write_all, written_text
+from .files import announce, case_path, offer_name, write_all, written_text
 from ..core.model import UNKNOWN
 from ..present.blocks import Banner, Heading, Para
 from ..present.report import Meta, calendar_name, kind_of, report_name
@@ -50,7 +50,8 @@ def run(state, opts: Options, asker=None) -> int:
     answers: dict[str, Any] = {}
     confirmation = None
     if opts.answers:
-        answers, confirmation, extra = read_answers(opts.answers, engine, view.contact_text, view.t, view.tx, env.stdin)
+        case = case_path(opts.answers, env.environ, view.t)
+        answers, confirmation, extra = read_answers(case, engine, view.contact_text, view.t, view.tx, env.stdin)
         carry_on(meta, extra.get("report", {}), {"case_ref": opts.case_ref, "role": opts.role,
                                                  "signal_date": opts.signal_date}, env.today, view.t)
         meta.log = list(extra.get("log") or [])  # the case's log goes on (each follow-up adds to it)
