@@ -108,3 +108,18 @@ def test_a_case_file_named_without_its_folder_that_is_in_the_documents_folder_is
         assert r.code == 2 and str(documents / "v.json") in r.err and "documentenmap" in r.err, r.err
     r = run("followup", "w.json", debug=False)
     assert r.code == 2 and "documentenmap" not in r.err, "a file that is nowhere: the reader's own message"
+
+
+def test_the_plan_items_done_are_ticked_in_the_new_report(run, write, tmp_path):
+    """The follow-up's log said "1 punt(en) van het plan gedaan" and the plan still showed the
+    item as open."""
+    case = saved_case(run, write, tmp_path)
+    answers = write("fu.yaml", {"done": ["never_view_images"]})
+    for kind, ticked, open_ in (("md", "- [x] ", "- [ ] "), ("txt", "[x] ", "[ ] ")):
+        report = tmp_path / kind / f"follow-up.{kind}"
+        report.parent.mkdir()
+        assert run("followup", case, "--answers", answers, "--report", report).code == 0
+        lines = report.read_text(encoding="utf-8").splitlines()
+        done = [line for line in lines if line.startswith(ticked)]
+        assert len(done) == 1 and "Bekijk de beelden nooit" in done[0], done
+        assert any(line.startswith(open_) for line in lines), "the other items stay open"

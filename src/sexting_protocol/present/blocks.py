@@ -25,6 +25,7 @@ class Para:
 class Items:
     items: list[str]
     check: bool = False  # checkboxes, for a plan to tick off
+    done: frozenset = frozenset()  # of those, the positions ticked off (a follow-up's "gedaan")
     style: Optional[str] = None
 
 

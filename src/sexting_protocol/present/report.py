@@ -67,7 +67,8 @@ def blocks(view: DecisionView, d, meta: Meta) -> list[Block]:
                       t("report_reason", reason=c.reason or dash),
                       t("report_consulted", who=c.consulted or dash)]))
     out += view.log_blocks(meta.log)
-    out += view.routes_blocks(d) + view.plan_blocks(d) + view.why_blocks(d)
+    done = frozenset(i for entry in meta.log if isinstance(entry, dict) for i in entry.get("done") or ())
+    out += view.routes_blocks(d) + view.plan_blocks(d, done) + view.why_blocks(d)
     out += [Heading(t("report_facts"), 2), Para(t("report_facts_note"), "dim"),
             Table([t("col_question"), t("col_answer")],
                   [[view.tx(q.text), view.recorded(d, q.id)] for q in view.p.questions])]

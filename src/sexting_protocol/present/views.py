@@ -515,7 +515,8 @@ class DecisionView(View):
         return [Heading(self.t("routes_title"), 2),
                 Items([f"{self.tx(d.route_words[r].name)}: {self.tx(d.route_words[r].description)}" for r in d.routes])]
 
-    def plan_blocks(self, d) -> list[Block]:
+    def plan_blocks(self, d, done: frozenset = frozenset()) -> list[Block]:
+        """The plan by step, to tick off; `done`: the ids of items done (a follow-up's)."""
         blocks: list[Block] = [Heading(self.t("plan_title"), 2)]
         advice = {a.id: a for a in (*self.p.dos, *self.p.donts)}
         donts = {a.id for a in self.p.donts}
@@ -528,7 +529,8 @@ class DecisionView(View):
                 if reach:
                     line += " (" + "; ".join(reach) + ")"
                 lines.append(line)
-            blocks.append(Items(lines, check=True))
+            blocks.append(Items(lines, check=True, done=frozenset(n for n, item in enumerate(step["items"])
+                                                                  if item.get("id") in done)))
             tagged = list(dict.fromkeys(a for item in step["items"] for a in item.get("advice", [])))
             for key, ids in (("dos_here", [a for a in tagged if a not in donts]), ("donts_here", [a for a in tagged if a in donts])):
                 if ids:

@@ -110,7 +110,8 @@ def blocks(items: Iterable[Block], top: int = 2) -> Markup:
             out.append(Markup("<p{}>{}</p>").format(_cls(style_class(b.style)), lines(b.text)))
         elif isinstance(b, Items):
             if b.check:
-                li = (Markup('<li><label><input type="checkbox"> {}</label></li>').format(lines(i)) for i in b.items)
+                li = (Markup('<li><label><input type="checkbox"{}> {}</label></li>').format(
+                    Markup(" checked") if n in b.done else "", lines(i)) for n, i in enumerate(b.items))
             else:
                 li = (Markup("<li>{}</li>").format(lines(i)) for i in b.items)
             out.append(Markup("<ul{}>{}</ul>").format(_cls("check" if b.check else "", style_class(b.style)),

@@ -42,7 +42,8 @@ def markdown(blocks: list[Block]) -> str:
         elif isinstance(b, Para):
             out += [md(b.text, breaks=True), ""]
         elif isinstance(b, Items):
-            out += [("- [ ] " if b.check else "- ") + md(i) for i in b.items] + [""]
+            out += [(("- [x] " if n in b.done else "- [ ] ") if b.check else "- ") + md(i)
+                    for n, i in enumerate(b.items)] + [""]
         elif isinstance(b, Table):
             out += ["| " + " | ".join(md(h) for h in b.headers) + " |", "|" + "---|" * len(b.headers)]
             out += ["| " + " | ".join(md(c) for c in row) + " |" for row in b.rows] + [""]

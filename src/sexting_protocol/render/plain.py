@@ -39,8 +39,8 @@ def plain(blocks: list[Block], width: Optional[int] = None) -> str:
         elif isinstance(b, Para):
             out.append(_wrap(b.text, width))
         elif isinstance(b, Items):
-            mark = "[ ] " if b.check else "- "
-            out += [_wrap(i, width, " " * len(mark), mark) for i in b.items]
+            marks = [("[x] " if n in b.done else "[ ] ") if b.check else "- " for n in range(len(b.items))]
+            out += [_wrap(i, width, " " * len(mark), mark) for i, mark in zip(b.items, marks)]
         elif isinstance(b, Table):
             out.append(_plain_table(b, width))
         elif isinstance(b, Banner):

@@ -46,8 +46,8 @@ def show_rich(blocks: list[Block], stream, width: Optional[int] = None) -> None:
         elif isinstance(b, Para):
             console.print(escape(b.text), style=b.style or "")
         elif isinstance(b, Items):
-            mark = "☐ " if b.check else "• "
-            for i in b.items:
+            for n, i in enumerate(b.items):
+                mark = ("☑ " if n in b.done else "☐ ") if b.check else "• "
                 console.print(mark + escape(i), style=b.style or "")
         elif isinstance(b, Table):
             t = RTable(*(escape(h) for h in b.headers), show_lines=False, expand=False)
