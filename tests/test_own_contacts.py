@@ -72,7 +72,7 @@ def test_a_good_save_writes_the_layer_and_every_page_uses_it_at_once(client, hom
     assert "555 01 02" not in client.get("/contacts?kind=intern").text
     r = post(client, {"c.zorgcoordinator.phone": "0xx-555 01 02", "c.zorgcoordinator.reachable.nl": "ma t/m vr 8.00-16.30",
                       "c.zorgcoordinator.email": "zorg@school.example", "c.zvh.name": "Zorg- en Veiligheidshuis Regio X",
-                      "setting": "sport"})
+                      "c.vertrouwenscontactpersoon.phone": "0xx-555 09 09", "setting": "sport"})
     assert r.status_code == 303 and r.headers["location"] == "/contacts/own?saved=1"
     assert sorted(files(home)) == ["contacts.yaml", "protocol.yaml"]
     if os.name != "nt":  # private, as every file the tool writes
@@ -83,7 +83,8 @@ def test_a_good_save_writes_the_layer_and_every_page_uses_it_at_once(client, hom
     # the application read its data again: the contacts page, the poster, the decision's contacts
     contacts = client.get("/contacts?q=zorgco").text
     assert "555 01 02" in contacts and "ma t/m vr 8.00-16.30" in contacts
-    assert "555 01 02" in client.get("/handout").text
+    poster = client.get("/handout").text  # a club's: its own VCP to consult, no school's zorgcoördinator
+    assert "555 09 09" in poster and "555 01 02" not in poster
     assert "Regio X" in client.get("/contacts?q=veiligheidshuis").text
     assert client.app.state.bundle.protocol.setting == "sport"
     # the file is the organisation's layer every command reads (the same loader, the same place)

@@ -44,7 +44,10 @@ def poster(bundle, lang: str, today: dt.date) -> tuple[str, str]:
     setting = p.setting or p.settings[0].id
     others = {cid for sid, ids in own.items() if sid != setting for cid in ids} - set(own.get(setting, []))
     contacts = [c for c in bundle.contacts.contacts if not c.historical and c.kind != "acuut" and c.id not in others]
-    consult = [c for cid in p.steps[1].contacts if (c := bundle.contact(cid)) and c.phone] if len(p.steps) > 1 else []
+    # whom to consult: step 2's, of this kind of organisation (a club has no zorgcoördinator), else its own roles
+    consult = [c for cid in p.steps[1].contacts if cid not in others and (c := bundle.contact(cid)) and c.phone] \
+        if len(p.steps) > 1 else []
+    consult = consult or [c for c in contacts if c.kind == "intern" and c.phone]
     page = template.render(
         v=v, t=v.t, p=p, lang=lang, css=css, version=__version__, date=today.isoformat(),
         acute=urgent(v), consult=consult,
