@@ -15,7 +15,7 @@ import zipfile
 import pytest
 
 from conftest import CLEAR
-from test_browser_triage import axe_source, browser, go, server  # noqa: F401
+from test_browser_triage import axe_source, browser, go, server, violations  # noqa: F401
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -120,9 +120,7 @@ def test_axe_finds_no_violations_on_the_follow_up_pages(browser, server, axe_sou
     seen = {}
 
     def check(name: str) -> None:
-        page.evaluate(axe_source)
-        seen[name] = page.evaluate("async () => (await axe.run(document)).violations"
-                                   ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))")
+        seen[name] = violations(page, axe_source)
 
     try:
         for lang in ("nl", "en"):

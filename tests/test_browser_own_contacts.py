@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser_triage import axe_source, browser, go, server  # noqa: F401
+from test_browser_triage import axe_source, browser, go, server, violations  # noqa: F401
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -17,12 +17,6 @@ from sexting_protocol.text import catalogue  # noqa: E402
 
 def tx(key: str, lang: str = "nl") -> str:
     return catalogue.ui().texts[key].get(lang)
-
-
-def violations(page, axe_source: str) -> list:
-    page.evaluate(axe_source)
-    return page.evaluate("async () => (await axe.run(document)).violations"
-                         ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))")
 
 
 def test_axe_finds_no_violations_on_the_own_contacts_page(browser, server, axe_source):

@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from test_browser_triage import answer_questions, axe_source, browser, go, question, server, zipped  # noqa: F401
+from test_browser_triage import answer_questions, axe_source, browser, go, question, server, violations, zipped  # noqa: F401
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -255,9 +255,7 @@ def test_axe_finds_no_violations_of_any_impact_on_any_page(browser, server, axe_
     seen = {}
 
     def check(name: str) -> None:
-        page.evaluate(axe_source)
-        seen[name] = page.evaluate("async () => (await axe.run(document)).violations"
-                                   ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))")
+        seen[name] = violations(page, axe_source)
 
     try:
         for lang in ("nl", "en"):

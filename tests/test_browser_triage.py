@@ -199,16 +199,20 @@ def test_without_javascript_and_with_the_language_switch(browser, server, run, w
     context.close()
 
 
+def violations(page, axe_source: str) -> list:
+    """axe-core's findings on the page as it is: id, impact and where."""
+    page.evaluate(axe_source)
+    return page.evaluate("async () => (await axe.run(document)).violations"
+                         ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))")
+
+
 def test_axe_finds_no_serious_or_critical_violations(browser, server, axe_source):
     context = browser.new_context(bypass_csp=True)  # to inject axe-core; the pages' own CSP is tested over HTTP
     page = context.new_page()
     seen = {}
 
     def check(name: str) -> None:
-        page.evaluate(axe_source)
-        result = page.evaluate("async () => (await axe.run(document)).violations"
-                               ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))")
-        seen[name] = [v for v in result if v["impact"] in ("serious", "critical")]
+        seen[name] = [v for v in violations(page, axe_source) if v["impact"] in ("serious", "critical")]
 
     page.goto(server + "triage")
     check("question")
