@@ -74,7 +74,8 @@ class Tags(HTMLParser):
 
 
 def tx(key: str, lang: str = "nl") -> str:
-    return catalogue.ui().texts[key].get(lang)
+    """An interface text, or a coded message by its code (SP883)."""
+    return (catalogue.coded(key) if catalogue.is_code(key) else catalogue.ui().texts[key]).get(lang)
 
 
 # --- every route -------------------------------------------------------------------------------
@@ -155,7 +156,7 @@ def test_step_pages_link_to_the_next_and_previous_step(client):
 def test_unknown_pages_get_a_clear_404_page(client, path):
     r = client.get(path)
     assert r.status_code == 404
-    assert tx("web_err_not_found") in Tags(r.text).words()
+    assert tx("SP883") in Tags(r.text).words()
     assert r.headers["content-security-policy"] == CSP
 
 
@@ -219,7 +220,7 @@ def test_an_unknown_language_falls_back_to_the_default(client):
 def test_a_foreign_host_is_refused(client, host):
     r = client.get("/", headers={"host": host})
     assert r.status_code == 400
-    assert tx("web_err_host") in Tags(r.text).words()
+    assert tx("SP881") in Tags(r.text).words()
     assert r.headers["content-security-policy"] == CSP
 
 
@@ -276,7 +277,7 @@ def test_a_post_from_a_foreign_origin_is_refused(home, headers):
     c = TestClient(posting_app(home), base_url=BASE)
     r = c.post("/accept", data={"_event": "answer"}, headers=headers)
     assert r.status_code == 403
-    assert tx("web_err_origin") in Tags(r.text).words()
+    assert tx("SP882") in Tags(r.text).words()
 
 
 @pytest.mark.parametrize("headers", [{"origin": BASE}, {"referer": BASE + "/triage?x=1"}])
@@ -300,14 +301,14 @@ def test_bad_query_gets_a_400_page(client):
     r = client.get("/contacts?kind=<b>bogus</b>")
     assert r.status_code == 400
     assert "&lt;b&gt;bogus&lt;/b&gt;" in r.text and "<b>bogus" not in r.text
-    assert tx("web_err_kind").split("'")[0] in Tags(r.text).words()
+    assert tx("SP877").split("'")[0] in Tags(r.text).words()
 
 
 def test_an_internal_error_gets_a_500_page_without_details(home):
     c = TestClient(posting_app(home), base_url=BASE, raise_server_exceptions=False)
     r = c.post("/broken", headers={"origin": BASE})
     assert r.status_code == 500
-    assert tx("web_err_internal") in Tags(r.text).words()
+    assert tx("SP888") in Tags(r.text).words()
     assert "secret internals" not in r.text and "Traceback" not in r.text
 
 
@@ -315,7 +316,7 @@ def test_a_get_route_refuses_a_post_with_a_page(home):
     c = TestClient(posting_app(home), base_url=BASE)
     r = c.post("/contacts", headers={"origin": BASE})
     assert r.status_code == 405
-    assert tx("web_err_method") in Tags(r.text).words()
+    assert tx("SP884") in Tags(r.text).words()
 
 
 def test_a_huge_post_is_refused(home):

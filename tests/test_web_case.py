@@ -128,7 +128,7 @@ def test_a_tampered_case_gets_the_page_for_a_tampered_state(client, bad):
     end = finish(client, decide(client, CLEAR))
     for path, event in (("/triage", "lang"), ("/triage/download", "md"), ("/triage/followup", "followup")):
         r = client.post(path, data={"_answers": end.state(), "_event": event, "_case": bad}, headers=ORIGIN)
-        assert r.status_code == 400 and tx("web_err_state") in Page(r.text).words(), (path, bad[:40])
+        assert r.status_code == 400 and tx("SP871") in Page(r.text).words(), (path, bad[:40])
 
 
 def test_a_case_file_with_more_notes_than_a_page_carries_says_so(client, run, write, tmp_path):
@@ -136,7 +136,7 @@ def test_a_case_file_with_more_notes_than_a_page_carries_says_so(client, run, wr
     case["report"]["said"] = "a" * MAX_CASE
     r = upload(client, json.dumps(case).encode())
     assert r.status_code == 400 and "verslag.json" in r.text
-    assert tx("web_err_case_long", name="verslag.json", n=0, limit=MAX_CASE).split(" 0 ")[0] in Page(r.text).words()
+    assert tx("SP875", name="verslag.json", n=0, limit=MAX_CASE).split(" 0 ")[0] in Page(r.text).words()
 
 
 # --- 2. the case file beside every report ---------------------------------------------------------
@@ -272,7 +272,7 @@ def test_a_follow_up_outside_its_page_or_too_long_is_refused(client, run, write,
                  {"_answers": page.state(), "_event": "weigh", "impact": ["none", "mild"]},
                  {"_event": "weigh", "impact": "none"}):
         r = client.post("/triage/followup", data=data, headers=ORIGIN)
-        assert r.status_code == 400 and tx("web_err_state") in Page(r.text).words(), data
+        assert r.status_code == 400 and tx("SP871") in Page(r.text).words(), data
     r = client.post("/triage/followup", files={"file": ("", b"", "application/json")}, data={"_event": "followup"},
                     headers=ORIGIN)
     assert r.status_code == 400

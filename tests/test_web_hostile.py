@@ -144,7 +144,7 @@ def test_the_log_filter_escapes_whatever_is_logged_through_it(caplog):
 
 def test_a_step_number_of_5000_digits_is_not_found(client):
     r = client.get("/checklist/step/" + "9" * 5000)
-    assert r.status_code == 404 and guarded(r) and tx("web_err_not_found") in Tags(r.text).words()
+    assert r.status_code == 404 and guarded(r) and tx("SP883") in Tags(r.text).words()
     assert client.get("/checklist/step/03").status_code == 404
     assert client.get("/checklist/step/3").status_code == 200
 
@@ -152,7 +152,7 @@ def test_a_step_number_of_5000_digits_is_not_found(client):
 def test_a_deeply_nested_state_is_a_bad_page_not_a_crash(client):
     for state in ("[" * 20_000 + "]" * 20_000, '{"answers":' * 5_000 + "1" + "}" * 5_000):
         r = client.post("/triage", data={"_answers": state, "_event": "answer"}, headers=ORIGIN)
-        assert r.status_code == 400 and guarded(r) and tx("web_err_state") in Page(r.text).words()
+        assert r.status_code == 400 and guarded(r) and tx("SP871") in Page(r.text).words()
 
 
 def test_a_deeply_nested_upload_is_a_bad_request_not_a_crash(client):
@@ -165,7 +165,7 @@ def test_a_failure_no_page_answered_gets_a_page_with_the_headers_and_one_short_l
     c = TestClient(posting_app(home), base_url=BASE)  # raises if the exception leaves the app
     with caplog.at_level(logging.INFO, logger="sexting_protocol.web"):
         r = c.post("/broken", headers=ORIGIN)
-    assert r.status_code == 500 and guarded(r) and tx("web_err_internal") in Tags(r.text).words()
+    assert r.status_code == 500 and guarded(r) and tx("SP888") in Tags(r.text).words()
     assert "secret internals" not in r.text
     assert log_lines(caplog, "sexting_protocol.web.access") == ["POST /broken 500"], "a status, never None"
     [line] = log_lines(caplog, "sexting_protocol.web.error")
@@ -222,7 +222,7 @@ def test_a_client_that_stalls_its_body_gets_408(home, monkeypatch):
     r = asgi(app, "POST", "/triage", [b"_answers=%7B"], headers, stall=True)
     assert time.monotonic() - started < 5
     assert r["status"] == 408 and all(h in r["headers"] for h in SECURITY_HEADERS)
-    assert tx("web_err_slow") in Tags(r["body"]).words()
+    assert tx("SP886") in Tags(r["body"]).words()
 
 
 def test_a_half_sent_body_on_a_served_instance_leaves_no_traceback(home):
@@ -267,12 +267,12 @@ def test_too_many_fields_or_a_malformed_form_get_a_page_with_the_headers(client)
 def test_a_huge_post_gets_a_page_in_the_language(client):
     r = client.post("/triage?lang=en", content=b"x=" + b"a" * (2 << 20),
                     headers={**ORIGIN, "content-type": "application/x-www-form-urlencoded"})
-    assert r.status_code == 413 and guarded(r) and tx("web_err_too_big", "en") in Tags(r.text).words()
+    assert r.status_code == 413 and guarded(r) and tx("SP887", "en") in Tags(r.text).words()
     chunks = [b"_answers=" + b"a" * 500_000] * 3  # no Content-Length: counted as it comes
     r = asgi(client.app, "POST", "/triage", chunks,
              [(b"origin", BASE.encode()), (b"content-type", b"application/x-www-form-urlencoded")])
     assert r["status"] == 413 and all(h in r["headers"] for h in SECURITY_HEADERS)
-    assert tx("web_err_too_big") in Tags(r["body"]).words()
+    assert tx("SP887") in Tags(r["body"]).words()
 
 
 # --- 12: links stay on the site --------------------------------------------------------------------
@@ -424,7 +424,7 @@ def test_a_report_with_a_reason_too_long_is_said_when_continued(client, run, wri
     r = client.post("/triage/continue", files={"file": ("verslag.json", out.out)}, headers=ORIGIN)
     words = Page(r.text).words()
     assert r.status_code == 400 and "confirmed_reason" in words and str(conv.MAX_TEXT) in words
-    assert tx("web_err_state") not in words
+    assert tx("SP871") not in words
 
 
 # --- 14 and the downloads ----------------------------------------------------------------------------

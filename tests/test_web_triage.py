@@ -286,7 +286,7 @@ def test_an_age_that_is_not_a_whole_number_gets_the_question_again(client, typed
     assert again.state() == page.state(), "nothing was taken"
     problem = [a for a in again.all("p", again.main) if a.get("role") == "alert"]
     assert problem and tx("ask_number_invalid", low=0, high=99) in again.words()
-    assert tx("web_err_state") not in again.words()
+    assert tx("SP871") not in again.words()
     field = next(a for a in again.all("input", again.main) if a.get("type") == "number")
     assert field.get("aria-invalid") == "true" and problem[0]["id"] in field["aria-describedby"].split()
     assert Page(post(client, again, _event="answer", age_depicted=" 15 ").text).question() != "age_depicted"
@@ -385,12 +385,12 @@ def test_a_tampered_state_gets_a_clear_400_page(client, engine):
         r = client.post("/triage", data={"_answers": text, "_event": "answer", "self_harm_concern": "no"},
                         headers=ORIGIN)
         assert r.status_code == 400, text
-        assert tx("web_err_state") in Page(r.text).words() and "Traceback" not in r.text
+        assert tx("SP871") in Page(r.text).words() and "Traceback" not in r.text
     # a button that does not fit the page, or an answer to another question
     for fields in ({"_event": "confirm", "confirmed_flag": "red"}, {"_event": "review"}, {"_event": "launch"},
                    {"_event": "answer", "self_harm_concern": "perhaps"}):
         r = client.post("/triage", data={"_answers": page.state(), **fields}, headers=ORIGIN)
-        assert r.status_code == 400 and tx("web_err_state") in r.text, fields
+        assert r.status_code == 400 and tx("SP871") in r.text, fields
 
 
 def test_a_post_without_state_is_read_as_an_answers_file(client, engine):
@@ -423,7 +423,7 @@ def test_a_report_or_json_output_continues_the_case(client, run, write, engine):
         r = client.post("/triage/continue", files={"file": ("x.json", content, "application/json")}, headers=ORIGIN)
         assert r.status_code == 400 and says in Page(r.text).words() and "Traceback" not in r.text, content
     r = client.post("/triage/continue", data={"x": "1"}, headers=ORIGIN)
-    assert r.status_code == 400 and tx("web_err_upload") in r.text
+    assert r.status_code == 400 and tx("SP872") in r.text
 
 
 # --- the files at the end ------------------------------------------------------------------
@@ -492,14 +492,14 @@ def test_the_follow_up_takes_the_days_chosen(client):
     assert f"DTSTART;VALUE=DATE:{when.strftime('%Y%m%d')}" in r.text
     for days in ("0", "366", "x"):
         r = post(client, page, "/triage/download", _event="ics", days=days)
-        assert r.status_code == 400 and tx("web_err_days") in r.text
+        assert r.status_code == 400 and tx("SP873") in r.text
 
 
 def test_no_files_before_the_end_or_from_a_bad_state(client):
     page = decide(client, CLEAR)
     for state, kind in ((page.state(), "md"), ("{bad", "md"), (page.state(), "exe")):
         r = client.post("/triage/download", data={"_answers": state, "_event": kind}, headers=ORIGIN)
-        assert r.status_code == 400 and tx("web_err_state") in r.text
+        assert r.status_code == 400 and tx("SP871") in r.text
     end = finish(client, page)
     r = post(client, end, "/triage/download", _event="md", signal_date="gisteren")
     assert r.status_code == 400 and tx("SP813", value="gisteren") in Page(r.text).words()

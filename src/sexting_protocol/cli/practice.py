@@ -91,13 +91,13 @@ def run(state, opts: Options, asker=None) -> int:
     if opts.list_cases:
         return _list(state, view, cases, opts.as_json)
     if opts.as_json and opts.case is None:
-        raise UserError(view.t("practice_err_json_needs_case"))
+        raise UserError(view.t("SP861"))
     chosen = pick(cases, opts, view)
     if opts.as_json:
         state.json(as_json(view, chosen[0], decide(engine, chosen[0], env)))
         return 0
     if not (env.interactive or asker is not None):
-        raise UserError(view.t("practice_err_no_terminal"))
+        raise UserError(view.t("SP863"))
     try:
         if asker is None:
             from .prompts import Asker
@@ -124,7 +124,7 @@ def pick(cases: list[Scenario], opts: Options, view: DecisionView) -> list[Scena
     if opts.case is not None:
         found = [c for c in cases if c.case.id == opts.case]
         if not found:
-            raise UserError(view.t("practice_err_case", case=opts.case, allowed=", ".join(c.case.id for c in cases)))
+            raise UserError(view.t("SP862", case=opts.case, allowed=", ".join(c.case.id for c in cases)))
         return found[:1]
     return random.Random(opts.seed).sample(cases, min(opts.count, len(cases)))
 

@@ -24,7 +24,7 @@ def run(state, port: Optional[int], open_browser: bool, lang: str, as_json: bool
         sock.bind(("127.0.0.1", port or 0))
     except OSError as e:
         sock.close()
-        raise UserError(state.t("web_err_port", port=port, error=e.strerror or e)) from None
+        raise UserError(state.t("SP889", port=port, error=e.strerror or e)) from None
     port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/"
     # on this computer only: the page for the organisation's own contacts is on (a server a

@@ -248,7 +248,7 @@ def save(own: Own, files: Mapping[str, str], stamp: str, t) -> list[str]:
     from .write import private_folder, write_all
 
     if stamp != _stamp(own.paths):
-        raise Stale(t("own_err_stale"))
+        raise Stale(t("SP892"))
     private_folder(own.folder, t)
     return write_all([(own.paths[name], text) for name, text in files.items()], True, t)
 

@@ -82,7 +82,7 @@ async def contacts(request: Request) -> Response:
     kind = request.query_params.get("kind") or None
     kinds = list(get_args(Kind))
     if kind is not None and kind not in kinds:
-        raise UserError(p.t("web_err_kind", kind=kind if len(kind) <= 40 else kind[:39] + "…", allowed=", ".join(kinds)))
+        raise UserError(p.t("SP877", kind=kind if len(kind) <= 40 else kind[:39] + "…", allowed=", ".join(kinds)))
     found = v.find_contacts(q, kind)
     table = [v.contact_rows(found)] if found else []
     return render(request, "contacts.html", q=q or "", kind=kind or "", kinds=kinds, table=table, found=found,
@@ -116,7 +116,7 @@ async def _error(request: Request, status: int, message: str) -> Response:
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
-    key = ERROR_KEYS.get(exc.status_code, "web_err_bad_request")
+    key = ERROR_KEYS.get(exc.status_code, "SP885")
     return await _error(request, exc.status_code, _page(request).t(key))
 
 
@@ -129,7 +129,7 @@ def bounded(exc: UserError, t) -> str:
     more = len(exc.problems) - limit if isinstance(exc, DataError) else len(lines) - limit
     lines = [shorten(x, MAX_LINE) for x in lines[:limit]]
     if more > 0:
-        lines.append(t("web_err_more", n=more))
+        lines.append(t("SP876", n=more))
     return "\n".join(lines)
 
 

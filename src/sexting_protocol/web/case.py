@@ -50,7 +50,7 @@ def from_file(extra: dict, name: str, t) -> Case:
     case = Case(dict(extra.get("report") or {}), list(extra.get("log") or []))
     size = len(case.dump())
     if size > MAX_CASE:
-        raise UserError(t("web_err_case_long", name=name, n=size, limit=MAX_CASE))
+        raise UserError(t("SP875", name=name, n=size, limit=MAX_CASE))
     return case
 
 

@@ -129,7 +129,7 @@ async def followup(request: Request) -> Response:
     try:
         if upload is not None:
             if not isinstance(upload, UploadFile) or not upload.filename:
-                return t.bad("web_err_upload")
+                return t.bad("SP872")
             raw = await upload.read(yamlio.MAX_BYTES + 1)
             s = advance(t.engine, await run_in_threadpool(read_upload, t, raw, upload_name(upload.filename)))
             # a flag to confirm (anew) or a question still open comes first; its end page leads on here

@@ -81,7 +81,7 @@ def _save(request: Request, p, posted: dict[str, str]):
         if own.problems:  # the file on disk is broken: the page says so, and has no form
             return own, {}, [], 409
         if posted.get("_stamp") != own.stamp:
-            return own, {}, [(None, p.t("own_err_stale"))], 409
+            return own, {}, [(None, p.t("SP892"))], 409
         new = layer.changes(own, posted)
         if not new:
             return None

@@ -146,17 +146,16 @@ class TooLarge(HTTPException):
 
 
 def failure(exc: BaseException) -> tuple[int, str]:
-    """The status and the message (its key in ui.yaml) for a failure no page answered: the
+    """The status and the message (its code in messages.yaml) for a failure no page answered: the
     client's fault (400, or the HTTP error's own status) or the program's (500)."""
     if isinstance(exc, HTTPException):
-        return exc.status_code, ERROR_KEYS.get(exc.status_code, "web_err_bad_request")
+        return exc.status_code, ERROR_KEYS.get(exc.status_code, "SP885")
     if isinstance(exc, (UserError, ClientDisconnect, MultiPartException, RecursionError, UnicodeDecodeError)):
-        return 400, "web_err_bad_request"  # RecursionError: input nested deeper than any reader goes
-    return 500, "web_err_internal"
+        return 400, "SP885"  # RecursionError: input nested deeper than any reader goes
+    return 500, "SP888"
 
 
-ERROR_KEYS = {404: "web_err_not_found", 405: "web_err_method", 408: "web_err_slow", 413: "web_err_too_big",
-              500: "web_err_internal"}
+ERROR_KEYS = {404: "SP883", 405: "SP884", 408: "SP886", 413: "SP887", 500: "SP888"}  # status: its message
 BARE = b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>%d</title></head><body><p>%d</p></body></html>"
 
 
@@ -213,14 +212,14 @@ class Guard:
 
         try:
             if host not in self.hosts:
-                return await self.refuse(scope, receive, send_guarded, 400, "web_err_host")
+                return await self.refuse(scope, receive, send_guarded, 400, "SP881")
             if method not in SAFE_METHODS:
                 origin = headers.get("origin") or headers.get("referer")
                 if not origin or not same_origin(origin, host):
-                    return await self.refuse(scope, receive, send_guarded, 403, "web_err_origin")
+                    return await self.refuse(scope, receive, send_guarded, 403, "SP882")
             length = headers.get("content-length", "")
             if length.isdigit() and int(length) > self.max_body:
-                return await self.refuse(scope, receive, send_guarded, 413, "web_err_too_big")
+                return await self.refuse(scope, receive, send_guarded, 413, "SP887")
             await self.app(scope, receive_guarded, send_guarded)
         except Exception as exc:  # every failure: a page (unless one was sent), one short line
             code, key = failure(exc)

@@ -87,8 +87,8 @@ class Triage:
         sc = self.screen(s)
         return render(self.request, TEMPLATES[sc.kind], status, **{**self.context(s, sc), **extra})
 
-    def bad(self, key: str = "web_err_state") -> Response:
-        return render(self.request, "error.html", 400, code=400, message=self.v.t(key))
+    def bad(self, code: str = "SP871") -> Response:
+        return render(self.request, "error.html", 400, code=400, message=self.v.t(code))
 
     # --- what a page shows ---------------------------------------------------------------------
 
@@ -197,7 +197,7 @@ class Triage:
                           ("confirmed_consulted", confirmation and confirmation.consulted)):
             if text and len(text) > conv.MAX_TEXT:
                 path = ["answers", key] if isinstance(src.raw, dict) and isinstance(src.raw.get("answers"), dict) else [key]
-                raise DataError([src.problem(path, v.t("web_err_text_long", n=len(text), limit=conv.MAX_TEXT))])
+                raise DataError([src.coded(path, v.t, "SP874", n=len(text), limit=conv.MAX_TEXT)])
         return conv.start(self.engine, answers, confirmation)
 
     def state(self, form: FormData) -> conv.State:
@@ -302,7 +302,7 @@ async def continue_case(request: Request) -> Response:
     form = await read_form(request)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return t.bad("web_err_upload")
+        return t.bad("SP872")
     raw = await upload.read(yamlio.MAX_BYTES + 1)
     # the reading, parsing and checking of up to a megabyte: off the event loop
     return t.page(await run_in_threadpool(read_upload, t, raw, upload_name(upload.filename)))
@@ -366,7 +366,7 @@ async def download(request: Request) -> Response:
     if kind == "ics":
         when = conv.followup(t.today, whole_number(str(form.get("days") or d.followup_days)))  # 5,000 digits: int() raised
         if when is None:
-            return t.bad("web_err_days")
+            return t.bad("SP873")
         body, name = calendar(v, when, case_ref=_text(form, "case_ref") or None), calendar_name(when)
     else:
         signal = _text(form, "signal_date") or ""  # the command line's rule: up to today, not long ago
