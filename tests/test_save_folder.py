@@ -96,8 +96,15 @@ def test_handout_output_relative_is_the_current_folder(tmp_path, cwd):
 class Followup:
     """A follow-up asked in a terminal: every question unknown, nothing done, then the save."""
 
-    def __init__(self, report="md", path=None):
-        self.report, self.path, self.offered, self.keys = report, path, [], []
+    def __init__(self, report="md", path=None, ics=False):
+        self.report, self.path, self.ics, self.offered, self.keys = report, path, ics, [], []
+
+    def yes_no(self, message, default=True, key=None):
+        self.keys.append(key)
+        return self.ics
+
+    def number(self, message, low, high, default=None, key=None, instruction=None, **kw):
+        return default
 
     def choice(self, message, options, default=None, help=None, back=False, key=None):
         self.keys.append(key)
@@ -147,3 +154,14 @@ def test_followup_saves_nothing_when_the_person_says_no(tmp_path, cwd):
     asker = Followup(report="no")
     assert followup_cli.run(st, followup_cli.Options(case=case_file(tmp_path)), asker=asker) == 0
     assert asker.offered == [] and not documents.exists() and list(cwd.iterdir()) == []
+
+
+def test_followup_in_a_terminal_offers_the_next_follow_up_in_the_calendar(tmp_path, cwd):
+    """The browser's follow-up gave the next follow-up's .ics; the terminal's did not."""
+    documents = tmp_path / "docs"
+    st = state(tmp_path, documents)
+    asker = Followup(report="no", ics=True)
+    assert followup_cli.run(st, followup_cli.Options(case=case_file(tmp_path)), asker=asker) == 0
+    assert "files:ics" in asker.keys
+    [ics] = documents.iterdir()
+    assert ics.suffix == ".ics" and ics.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")

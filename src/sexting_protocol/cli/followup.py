@@ -19,7 +19,7 @@ from ..core.errors import DataError, UserError
 from ..core.model import UNKNOWN
 from ..present.blocks import Para
 from ..present.followup import outcome_blocks
-from ..present.report import Meta, report_name
+from ..present.report import Meta, calendar_name, report_name
 from ..present.views import DecisionView
 from ..render.report import calendar, render
 from ..store import yamlio
@@ -89,21 +89,32 @@ def run(state, opts: Options, asker=None) -> int:
 
 
 def offer_report(state, asker, view: DecisionView, after, meta: Meta) -> None:
-    """The new report with the case file beside it, offered in the user's documents folder
-    (asked again after a refusal: a name taken, a folder missing)."""
+    """The new report with the case file beside it, and the next follow-up's .ics, offered in
+    the user's documents folder (asked again after a refusal: a name taken, a folder missing)."""
     kind = asker.choice(view.t("offer_report"), [
         ("md", view.t("report_md")), ("txt", view.t("report_txt")), ("json", view.t("report_json")),
         ("no", view.t("report_none"))], default="md", key="files:report")
-    if kind == "no":
-        return
-    stem, suffix = os.path.splitext(report_name(state.env.today, kind))
-    default = offer_name(state.env.environ, stem, suffix, None if kind == "json" else ".json")
+    if kind != "no":
+        def report(path: str) -> list[tuple[str, str]]:
+            k = kind_of(path) if path.lower().endswith((".md", ".txt", ".json")) else kind
+            return with_case_file(path, render(view, after, meta, k), view, after, meta, k)
+
+        stem, suffix = os.path.splitext(report_name(state.env.today, kind))
+        _save(state, asker, view, offer_name(state.env.environ, stem, suffix, None if kind == "json" else ".json"), report)
+    if asker.yes_no(view.t("offer_ics"), default=True, key="files:ics"):
+        days = asker.number(view.t("ask_days"), *conv.FOLLOWUP_DAYS, default=after.followup_days, key="files:days",
+                            instruction=view.t("ask_days_instruction")) or after.followup_days
+        when = conv.followup(state.env.today, days)
+        ics = calendar(view, when, case_ref=meta.case_ref)
+        _save(state, asker, view, offer_name(state.env.environ, *os.path.splitext(calendar_name(when))),
+              lambda path: [(path, ics)])
+
+
+def _save(state, asker, view: DecisionView, default: str, files) -> None:
     while True:
         path = asker.text(view.t("ask_path"), default=default, required=True, key="files:path")
-        k = kind_of(path) if path.lower().endswith((".md", ".txt", ".json")) else kind
         try:
-            for written in write_all(with_case_file(path, render(view, after, meta, k), view, after, meta, k), False,
-                                     view.t, done=state.written):
+            for written in write_all(files(path), False, view.t, done=state.written):
                 announce(state.env, written_text(view.t, written))
             return
         except UserError as e:
