@@ -41,6 +41,7 @@ def test_the_follow_up_writes_the_report_with_its_log_and_the_case_file_beside_i
     text = report.read_text(encoding="utf-8")
     assert "K-7" in text, "the case reference goes on"
     assert "Verloop van de casus" in text and "De klas is besproken." in text
+    assert "| 2-3-2026 | Eerste weging" in text, "the log's dates as Dutch writes them"
     updated = json.loads((tmp_path / "follow-up.json").read_text(encoding="utf-8"))
     assert [e["kind"] for e in updated["log"]] == ["decision", "followup"]
     again = json.loads(run("followup", tmp_path / "follow-up.json", "--answers", write("fu2.yaml", {}), "--json").out)

@@ -13,6 +13,7 @@ once, and the blocks show it where they choose to.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -578,7 +579,7 @@ class DecisionView(View):
                 what.append(self.t("log_done", n=len(e["done"])))
             if e.get("notes"):
                 what.append(str(e["notes"]))
-            rows.append([str(e.get("date", "")), "; ".join(what)])
+            rows.append([self._log_date(e.get("date", "")), "; ".join(what)])
         return [Heading(self.t("log_title"), 2), Table([self.t("log_date"), self.t("log_what")], rows)]
 
     # --- the conversations of step 3 and the letters -------------------------------------------
@@ -637,6 +638,13 @@ class DecisionView(View):
     def date(self, day) -> str:
         """A date as the language writes it: 7-12-2026 in Dutch, 2026-12-07 in English."""
         return self.texts.date(day)
+
+    def _log_date(self, text) -> str:
+        """A log entry's date (YYYY-MM-DD, checked on reading) as the language writes it."""
+        try:
+            return self.date(dt.date.fromisoformat(str(text)))
+        except ValueError:
+            return str(text)
 
     def contact_blocks(self, d) -> list[Block]:
         """Whom to call for this case: name, how to reach them, and when."""
