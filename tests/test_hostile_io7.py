@@ -233,3 +233,15 @@ def test_a_changed_answer_in_the_log_is_carried_on_as_the_answers_read_it(run, w
     assert "SERIOUS" not in text and ": ja" not in text, text[text.find("Verloop"):][:600]
     log = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["log"]
     assert log[1]["changed"] == {"impact": "serious", "still_spreading": "yes"}
+
+
+def test_doubt_at_the_follow_up_keeps_the_care_the_known_harm_brought(run, write, tmp_path):
+    """Red and "within days" either way, but `impact: unknown` took away the care for the young
+    person (De Kindertelefoon, Slachtofferhulp and the plan's care item) that the known serious
+    harm had brought in. What was said stays in the log."""
+    case = case_file(run, write, tmp_path, {**CLEAR, "shared_further": "group", "impact": "serious"})
+    out = json.loads(run("followup", case, "--answers", write("fu.yaml", {"impact": "unknown"}), "--json").out)
+    after = out["after"]
+    assert {"kindertelefoon", "slachtofferhulp"} <= set(after["contacts"]) and after["answers"]["impact"] == "serious"
+    assert "care_for_young_person" in [i["id"] for s in after["plan"] for i in s["items"]]
+    assert out["entry"]["changed"] == {"impact": "unknown"}, "the log says what was answered"

@@ -289,3 +289,21 @@ def test_the_follow_up_pages_carry_no_answers_in_their_address_and_go_forward_fi
     r = client.post("/triage/followup?lang=en", data={"_answers": page.state(), "_case": field(page, "_case"),
                                                       "_event": "lang"}, headers=ORIGIN)
     assert r.status_code == 200 and tx("followup_title", "en") in Page(r.text).words()
+
+
+
+def test_doubt_at_the_follow_up_in_the_browser_lowers_nothing_known(client, run, write, tmp_path, engine):
+    """The browser went on from the answers as posted: "weet ik niet" for the harm said "de
+    weging blijft: rood" and then proposed yellow (the command line kept the known harm)."""
+    r = run("triage", "--answers", write("a.yaml", {**CLEAR, "shared_further": "group", "impact": "serious"}),
+            "--report", tmp_path / "v.md")
+    assert r.code == 0, r.err
+    page = followup_form(client, (tmp_path / "v.json").read_bytes())
+    r = post(client, page, "/triage/followup", _event="weigh", impact="unknown", self_harm_concern="no",
+             still_spreading="no", **carry(page))
+    assert r.status_code == 200
+    after = Page(r.text)
+    state = conv.load(engine, after.state())
+    assert state.answers["impact"] == "serious", "the known harm stands on doubt"
+    assert tx("followup_same", flag="F", priority="P").split(":")[0] in after.words()
+    assert case_field(after)["log"][-1]["changed"] == {"impact": "unknown"}, "the log says what was answered"

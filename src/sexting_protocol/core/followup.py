@@ -16,6 +16,7 @@ class Result:
     after: Decision
     entry: dict[str, Any]  # the log entry (JSON)
     confirmation_kept: bool
+    answers: dict[str, Value]  # the case's answers after the follow-up, doubt not lowering what was known
 
 
 def weigh(engine: Engine, answers: dict[str, Value], confirmation: Optional[Confirmation], changed: dict[str, Value],
@@ -24,8 +25,8 @@ def weigh(engine: Engine, answers: dict[str, Value], confirmation: Optional[Conf
     holds for the new answers (the proposal changed, or it falls below the new lowest flag) is
     dropped: the professional confirms again."""
     before = engine.decide(answers, confirmation, today)
+    said = {q: v for q, v in changed.items() if answers.get(q, UNKNOWN) != v}  # as answered, for the log
     new = without_doubt(engine, answers, {**answers, **changed}, today)
-    changed = {q: new[q] for q in changed}
     kept = confirmation
     if confirmation is not None:
         a = engine.assess(new, explain=False)
@@ -33,28 +34,36 @@ def weigh(engine: Engine, answers: dict[str, Value], confirmation: Optional[Conf
             kept = None
     after = engine.decide(new, kept, today)
     entry: dict[str, Any] = {"date": today.isoformat(), "kind": "followup",
-                             "changed": {q: v for q, v in changed.items() if answers.get(q) != v},
+                             "changed": said,
                              "flag": after.flag, "confirmed_flag": after.confirmed.flag, "priority": after.priority,
                              "done": [i for i in done if i in before.plan_ids()]}
     if notes:
         entry["notes"] = notes
-    return Result(before, after, entry, kept is not None or confirmation is None)
+    return Result(before, after, entry, kept is not None or confirmation is None, new)
 
 
 def without_doubt(engine: Engine, answers: dict[str, Value], new: dict[str, Value], today: dt.date) -> dict[str, Value]:
-    """The follow-up's answers, where "weet ik niet" never lowers what a known answer gave
-    (`impact: serious` was red; "weet ik niet" now made it yellow): for each question known
-    before and unknown now, the one of the two that weighs heavier counts (the flag first, then
-    the priority). Doubt where all was well still counts as doubt."""
+    """The follow-up's answers, where "weet ik niet" never lowers what a known answer gave: for
+    each question known before and unknown now, the known answer counts when it weighs heavier
+    (the flag first, then the priority: `impact: serious` was red, "weet ik niet" made it
+    yellow), or, weighing the same, when the doubt would take something away (the care, a
+    contact or a route that the known harm brought in) and bring no route or contact of its
+    own. Doubt that adds weight (where all was well, or an escalation) still counts as doubt."""
     urgency = [p.id for p in engine.t.priority]  # most urgent first
 
-    def weight(a: dict[str, Value]) -> tuple[int, int]:
+    def weighed(a: dict[str, Value]) -> tuple[tuple[int, int], set[str]]:
         d = engine.decide(a, None, today)
-        return rank(d.flag), -urgency.index(d.priority)
+        what = {*(f"route:{r}" for r in d.routes), *(f"contact:{c}" for c in d.contacts),
+                *(f"plan:{i}" for i in d.plan_ids() if not i.startswith("find_out."))}
+        return (rank(d.flag), -urgency.index(d.priority)), what
 
     for q, value in new.items():
         old = answers.get(q, UNKNOWN)
-        if value == UNKNOWN and old != UNKNOWN and weight({**new, q: old}) > weight(new):
+        if value != UNKNOWN or old == UNKNOWN:
+            continue
+        (known, has), (doubt, gets) = weighed({**new, q: old}), weighed(new)
+        escalates = any(x.startswith(("route:", "contact:")) for x in gets - has)
+        if known > doubt or (known == doubt and has - gets and not escalates):
             new = {**new, q: old}
     return new
 

@@ -111,7 +111,7 @@ def weigh(t: Triage, s: conv.State, form: FormData) -> Response:
     t.case = cases.from_file({"report": t.case.report if t.case is not None else {}, "log": log},
                              t.v.t("followup_title"), t.v.t)
     kept = confirmation if result.confirmation_kept else None
-    after = advance(t.engine, conv.start(t.engine, {**answers, **changed}, kept))
+    after = advance(t.engine, conv.start(t.engine, result.answers, kept))  # doubt lowers nothing known
     blocks = outcome_blocks(t.v, result.before, result.after, log, "web_followup_changed")
     if t.screen(after).kind == "end":
         return t.page(after, followup=blocks)
