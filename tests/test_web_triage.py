@@ -567,3 +567,14 @@ def test_the_access_log_holds_no_answers(client, caplog):
         post(client, walk(client, {}, page), "/triage/download", _event="md", said="geheim-5678")
     lines = [r.getMessage() for r in caplog.records]
     assert lines and all(re.fullmatch(r"(GET|POST) /triage(/download)? \d+", x) for x in lines), lines
+
+
+def test_the_signal_date_on_the_end_page_is_today_unless_chosen(client):
+    """The terminal offers today; the browser's field started empty, so the report said
+    "Datum signaal: —" (and its label asked for dag-maand-jaar beside a date picker)."""
+    import datetime as dt
+
+    end = finish(client, decide(client, CLEAR))
+    [field] = [a for a in end.all("input") if a.get("id") == "signal_date"]
+    assert field["value"] == dt.date.today().isoformat() and field["type"] == "date"
+    assert tx("web_signal_date") in end.words() and "7-12-2026" not in end.words()
