@@ -230,4 +230,4 @@ def test_a_missing_argument_is_said_in_the_chosen_language():
     start, so: a process of its own)."""
     nl, en = sp("followup"), sp("--lang", "en", "followup")
     assert nl.returncode == en.returncode == 2
-    assert nl.stderr.startswith("Geef ook BESTAND op.") and en.stderr.startswith("Give FILE too.")
+    assert nl.stderr.startswith("BESTAND ontbreekt.") and en.stderr.startswith("FILE is missing.")
