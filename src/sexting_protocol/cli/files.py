@@ -49,7 +49,7 @@ def case_path(path: str, environ, t) -> str:
     the save prompts put it: say where it is (a file is never read from elsewhere unasked)."""
     if path != "-" and not os.path.isabs(path) and not os.path.lexists(path):
         there = documents_dir(environ) / path
-        if there.is_file():
+        if os.path.isfile(there):  # False for any name the system refuses (too long, a NUL)
             raise UserError(t("SP816", path=path, there=str(there)))
     return path
 
