@@ -170,9 +170,7 @@ class Engine:
         self._route_order = [r.id for r in self.t.routes]
         self._steps = [s.number for s in protocol.steps]
         self.settings = [x.id for x in protocol.settings]
-        # a plan item's internal role of another kind of organisation (a school's SMW in a club) is left out
-        self._roles = {x.id: set(x.contacts) for x in protocol.settings}
-        self._foreign = {x: set().union(*self._roles.values()) - own for x, own in self._roles.items()}
+        self._elsewhere = {x: protocol.roles_elsewhere(x) for x in self.settings}
         self.interview = Interview(self)  # the question search
 
     def setting(self, answers: Answers) -> str:
@@ -423,7 +421,7 @@ class Engine:
         steps = {n: PlanStep(n, []) for n in self._steps}
         for item in self.t.plan:
             if item.when is None or ctx.holds(item.when):
-                contacts = [c for c in item.contacts if c not in self._foreign.get(ctx.setting, ())]
+                contacts = [c for c in item.contacts if c not in self._elsewhere.get(ctx.setting, ())]
                 steps[item.step].items.append(PlanEntry(item.id, self._text(item, ctx), None, contacts,
                                                         list(item.advice), short=item.short))
         return list(steps.values())

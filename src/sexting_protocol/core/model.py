@@ -404,6 +404,12 @@ class Protocol(_S, kw_only=True):
         if isinstance(self.setting, str):  # read as an answers file and `init --setting` read it: ` SPORT ` is sport
             self.setting = self.setting.strip().lower()
 
+    def roles_elsewhere(self, setting: str) -> set[str]:
+        """The internal roles of the other kinds of organisation, not of this one (a school's SMW
+        in a club): left out of its plan and its poster."""
+        own = next((set(x.contacts) for x in self.settings if x.id == setting), set())
+        return {c for x in self.settings for c in x.contacts} - own
+
 
 # --- contacts --------------------------------------------------------------------------------
 

@@ -40,9 +40,7 @@ def poster(bundle, lang: str, today: dt.date) -> tuple[str, str]:
     v = View(bundle, lang)
     p = v.p
     template, css, digest = _template()
-    own = {x.id: x.contacts for x in p.settings}
-    setting = p.setting or p.settings[0].id
-    others = {cid for sid, ids in own.items() if sid != setting for cid in ids} - set(own.get(setting, []))
+    others = p.roles_elsewhere(p.setting or p.settings[0].id)
     contacts = [c for c in bundle.contacts.contacts if not c.historical and c.kind != "acuut" and c.id not in others]
     # whom to consult: step 2's, of this kind of organisation (a club has no zorgcoördinator), else its own roles
     consult = [c for cid in p.steps[1].contacts if cid not in others and (c := bundle.contact(cid)) and c.phone] \
