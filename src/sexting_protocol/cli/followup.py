@@ -9,7 +9,6 @@ it, and with `--ics PATH` the next follow-up.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -17,16 +16,15 @@ from ..core import conversation as conv
 from ..core import followup
 from ..core.errors import DataError, UserError
 from ..core.model import UNKNOWN
-from ..present.blocks import Para
 from ..present.followup import outcome_blocks
-from ..present.report import Meta, calendar_name, report_name
+from ..present.report import Meta
 from ..present.views import DecisionView
 from ..render.report import calendar, render
 from ..store import yamlio
 from ..store.answers import normalise, read_answers
 from ..store.bundle import Source
-from .files import announce, case_path, offer_name, write_all, written_text
-from .triage import carry_on, kind_of, save_given, with_case_file
+from .files import announce, case_path, write_all, written_text
+from .triage import carry_on, kind_of, offer_saves, save_given, with_case_file
 
 
 @dataclass
@@ -82,43 +80,10 @@ def run(state, opts: Options, asker=None) -> int:
     for written in [] if asked else write_all(wanted, opts.force, view.t, done=state.written):
         announce(env, written_text(view.t, written), opts.as_json)
     if not wanted and asked:  # asked in a terminal: offer the report, as triage does
-        offer_report(state, asker, view, after, meta)
+        offer_saves(state, view, asker, after, meta)
     elif not wanted and not opts.as_json:
         env.err(view.t("followup_save_hint"))
     return 0
-
-
-def offer_report(state, asker, view: DecisionView, after, meta: Meta) -> None:
-    """The new report with the case file beside it, and the next follow-up's .ics, offered in
-    the user's documents folder (asked again after a refusal: a name taken, a folder missing)."""
-    kind = asker.choice(view.t("offer_report"), [
-        ("md", view.t("report_md")), ("txt", view.t("report_txt")), ("json", view.t("report_json")),
-        ("no", view.t("report_none"))], default="md", key="files:report")
-    if kind != "no":
-        def report(path: str) -> list[tuple[str, str]]:
-            k = kind_of(path) if path.lower().endswith((".md", ".txt", ".json")) else kind
-            return with_case_file(path, render(view, after, meta, k), view, after, meta, k)
-
-        stem, suffix = os.path.splitext(report_name(state.env.today, kind))
-        _save(state, asker, view, offer_name(state.env.environ, stem, suffix, None if kind == "json" else ".json"), report)
-    if asker.yes_no(view.t("offer_ics"), default=True, key="files:ics"):
-        days = asker.number(view.t("ask_days"), *conv.FOLLOWUP_DAYS, default=after.followup_days, key="files:days",
-                            instruction=view.t("ask_days_instruction")) or after.followup_days
-        when = conv.followup(state.env.today, days)
-        ics = calendar(view, when, case_ref=meta.case_ref)
-        _save(state, asker, view, offer_name(state.env.environ, *os.path.splitext(calendar_name(when))),
-              lambda path: [(path, ics)])
-
-
-def _save(state, asker, view: DecisionView, default: str, files) -> None:
-    while True:
-        path = asker.text(view.t("ask_path"), default=default, required=True, key="files:path")
-        try:
-            for written in write_all(files(path), False, view.t, done=state.written):
-                announce(state.env, written_text(view.t, written))
-            return
-        except UserError as e:
-            state.show([Para(e.message, "yellow")])
 
 
 def blocks(view: DecisionView, before, after, result) -> list:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ..core import conversation as conv
 from ..store.answers import beside, read_answers, signal_date
@@ -251,30 +251,15 @@ class Session:
                 saves.append((self.opts.ics, lambda path: [(path, ics)]))
             save_given(self.state, self.view, self.asker, saves, self.opts.force)
             return
-        kind = self.asker.choice(self.t("offer_report"), [
-            ("md", self.t("report_md")), ("txt", self.t("report_txt")), ("json", self.t("report_json")),
-            ("no", self.t("report_none"))], default="md", key="files:report")
-        if kind != "no":
-            if self.meta.case_ref is None:
-                self.meta.case_ref = self.asker.text(self.t("ask_case_ref"), help=self.t("no_names"), key="files:case_ref") or None
-            if self.meta.role is None:
-                self.meta.role = self.asker.text(self.t("ask_role"), key="files:role") or None
-            self.meta.signal_date = self.ask_date(self.meta.signal_date)
+        offer_saves(self.state, self.view, self.asker, d, self.meta, self.ask_record)
 
-            def report(path: str) -> list[tuple[str, str]]:
-                """The name's suffix decides the format, as --report's does; without one, the kind chosen."""
-                k = kind_of(path) if path.lower().endswith((".md", ".txt", ".json")) else kind
-                return with_case_file(path, render(self.view, d, self.meta, k), self.view, d, self.meta, k)
-
-            self.save(offer_name(self.state.env.environ, *os.path.splitext(report_name(self.state.env.today, kind)),
-                                 None if kind == "json" else ".json"),  # the case file beside it (with_case_file)
-                      report)
-        if self.asker.yes_no(self.t("offer_ics"), default=True, key="files:ics"):
-            days = self.asker.number(self.t("ask_days"), *conv.FOLLOWUP_DAYS, default=d.followup_days, key="files:days",
-                                     instruction=self.t("ask_days_instruction")) or d.followup_days
-            when = conv.followup(self.state.env.today, days)
-            ics = calendar(self.view, when, case_ref=self.meta.case_ref)
-            self.save(offer_name(self.state.env.environ, *os.path.splitext(calendar_name(when))), lambda path: [(path, ics)])
+    def ask_record(self) -> None:
+        """Before a report: what the command line did not give of the record."""
+        if self.meta.case_ref is None:
+            self.meta.case_ref = self.asker.text(self.t("ask_case_ref"), help=self.t("no_names"), key="files:case_ref") or None
+        if self.meta.role is None:
+            self.meta.role = self.asker.text(self.t("ask_role"), key="files:role") or None
+        self.meta.signal_date = self.ask_date(self.meta.signal_date)
 
     def ask_date(self, default: Optional[dt.date]) -> dt.date:
         while True:
@@ -285,8 +270,33 @@ class Session:
             except UserError as e:
                 self.show([Para(e.message, "yellow")])
 
-    def save(self, default: str, files) -> None:
-        save_where(self.state, self.view, self.asker, default, files)
+
+
+def offer_saves(state, view, asker, d, meta: Meta, before_report: Optional[Callable[[], None]] = None) -> None:
+    """Asked in a terminal: the report with the case file beside it, and the follow-up's .ics,
+    each offered in the user's documents folder (asked again after a refusal)."""
+    kind = asker.choice(view.t("offer_report"), [
+        ("md", view.t("report_md")), ("txt", view.t("report_txt")), ("json", view.t("report_json")),
+        ("no", view.t("report_none"))], default="md", key="files:report")
+    if kind != "no":
+        if before_report is not None:
+            before_report()
+
+        def report(path: str) -> list[tuple[str, str]]:
+            """The name's suffix decides the format, as --report's does; without one, the kind chosen."""
+            k = kind_of(path) if path.lower().endswith((".md", ".txt", ".json")) else kind
+            return with_case_file(path, render(view, d, meta, k), view, d, meta, k)
+
+        save_where(state, view, asker, offer_name(state.env.environ, *os.path.splitext(report_name(state.env.today, kind)),
+                                                  None if kind == "json" else ".json"),  # the case file beside it
+                   report)
+    if asker.yes_no(view.t("offer_ics"), default=True, key="files:ics"):
+        days = asker.number(view.t("ask_days"), *conv.FOLLOWUP_DAYS, default=d.followup_days, key="files:days",
+                            instruction=view.t("ask_days_instruction")) or d.followup_days
+        when = conv.followup(state.env.today, days)
+        ics = calendar(view, when, case_ref=meta.case_ref)
+        save_where(state, view, asker, offer_name(state.env.environ, *os.path.splitext(calendar_name(when))),
+                   lambda path: [(path, ics)])
 
 
 def save_where(state, view, asker, default: str, files, force: bool = False) -> None:
