@@ -451,13 +451,13 @@ def test_a_home_that_does_not_exist_is_not_created(tmp_path, user_home, monkeypa
 
 def test_schema_output_does_not_overwrite_without_force(tmp_path):
     """#27: `schema --output DIR` overwrote existing files."""
-    from sexting_protocol.cli.main import State
+    from sexting_protocol.cli.options import Globals
     from sexting_protocol.cli.init import schemas
 
     out = tmp_path / "schema"
     out.mkdir()
     (out / "contacts.schema.json").write_text("mijn eigen", encoding="utf-8")
-    state = State(Env(stdout=io.StringIO(), stderr=io.StringIO(), environ=dict(os.environ)))
+    state = Globals(Env(stdout=io.StringIO(), stderr=io.StringIO(), environ=dict(os.environ)))
     with pytest.raises(files.Exists):
         schemas(state, str(out))
     assert sorted(p.name for p in out.iterdir()) == ["contacts.schema.json"], "nothing written"

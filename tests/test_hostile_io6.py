@@ -80,7 +80,7 @@ def _session(tmp_path, asker_class=None, **kw):
     import os
 
     from sexting_protocol.cli.env import Env
-    from sexting_protocol.cli.main import State
+    from sexting_protocol.cli.options import Globals
     from sexting_protocol.cli.triage import Options, run
     from sexting_protocol.core.engine import Engine
     from sexting_protocol.store import bundle as data
@@ -95,7 +95,7 @@ def _session(tmp_path, asker_class=None, **kw):
     here = os.getcwd()
     os.chdir(tmp_path)
     try:
-        return run(State(env), Options(), asker=asker), asker, env
+        return run(Globals(env), Options(), asker=asker), asker, env
     finally:
         os.chdir(here)
 
@@ -133,7 +133,7 @@ def test_the_name_offered_for_a_report_is_free_for_its_case_file_too(tmp_path, m
     import io
 
     from sexting_protocol.cli.env import Env
-    from sexting_protocol.cli.main import State
+    from sexting_protocol.cli.options import Globals
     from sexting_protocol.cli.triage import Options, run
     from sexting_protocol.core.engine import Engine
     from sexting_protocol.store import bundle as data
@@ -159,7 +159,7 @@ def test_the_name_offered_for_a_report_is_free_for_its_case_file_too(tmp_path, m
               today=TODAY, environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home"), "SEXTING_PROTOCOL_CACHE": "off",
                                    "SEXTING_PROTOCOL_DOCUMENTS": str(tmp_path)})
     asker = Enter(Engine(data.load(cache=False).protocol), CLEAR, report="md")
-    assert run(State(env), Options(), asker=asker) == 0, env.stderr.getvalue()
+    assert run(Globals(env), Options(), asker=asker) == 0, env.stderr.getvalue()
     assert len(asker.offered) == 1, asker.offered
     assert taken.read_text(encoding="utf-8") == "{}"
     saved = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("sexting-verslag"))

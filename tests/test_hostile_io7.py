@@ -124,7 +124,7 @@ def test_a_save_the_disk_refuses_after_the_questions_asks_where_instead(run, wri
     full when the files are saved: the message, exit status 2, and every answer and note typed
     was lost. In an interactive session the refused save is said and the person is asked where
     to save instead, as when no --report was given."""
-    from sexting_protocol.cli.main import State
+    from sexting_protocol.cli.options import Globals
 
     env = _env(tmp_path)
     given, elsewhere = tmp_path / "r.md", tmp_path / "elders.md"
@@ -142,14 +142,14 @@ def test_a_save_the_disk_refuses_after_the_questions_asks_where_instead(run, wri
 
         asker = Moved(Engine(data.load(cache=False).protocol), CLEAR)
         disk_full_once()
-        code = session(State(env), Options(report=str(given), ics=str(tmp_path / "r.ics")), asker=asker)
+        code = session(Globals(env), Options(report=str(given), ics=str(tmp_path / "r.ics")), asker=asker)
     else:
         from sexting_protocol.cli.followup import Options, run as followup
 
         case = case_file(run, write, tmp_path, GROUP)
         disk_full_once()
         asker = FollowupScript("Typed with care.", moved)
-        code = followup(State(env), Options(case, report=str(given), ics=str(tmp_path / "r.ics")), asker=asker)
+        code = followup(Globals(env), Options(case, report=str(given), ics=str(tmp_path / "r.ics")), asker=asker)
     assert code == 0, env.stderr.getvalue()
     shown = " ".join(env.stdout.getvalue().split())
     assert "de schijf is vol" in shown and asker.keys.count("files:path") == 2

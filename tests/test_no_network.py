@@ -8,7 +8,7 @@ import pytest
 import typer
 
 from conftest import CLEAR
-from sexting_protocol.cli.main import app
+from sexting_protocol.cli.app import app
 
 
 class NetworkUsed(AssertionError):

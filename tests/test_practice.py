@@ -17,7 +17,8 @@ from sexting_protocol.store import bundle as data
 
 from sexting_protocol.cli import practice
 from sexting_protocol.store.answers import from_source
-from sexting_protocol.cli.main import State, main
+from sexting_protocol.cli.main import main
+from sexting_protocol.cli.options import Globals
 from sexting_protocol.core.engine import Engine
 from sexting_protocol.cli.env import Env
 from sexting_protocol.core.errors import DataError, UserError
@@ -158,7 +159,7 @@ class Scripted:
 
 def _run(opts: practice.Options, asker, lang: str = "nl") -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    state = State(Env(stdout=out, stderr=err, stdin_isatty=False, stdout_isatty=False, no_color=True, lang=lang))
+    state = Globals(Env(stdout=out, stderr=err, stdin_isatty=False, stdout_isatty=False, no_color=True, lang=lang))
     return practice.run(state, opts, asker=asker), out.getvalue(), err.getvalue()
 
 

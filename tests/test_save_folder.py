@@ -15,7 +15,7 @@ import pytest
 
 from conftest import CLEAR, TODAY, run_cli
 from sexting_protocol.cli.env import Env
-from sexting_protocol.cli.main import State
+from sexting_protocol.cli.options import Globals
 from sexting_protocol.cli import followup as followup_cli
 from sexting_protocol.cli.triage import Options, run
 from sexting_protocol.core.engine import Engine
@@ -25,8 +25,8 @@ from test_session import Script
 REPORT = f"sexting-verslag-{TODAY.isoformat()}"
 
 
-def state(tmp_path, documents) -> State:
-    return State(Env(stdout=io.StringIO(), stderr=io.StringIO(), stdin_isatty=True, stdout_isatty=True, no_color=True,
+def state(tmp_path, documents) -> Globals:
+    return Globals(Env(stdout=io.StringIO(), stderr=io.StringIO(), stdin_isatty=True, stdout_isatty=True, no_color=True,
                      today=TODAY, environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home"),
                                            "SEXTING_PROTOCOL_CACHE": "off", "SEXTING_PROTOCOL_DOCUMENTS": str(documents)}))
 

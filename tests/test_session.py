@@ -13,7 +13,7 @@ import pytest
 
 from sexting_protocol.store import bundle as data
 from sexting_protocol.text.texts import Texts
-from sexting_protocol.cli.main import State
+from sexting_protocol.cli.options import Globals
 from sexting_protocol.core.engine import Engine
 from sexting_protocol.cli.env import Env
 from sexting_protocol.core.errors import UserError
@@ -101,7 +101,7 @@ def state(tmp_path):
     env = Env(stdout=io.StringIO(), stderr=io.StringIO(), stdin_isatty=True, stdout_isatty=True, no_color=True,
               today=TODAY, environ={"SEXTING_PROTOCOL_HOME": str(tmp_path / "home"), "SEXTING_PROTOCOL_CACHE": "off",
                                     "SEXTING_PROTOCOL_DOCUMENTS": str(tmp_path / "documents")})
-    return State(env)
+    return Globals(env)
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ import datetime as dt
 import errno
 import io
 import os
-import shutil
 import signal
-import subprocess
 import sys
 import threading
 from contextlib import contextmanager
@@ -110,6 +108,9 @@ class Env:
         terminal; False when it was not paged (no terminal, --no-pager, short text, no pager)."""
         if not (self.pager and self.interactive) or text.count("\n") < self.lines - 1:
             return False
+        import shutil
+        import subprocess  # only here: a look-up that is not paged does without them
+
         try:
             self.stdout.fileno()
         except (AttributeError, ValueError, OSError):
@@ -234,6 +235,7 @@ def _runnable(command: str, environ: dict) -> bool:
     """Whether the program a PAGER names can be found (its first word, on the PATH given);
     when that cannot be told (a quote the shell reads otherwise), try it."""
     import shlex
+    import shutil
 
     try:
         words = shlex.split(command, posix=os.name != "nt")

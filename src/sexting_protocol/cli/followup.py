@@ -41,7 +41,7 @@ def run(state, opts: Options, asker=None) -> int:
     env = state.env
     bundle = state.bundle()
     engine = conv.rules(bundle.protocol, bundle.conversations)
-    view = DecisionView(bundle, state.lang, engine)
+    view = DecisionView(bundle, state.lang, engine, state.texts)
     case = case_path(opts.case, env.environ, view.t)
     answers, confirmation, extra = read_answers(case, engine, view.contact_text, view.t, view.tx, env.stdin)
     meta = Meta(report_date=env.today)

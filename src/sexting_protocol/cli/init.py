@@ -90,7 +90,7 @@ def handout(state, output: Optional[str], force: bool = False, as_json: bool = F
     from ..render import to_json
     from ..present.views import View
 
-    v = View(state.bundle(), state.lang)
+    v = View(state.bundle(), state.lang, state.texts)
     p = v.p
     if as_json:
         contacts = [v.contact_json(c) for c in state.bundle().contacts.contacts if not c.historical]

@@ -86,7 +86,7 @@ def run(state, opts: Options, asker=None) -> int:
     env = state.env
     bundle = state.bundle()
     engine = conv.rules(bundle.protocol, bundle.conversations)
-    view = DecisionView(bundle, state.lang, engine)
+    view = DecisionView(bundle, state.lang, engine, state.texts)
     cases = load(view)
     if opts.list_cases:
         return _list(state, view, cases, opts.as_json)

@@ -44,7 +44,7 @@ def run(state, opts: Options, asker=None) -> int:
     env = state.env
     bundle = state.bundle()
     engine = conv.rules(bundle.protocol, bundle.conversations)
-    view = DecisionView(bundle, state.lang, engine)
+    view = DecisionView(bundle, state.lang, engine, state.texts)
     meta = Meta(opts.case_ref, opts.role,
                 signal_date(opts.signal_date, env.today, view.t) if opts.signal_date is not None else env.today, env.today)
     answers: dict[str, Any] = {}
@@ -85,7 +85,7 @@ def conversations(state, path: str, as_json: bool) -> int:
     """`sexting-protocol conversations --answers FILE`: the guides and letters of a case."""
     bundle = state.bundle()
     engine = conv.rules(bundle.protocol, bundle.conversations)
-    view = DecisionView(bundle, state.lang, engine)
+    view = DecisionView(bundle, state.lang, engine, state.texts)
     answers, confirmation, _ = read_answers(path, engine, view.contact_text, view.t, view.tx, state.env.stdin)
     d = conv.decide(engine, answers, confirmation, state.env.today)
     if as_json:

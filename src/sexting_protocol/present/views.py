@@ -25,10 +25,11 @@ from .blocks import Banner, Block, Heading, Items, Para, Table
 
 
 class View:
-    def __init__(self, bundle: Bundle, lang: str):
+    def __init__(self, bundle: Bundle, lang: str, texts: Optional[Texts] = None):
+        """`texts`: the front's words object (its environment says where the catalogue is cached)."""
         self.b, self.lang = bundle, lang
         self.p = bundle.protocol
-        self.texts = Texts(lang)
+        self.texts = texts or Texts(lang)
         self.t, self.tx = self.texts, self.texts.tx  # the one words object's look-ups
 
     def region_note(self) -> Optional[str]:
@@ -304,8 +305,8 @@ class FirstBox:
 class DecisionView(View):
     """The decision in words: first actions, flag with its reasons, routes, plan, contacts."""
 
-    def __init__(self, bundle: Bundle, lang: str, engine=None):
-        super().__init__(bundle, lang)
+    def __init__(self, bundle: Bundle, lang: str, engine=None, texts: Optional[Texts] = None):
+        super().__init__(bundle, lang, texts)
         if engine is None:  # the rules, for a view made without them (a look-up never needs them)
             from ..core.conversation import rules
 
