@@ -17,8 +17,7 @@ import signal
 import sys
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import IO, Callable, Iterator, Optional
+from typing import IO, Any, Callable, Iterator, Optional
 
 from ..render import clean
 from ..render.narrow import FALLBACK, fit, plain_char  # noqa: F401 (the terminal's encodings)
@@ -46,26 +45,34 @@ def _tolerant(stream) -> None:
             pass
 
 
-@dataclass
-class Env:
-    stdin: IO[str] = field(default_factory=lambda: sys.stdin)
-    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
-    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
-    stdin_isatty: Optional[bool] = None
-    stdout_isatty: Optional[bool] = None
-    no_color: Optional[bool] = None
-    lang: str = "nl"
-    today: dt.date = field(default_factory=dt.date.today)
-    environ: dict = field(default_factory=lambda: dict(os.environ))
-    pager: bool = True  # a long look-up pages on a terminal (--no-pager: never)
+_PROCESS: Any = object()  # not given: the process's own stream
 
-    def __post_init__(self) -> None:
-        if self.stdin_isatty is None:
-            self.stdin_isatty = _isatty(self.stdin)
-        if self.stdout_isatty is None:
-            self.stdout_isatty = _isatty(self.stdout)
-        if self.no_color is None:
-            self.no_color = "NO_COLOR" in self.environ or self.environ.get("TERM") == "dumb"
+
+class Env:
+    """The streams, whether they are terminals, colour, language, today and the environment; each
+    taken from the process when not given (a test gives its own). A stream that is None was
+    closed when the program started."""
+
+    def __init__(self, *, stdin: Optional[IO[str]] = _PROCESS, stdout: Optional[IO[str]] = _PROCESS,
+                 stderr: Optional[IO[str]] = _PROCESS, stdin_isatty: Optional[bool] = None,
+                 stdout_isatty: Optional[bool] = None, no_color: Optional[bool] = None, lang: str = "nl",
+                 today: Optional[dt.date] = None, environ: Optional[dict] = None, pager: bool = True):
+        self.stdin = sys.stdin if stdin is _PROCESS else stdin
+        self.stdout = sys.stdout if stdout is _PROCESS else stdout
+        self.stderr = sys.stderr if stderr is _PROCESS else stderr
+        self.stdin_isatty = _isatty(self.stdin) if stdin_isatty is None else stdin_isatty
+        self.stdout_isatty = _isatty(self.stdout) if stdout_isatty is None else stdout_isatty
+        self.lang = lang
+        self.today = dt.date.today() if today is None else today
+        self.environ = dict(os.environ) if environ is None else environ
+        if no_color is None:
+            no_color = "NO_COLOR" in self.environ or self.environ.get("TERM") == "dumb"
+        self.no_color = no_color
+        self.pager = pager  # a long look-up pages on a terminal (--no-pager: never)
+        # Why standard output failed (disk full, an I/O error), once it has: nothing more is sent
+        # to it, the command goes on (the files asked for are still written), and `finish` says so.
+        self.stdout_error: Optional[str] = None
+        self.stdout_gone = False  # closed (`>&-`) or a reader that quit
         for stream in (self.stdout, self.stderr):
             _tolerant(stream)
 
@@ -150,11 +157,6 @@ class Env:
         from ..text.texts import Texts
 
         return Texts(self.lang, self.environ)(key, **values)
-
-    # Why standard output failed (disk full, an I/O error), once it has: nothing more is sent
-    # to it, the command goes on (the files asked for are still written), and `finish` says so.
-    stdout_error: Optional[str] = field(default=None, init=False)
-    stdout_gone: bool = field(default=False, init=False)  # closed (`>&-`) or a reader that quit
 
     @property
     def stdout_ok(self) -> bool:

@@ -56,11 +56,14 @@ class Round:
     decision: Decision
 
 
-@dataclass
 class _Within(data.Source):
     """A part of a file checked as a file of its own: its lines and paths are those in the whole."""
 
-    at: tuple = ()
+    __slots__ = ("at",)
+
+    def __init__(self, path: str, text: str, raw: Any, at: tuple):
+        super().__init__(path, text, raw)
+        self.at = at
 
     def line(self, parts) -> Optional[int]:
         return super().line([*self.at, *parts])

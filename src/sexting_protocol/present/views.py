@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
 from typing import Any, Optional
+
+from msgspec import Struct
 
 from ..store.bundle import Bundle
 from ..text.texts import Texts
@@ -291,8 +292,7 @@ def _fold(s: str) -> str:
 # --- the triage decision -----------------------------------------------------------------------
 
 
-@dataclass
-class FirstBox:
+class FirstBox(Struct):
     """What to do first, as every front shows it: the title with the priority, the first
     routes' actions with the contacts to call, then the plan items that stand with them."""
 

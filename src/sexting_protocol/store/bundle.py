@@ -23,7 +23,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, TypeVar
 
@@ -42,14 +41,13 @@ def config_dir(environ=os.environ) -> Path:
     return Path(home) if home else user_dir("config", environ)
 
 
-@dataclass
 class Source:
     """A file that was read: its text (kept to find lines) and its plain data."""
 
-    path: str
-    text: str
-    raw: Any
-    _lines: Any = None
+    __slots__ = ("path", "text", "raw", "_lines")
+
+    def __init__(self, path: str, text: str, raw: Any, lines: Any = None):
+        self.path, self.text, self.raw, self._lines = path, text, raw, lines
 
     def line(self, parts) -> int | None:
         if self._lines is None:
@@ -196,20 +194,22 @@ def _fails_at(data: Any, typ: type, prefix: str) -> bool:
     return False
 
 
-@dataclass
 class Bundle:
     """The data in use: protocol, contacts and interface texts, with where they came from."""
 
-    protocol: model.Protocol
-    contacts: model.Contacts
-    # the guides for the conversations of step 3 and the letters (shipped; not layered)
-    conversations: model.Conversations = field(default_factory=lambda: model.Conversations(conversations=[]))
-    layered: bool = False  # the organisation's contacts layer is in use
-    # "protocol", "contacts" → locate(path, message) -> Problem, in whichever file the path is
-    locators: dict[str, Any] = field(default_factory=dict)
-    # layer files left out because of a problem, and their problems (see layer_notice)
-    skipped: list[str] = field(default_factory=list)
-    layer_problems: list[Problem] = field(default_factory=list)
+    def __init__(self, protocol: model.Protocol, contacts: model.Contacts,
+                 conversations: Optional[model.Conversations] = None, layered: bool = False,
+                 locators: Optional[dict[str, Any]] = None):
+        self.protocol = protocol
+        self.contacts = contacts
+        # the guides for the conversations of step 3 and the letters (shipped; not layered)
+        self.conversations = conversations or model.Conversations(conversations=[])
+        self.layered = layered  # the organisation's contacts layer is in use
+        # "protocol", "contacts" → locate(path, message) -> Problem, in whichever file the path is
+        self.locators: dict[str, Any] = locators or {}
+        # layer files left out because of a problem, and their problems (see layer_notice)
+        self.skipped: list[str] = []
+        self.layer_problems: list[Problem] = []
 
     def contact(self, cid: str) -> model.Contact | None:
         idx = self.__dict__.get("_cidx")
