@@ -336,3 +336,25 @@ def test_contact_type_errors(raw):
 def test_shipped_text_is_unchanged_by_the_helpers():
     # the broken copies above are made from the shipped text: it must itself be clean
     assert "colour:" not in shipped_text("protocol.yaml")
+
+
+def test_no_quoted_name_inside_a_builtin_generic_in_a_class():
+    """Python 3.10 leaves the name in `list["Cond"]` unresolved: msgspec then failed at the first
+    read of the data, and every command on 3.10 ended in an internal error. A forward reference
+    in a field is written `List["Cond"]` (typing's, which 3.10 resolves)."""
+    import ast
+
+    from conftest import REPO
+
+    builtin = {"list", "dict", "tuple", "set", "frozenset", "type"}
+    found = []
+    for path in sorted((REPO / "src").rglob("*.py")):
+        for cls in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            for field in (n for n in cls.body if isinstance(n, ast.AnnAssign)):
+                for node in ast.walk(field.annotation):
+                    if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in builtin
+                            and any(isinstance(c, ast.Constant) and isinstance(c.value, str) for c in ast.walk(node.slice))):
+                        found.append(f"{path.name}:{field.lineno}: {ast.unparse(field.annotation)}")
+    assert found == []

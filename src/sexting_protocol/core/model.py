@@ -6,7 +6,7 @@ core/checks.py then checks what a type cannot say: unique ids, references that r
 conditions that name a real question and option.
 """
 
-from typing import Literal, Optional, Union
+from typing import List, Literal, Optional, Union
 
 from msgspec import Struct, field
 
@@ -53,8 +53,9 @@ class Cond(_S, kw_only=True):
     priority: Optional[list[str]] = None
     # the organisation's setting (school, childcare, sport, youth_care, youth_work) is one of these
     setting: Optional[list[str]] = None
-    all_: Optional[list["Cond"]] = field(default=None, name="all")
-    any_: Optional[list["Cond"]] = field(default=None, name="any")
+    # typing.List: Python 3.10 leaves a name in quotes inside `list[...]` unresolved
+    all_: Optional[List["Cond"]] = field(default=None, name="all")
+    any_: Optional[List["Cond"]] = field(default=None, name="any")
     not_: Optional["Cond"] = field(default=None, name="not")
     is_: Optional[Union[str, int]] = field(default=None, name="is")
     in_: Optional[list[Union[str, int]]] = field(default=None, name="in")
@@ -95,6 +96,11 @@ class Wait(_S, kw_only=True):
     for_: list[str] = field(name="for")
 
 
+class Variant(_S, kw_only=True):
+    when: Cond
+    text: Text
+
+
 class Question(_S, kw_only=True):
     id: str
     type: Literal["choice", "number"] = "choice"
@@ -104,7 +110,7 @@ class Question(_S, kw_only=True):
     find_out: Text
     # the first whose `when` holds replaces find_out (where the police is a route, the young
     # person is not questioned about it)
-    find_out_variants: list["Variant"] = []
+    find_out_variants: list[Variant] = []
     options: list[Option] = []
     # choice questions: option values from safest to riskiest, where such an order exists
     risk: Optional[list[str]] = None
@@ -276,11 +282,6 @@ class Setting(_S, kw_only=True):
     # the contacts that belong to this kind of organisation: its internal roles and the bodies of
     # its own duty; a contact named by another setting only is left off this one's poster
     contacts: list[str] = []
-
-
-class Variant(_S, kw_only=True):
-    when: Cond
-    text: Text
 
 
 class PlanItem(_S, kw_only=True):
