@@ -328,3 +328,15 @@ def test_validate_reads_the_files_never_the_cache(org, monkeypatch):
     r = org.run("validate")
     assert r.code == 0, r.err
     assert all("Protocol" not in repr(t) and "Contacts" not in repr(t) for t in typs), typs
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a Windows file name is always Unicode")
+def test_a_file_name_that_is_not_utf8_is_cached_too(tmp_path, run):
+    """A name with a byte that is not UTF-8 (Python holds it as a lone surrogate) was an internal
+    error where the cache keys on the file names; the file is read and cached as any other."""
+    name = os.fsdecode(bytes(tmp_path) + b"/protocol-\xff.yaml")
+    Path(name).write_bytes(Path(data.shipped("protocol.yaml")).read_bytes())
+    for _ in range(2):  # built, then read from the cache
+        r = run("--protocol", name, "criteria", "--json")
+        assert r.code == 0, r.err
+        assert r.json()

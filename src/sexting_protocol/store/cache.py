@@ -73,7 +73,7 @@ def cached(files: list[str], typ: Any, build, environ=os.environ):
         shape = os.stat(model.__file__)  # a changed model (in a checkout) never reads an old cache
         h = _blake2b(f"{__version__}\0{typ!r}\0{shape.st_mtime_ns}\0{shape.st_size}".encode())
         for f in files:
-            h.update(f.encode() + b"\0")
+            h.update(os.fsencode(f) + b"\0")  # a file name that is not UTF-8 as the OS gave it
             if f:
                 with open(f, "rb") as fh:  # bounded (/dev/zero): over yamlio.MAX_BYTES is refused anyway
                     h.update(fh.read(1 << 21))
