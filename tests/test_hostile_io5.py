@@ -230,7 +230,9 @@ def test_init_writes_a_plain_setting_plainly(tmp_path):
     (["web", "--lang", "fr"], {}, "--lang: 'fr' is geen taal van deze tool; kies uit: nl, en"),
     (["--lang", "en", "advice", "--lang", "xx"], {}, "--lang: 'xx' is not a language of this tool; choose: nl, en"),
     (["contacts"], {"SEXTING_PROTOCOL_LANG": "x\x1b]0;P\x07"}, "SEXTING_PROTOCOL_LANG: 'x\\x1b]0;P\\x07' is geen taal"),
-], ids=["nl", "web", "en", "environment"])
+    (["--lang", "", "criteria"], {}, "--lang: '' is geen taal"),  # was taken as not given; after the command: refused
+    (["criteria", "--lang", ""], {}, "--lang: '' is geen taal"),
+], ids=["nl", "web", "en", "environment", "empty-before", "empty-after"])
 def test_an_unknown_language_is_refused_in_the_chosen_language(run, args, environ, said):
     """`--lang de` was refused in English, whatever the language chosen so far (a message
     written in Python, not in ui.yaml)."""

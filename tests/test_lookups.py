@@ -21,7 +21,7 @@ from sexting_protocol.cli import lookups
 
 VALUES = ["3", "1", "9", "0", " 4", "x", "", "en", "nl", "de", "AMK", "acuut", "intern", "politie", "emergency",
           "zvh", "nope.yaml", "-1", "--json"]
-GLOBAL = [["--lang", "en"], ["--lang", "nl"], ["--lang", "fr"], ["--no-layers"], ["--no-pager"],
+GLOBAL = [["--lang", "en"], ["--lang", "nl"], ["--lang", "fr"], ["--lang", ""], ["--no-layers"], ["--no-pager"],
           ["--protocol", "nope.yaml"], ["--contacts", "nope.yaml"]]
 NOISE = ["--help", "-h", "--step=3", "-s3", "--", "-", "--version", "--nope", "--lang=en", "extra"]
 

@@ -170,8 +170,7 @@ def short(args: Sequence[str], environ) -> Optional[Callable[[Globals], int]]:
             values[lookup.argument] = args[i]
             i += 1
             continue
-        into = after if any(args[i] in o.words for o in GLOBAL_OPTIONS) else values
-        i = _read(args, i, GLOBAL_OPTIONS + lookup.options, into)
+        i = _read(args, i, GLOBAL_OPTIONS, after) or _read(args, i, lookup.options, values)
         if i is None:
             return None
 

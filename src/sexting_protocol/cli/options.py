@@ -78,7 +78,9 @@ class Globals:
     def choose_before(self, given: dict[str, Any]) -> None:
         """The global options given before the command; the language, when none was given, is
         SEXTING_PROTOCOL_LANG's or Dutch."""
-        lang = given.get("lang")
-        chosen = self.env.environ.get("SEXTING_PROTOCOL_LANG") or "nl"
-        self.choose({"lang": lang or chosen}, "--lang" if lang else "SEXTING_PROTOCOL_LANG")
+        lang = given.get("lang")  # given, even empty: checked as given after the command is
+        if lang is None:
+            self.choose({"lang": self.env.environ.get("SEXTING_PROTOCOL_LANG") or "nl"}, "SEXTING_PROTOCOL_LANG")
+        else:
+            self.choose({"lang": lang})
         self.choose({k: v for k, v in given.items() if k != "lang"})
