@@ -826,7 +826,7 @@ def test_init_writes_the_contacts_file_once(run, tmp_path):
 
 
 def test_a_run_makes_only_its_own_command(monkeypatch):
-    """typer makes every command at once (a sixth of a look-up's time); the group makes the one
+    """typer makes every command at once (some 15 ms of every start); the group makes the one
     that is run, and all of them for the help, which lists them with their global options."""
     from sexting_protocol.cli import app
     from sexting_protocol.cli.options import Globals

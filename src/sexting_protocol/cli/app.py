@@ -101,7 +101,7 @@ def _after_command(ctx, param, value) -> None:
 
 class _Commands(Mapping):
     """The app's commands by name, each made into a click command when it is first looked up:
-    typer makes them all at once, a sixth of a look-up's time, while a run needs one (the help
+    typer makes them all at once, some 15 ms of every start, while a run needs one (the help
     and a mistyped name list them all)."""
 
     def __init__(self, finish: Callable[[Any], None]):

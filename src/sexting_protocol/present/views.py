@@ -30,7 +30,7 @@ class View:
         """`texts`: the front's words object (its environment says where the catalogue is cached)."""
         self.b, self.lang = bundle, lang
         self.p = bundle.protocol
-        self.texts = texts or Texts(lang)
+        self.texts = Texts(lang) if texts is None else texts
         self.t, self.tx = self.texts, self.texts.tx  # the one words object's look-ups
 
     def region_note(self) -> Optional[str]:

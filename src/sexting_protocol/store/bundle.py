@@ -203,7 +203,7 @@ class Bundle:
         self.protocol = protocol
         self.contacts = contacts
         # the guides for the conversations of step 3 and the letters (shipped; not layered)
-        self.conversations = conversations or model.Conversations(conversations=[])
+        self.conversations = model.Conversations(conversations=[]) if conversations is None else conversations
         self.layered = layered  # the organisation's contacts layer is in use
         # "protocol", "contacts" → locate(path, message) -> Problem, in whichever file the path is
         self.locators: dict[str, Any] = locators or {}
