@@ -568,3 +568,12 @@ def test_a_plan_item_shows_the_roles_of_its_own_kind_of_organisation(engine, bun
         assert shown and not shown & foreign, (setting, shown & foreign)
     club = engine.decide({**answers, "setting": "sport"})
     assert next(i for s in club.plan for i in s.items if i.id == "consult_internal").contacts == ["vertrouwenscontactpersoon"]
+
+
+def test_an_urgent_routes_name_does_not_hold_its_number(bundle):
+    """The urgent box on every page shows each urgent route's name with its numbers beside it:
+    the name "Acuut gevaar: 112" read "Acuut gevaar: 112 112"."""
+    for r in (r for r in bundle.protocol.triage.routes if r.urgent):
+        numbers = [c.phone.value for cid in r.contacts if (c := bundle.contact(cid)) and c.phone]
+        for name in (r.name.nl, r.name.en):
+            assert not any(n in name for n in numbers), (r.id, name)
