@@ -84,3 +84,11 @@ def test_a_malformed_condition_is_named_once_not_its_parts(bundle):
     p.triage.urgent = msgspec.convert({"any": [{"q": "nope", "is": "x"}], "q": "nope", "is": "x"}, model.Cond)
     found = checks.check_protocol(p, bundle.contacts)
     assert [(path, code) for path, code, _ in found] == [(("triage", "urgent"), "SP402")]
+
+
+def test_a_plan_variants_own_contact_is_checked(bundle):
+    p = msgspec.convert(msgspec.to_builtins(bundle.protocol), model.Protocol)
+    at = next(n for n, i in enumerate(p.triage.plan) if i.id == "consult_internal")
+    p.triage.plan[at].variants[0].contacts = ["no_such_contact"]
+    found = checks.check_protocol(p, bundle.contacts)
+    assert [(path, code) for path, code, _ in found] == [(("triage", "plan", at, "variants", 0, "contacts", 0), "SP303")]

@@ -577,3 +577,28 @@ def test_an_urgent_routes_name_does_not_hold_its_number(bundle):
         numbers = [c.phone.value for cid in r.contacts if (c := bundle.contact(cid)) and c.phone]
         for name in (r.name.nl, r.name.en):
             assert not any(n in name for n in numbers), (r.id, name)
+
+
+@pytest.mark.parametrize("setting, role", [("childcare", "aandachtsfunctionaris"), ("youth_care", "aandachtsfunctionaris"),
+                                           ("youth_work", "aandachtsfunctionaris"), ("sport", "vertrouwenscontactpersoon")])
+@pytest.mark.parametrize("item, answers", [
+    ("consult_internal", {"age_depicted": 14, "shared_further": "group", "impact": "serious"}),
+    ("share_internally", {"age_depicted": 15, "age_other": 15, "made_by": "self", "voluntary": "yes",
+                          "recipient_wanted": "yes", "shared_further": "no", "impact": "none"}),
+])
+def test_the_colleague_to_consult_has_a_card_in_every_kind_of_organisation(engine, setting, role, item, answers):
+    """Outside a school the items say to talk it over with the aandachtsfunctionaris (in a club the
+    vertrouwenscontactpersoon), and that role's card stands beside them: a variant brings its own
+    contacts. (They named none there; share_internally named the aandachtsfunctionaris in a club.)"""
+    d = engine.decide({**answers, "setting": setting})
+    entry = next((i for s in d.plan for i in s.items if i.id == item), None)
+    assert entry is not None, [i.id for s in d.plan for i in s.items]
+    assert entry.contacts == [role]
+    assert role in entry.text.nl and role in entry.text.en.replace("club's ", "")
+    assert ("aandachtsfunctionaris" in entry.text.nl) == (role == "aandachtsfunctionaris")
+
+
+def test_a_school_consults_its_own_roles(engine):
+    d = engine.decide({"setting": "school", "age_depicted": 14, "shared_further": "group", "impact": "serious"})
+    entry = next(i for s in d.plan for i in s.items if i.id == "consult_internal")
+    assert entry.contacts == ["zorgcoordinator", "ib_er", "smw", "zat"]

@@ -161,6 +161,7 @@ REFERENCES = (
     ("triage.plan[]", "when", "when"),
     ("triage.plan[]", "variants[].when", "when"),
     ("triage.plan[]", "contacts[]", "contacts"),
+    ("triage.plan[]", "variants[].contacts[]", "contacts"),
     ("triage.plan[]", "advice[]", "advice"),
 )
 

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Optional
 
 from .conditions import Answers, Ctx, Value
 from .interview import Interview
-from .model import FLAGS, GUIDE_PARTS, UNKNOWN, Cond, Conversations, PlanItem, Protocol, Question, Route, Text
+from .model import FLAGS, GUIDE_PARTS, UNKNOWN, Cond, Conversations, Protocol, Question, Route, Text
 
 
 @dataclass(frozen=True)
@@ -421,14 +421,12 @@ class Engine:
         steps = {n: PlanStep(n, []) for n in self._steps}
         for item in self.t.plan:
             if item.when is None or ctx.holds(item.when):
-                contacts = [c for c in item.contacts if c not in self._elsewhere.get(ctx.setting, ())]
-                steps[item.step].items.append(PlanEntry(item.id, self._text(item, ctx), None, contacts,
-                                                        list(item.advice), short=item.short))
+                held = next((v for v in item.variants if ctx.holds(v.when)), None)
+                own = item.contacts if held is None or held.contacts is None else held.contacts
+                contacts = [c for c in own if c not in self._elsewhere.get(ctx.setting, ())]
+                steps[item.step].items.append(PlanEntry(item.id, item.text if held is None else held.text, None,
+                                                        contacts, list(item.advice), short=item.short))
         return list(steps.values())
-
-    @staticmethod
-    def _text(item: PlanItem, ctx: Ctx) -> Text:
-        return next((v.text for v in item.variants if ctx.holds(v.when)), item.text)
 
     # --- the question search (core/interview.py) ---------------------------------------------
 

@@ -101,6 +101,11 @@ class Variant(_S, kw_only=True):
     text: Text
 
 
+class PlanVariant(Variant, kw_only=True):
+    # the variant's own contacts instead of the item's (a kind of organisation's own roles)
+    contacts: Optional[List[str]] = None
+
+
 class Question(_S, kw_only=True):
     id: str
     type: Literal["choice", "number"] = "choice"
@@ -291,8 +296,8 @@ class PlanItem(_S, kw_only=True):
     # a few words, where the item stands beside the confirmation with the first actions
     short: Optional[Text] = None
     when: Optional[Cond] = None
-    # the first variant whose `when` holds replaces `text`
-    variants: list[Variant] = []
+    # the first variant whose `when` holds replaces `text` (and `contacts`, when it has its own)
+    variants: list[PlanVariant] = []
     contacts: list[str] = []
     advice: list[str] = []
 
