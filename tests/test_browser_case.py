@@ -15,7 +15,7 @@ import zipfile
 import pytest
 
 from conftest import CLEAR
-from test_browser_triage import axe_source, browser, go, server, violations  # noqa: F401
+from test_browser_triage import axe, axe_source, browser, go, server  # noqa: F401
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -112,30 +112,21 @@ def test_a_follow_up_that_changes_the_flag_is_confirmed_then_downloaded(browser,
         context.close()
 
 
-def test_axe_finds_no_violations_on_the_follow_up_pages(browser, server, axe_source, case_file, run, write, tmp_path):
+def test_axe_finds_no_violations_on_the_follow_up_pages(axe, server, case_file, run, write, tmp_path):
     r = run("triage", "--answers", write("c.yaml", CLEAR), "--report", tmp_path / "clear.md")
     assert r.code == 0, r.err
-    context = browser.new_context(bypass_csp=True)  # to inject axe-core; the pages' own CSP is tested over HTTP
-    page = context.new_page()
-    seen = {}
-
-    def check(name: str) -> None:
-        seen[name] = violations(page, axe_source)
-
-    try:
-        for lang in ("nl", "en"):
-            follow_up(page, server, case_file, lang)
-            check(f"{lang} follow-up")
-            page.click("label[for=self_harm_concern-yes]")
-            go(page, "button[value=weigh]")
-            assert page.locator("section.followup-result").count()
-            check(f"{lang} end after the follow-up")
-            follow_up(page, server, tmp_path / "clear.json", lang)
-            page.click("label[for=impact-serious]")
-            go(page, "button[value=weigh]")
-            assert page.locator("button[value=show]").count()
-            check(f"{lang} follow-up to confirm again")
-    finally:
-        context.close()
+    page, check, seen = axe.page, axe.check, axe.seen
+    for lang in ("nl", "en"):
+        follow_up(page, server, case_file, lang)
+        check(f"{lang} follow-up")
+        page.click("label[for=self_harm_concern-yes]")
+        go(page, "button[value=weigh]")
+        assert page.locator("section.followup-result").count()
+        check(f"{lang} end after the follow-up")
+        follow_up(page, server, tmp_path / "clear.json", lang)
+        page.click("label[for=impact-serious]")
+        go(page, "button[value=weigh]")
+        assert page.locator("button[value=show]").count()
+        check(f"{lang} follow-up to confirm again")
     assert len(seen) == 6
     assert seen == {name: [] for name in seen}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser_triage import axe_source, browser, go, server, violations  # noqa: F401
+from test_browser_triage import axe, axe_source, browser, go, server  # noqa: F401
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -19,30 +19,25 @@ def tx(key: str, lang: str = "nl") -> str:
     return catalogue.ui().texts[key].get(lang)
 
 
-def test_axe_finds_no_violations_on_the_own_contacts_page(browser, server, axe_source):
-    context = browser.new_context(bypass_csp=True)  # to inject axe-core; the CSP is tested over HTTP
-    page = context.new_page()
-    seen = {}
-    try:
-        for lang in ("nl", "en"):
-            q = "?lang=en" if lang == "en" else ""
-            page.goto(server + q)
-            go(page, "a[href^='/contacts/own']")  # the home page links to it on the local instance
-            assert page.locator("h1").inner_text() == tx("own_title", lang)
-            seen[f"{lang} form"] = violations(page, axe_source)
-            page.fill("#c-smw-phone", "013\u202e-555")
-            go(page, "form.own button[type=submit]")
-            assert page.locator("#c-smw-phone[aria-invalid=true]").count() == 1
-            assert page.locator(".problems a[href='#c-smw-phone']").count() == 1
-            seen[f"{lang} refused"] = violations(page, axe_source)
-            page.fill("#c-smw-phone", f"0xx-smw {lang}")
-            go(page, "form.own button[type=submit]")
-            assert page.locator(".saved").inner_text().startswith(tx("own_saved", lang).split(".")[0])
-            seen[f"{lang} saved"] = violations(page, axe_source)
-            go(page, ".saved a")
-            assert f"0xx-smw {lang}" in page.locator("main").inner_text()
-    finally:
-        context.close()
+def test_axe_finds_no_violations_on_the_own_contacts_page(axe, server):
+    page, seen = axe.page, axe.seen
+    for lang in ("nl", "en"):
+        q = "?lang=en" if lang == "en" else ""
+        page.goto(server + q)
+        go(page, "a[href^='/contacts/own']")  # the home page links to it on the local instance
+        assert page.locator("h1").inner_text() == tx("own_title", lang)
+        axe.check(f"{lang} form")
+        page.fill("#c-smw-phone", "013\u202e-555")
+        go(page, "form.own button[type=submit]")
+        assert page.locator("#c-smw-phone[aria-invalid=true]").count() == 1
+        assert page.locator(".problems a[href='#c-smw-phone']").count() == 1
+        axe.check(f"{lang} refused")
+        page.fill("#c-smw-phone", f"0xx-smw {lang}")
+        go(page, "form.own button[type=submit]")
+        assert page.locator(".saved").inner_text().startswith(tx("own_saved", lang).split(".")[0])
+        axe.check(f"{lang} saved")
+        go(page, ".saved a")
+        assert f"0xx-smw {lang}" in page.locator("main").inner_text()
     assert len(seen) == 6
     assert seen == {name: [] for name in seen}
 

@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from test_browser_triage import answer_questions, axe_source, browser, go, question, server, violations, zipped  # noqa: F401
+from test_browser_triage import answer_questions, axe, axe_source, browser, go, question, server, zipped  # noqa: F401
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -249,33 +249,24 @@ def test_the_contacts_page_calls_with_a_tap_and_uses_the_width(browser, server):
         context.close()
 
 
-def test_axe_finds_no_violations_of_any_impact_on_any_page(browser, server, axe_source):
-    context = browser.new_context(bypass_csp=True)  # to inject axe-core; the pages' own CSP is tested over HTTP
-    page = context.new_page()
-    seen = {}
-
-    def check(name: str) -> None:
-        seen[name] = violations(page, axe_source)
-
-    try:
-        for lang in ("nl", "en"):
-            q = "?lang=en" if lang == "en" else ""
-            for path in ("", "checklist", "contacts"):
-                page.goto(server + path + q)
-                check(f"{lang} /{path}")
-            page.goto(server + "triage" + q)
-            check(f"{lang} question")
-            page.click("label[for=immediate_danger-yes]")
-            go(page, "form.question button[value=answer]")
-            check(f"{lang} question with an alert")
-            page.goto(server + "triage" + q)
-            answer_questions(page, SEXTORTION)
-            check(f"{lang} review")
-            go(page, "button[value=review]")
-            check(f"{lang} decision")
-            end(page)
-            check(f"{lang} end")
-    finally:
-        context.close()
+def test_axe_finds_no_violations_of_any_impact_on_any_page(axe, server):
+    page, check, seen = axe.page, axe.check, axe.seen
+    for lang in ("nl", "en"):
+        q = "?lang=en" if lang == "en" else ""
+        for path in ("", "checklist", "contacts"):
+            page.goto(server + path + q)
+            check(f"{lang} /{path}")
+        page.goto(server + "triage" + q)
+        check(f"{lang} question")
+        page.click("label[for=immediate_danger-yes]")
+        go(page, "form.question button[value=answer]")
+        check(f"{lang} question with an alert")
+        page.goto(server + "triage" + q)
+        answer_questions(page, SEXTORTION)
+        check(f"{lang} review")
+        go(page, "button[value=review]")
+        check(f"{lang} decision")
+        end(page)
+        check(f"{lang} end")
     assert len(seen) == 16
     assert seen == {name: [] for name in seen}

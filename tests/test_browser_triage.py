@@ -206,13 +206,29 @@ def violations(page, axe_source: str) -> list:
                          ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))")
 
 
-def test_axe_finds_no_serious_or_critical_violations(browser, server, axe_source):
+class Axe:
+    """A page that axe-core can be put into, and what it found on each page checked, by name."""
+
+    def __init__(self, context, source: str):
+        self.page, self.source, self.seen = context.new_page(), source, {}
+
+    def check(self, name: str, impacts: tuple = ()) -> None:
+        """axe-core's findings on the page as it is now (of these impacts only, when given)."""
+        self.seen[name] = [v for v in violations(self.page, self.source) if not impacts or v["impact"] in impacts]
+
+
+@pytest.fixture
+def axe(browser, axe_source):
     context = browser.new_context(bypass_csp=True)  # to inject axe-core; the pages' own CSP is tested over HTTP
-    page = context.new_page()
-    seen = {}
+    yield Axe(context, axe_source)
+    context.close()
+
+
+def test_axe_finds_no_serious_or_critical_violations(axe, server):
+    page, seen = axe.page, axe.seen
 
     def check(name: str) -> None:
-        seen[name] = [v for v in violations(page, axe_source) if v["impact"] in ("serious", "critical")]
+        axe.check(name, ("serious", "critical"))
 
     page.goto(server + "triage")
     check("question")
@@ -223,7 +239,6 @@ def test_axe_finds_no_serious_or_critical_violations(browser, server, axe_source
     go(page, "button[value=confirm]")
     answer_questions(page, {})
     check("end")
-    context.close()
     assert set(seen) == {"question", "review", "decision", "end"}
     assert seen == {name: [] for name in seen}
 
