@@ -30,13 +30,13 @@ from typing import Any, Mapping, Optional
 
 from ..core import model
 from ..core.errors import Problem, UserError
+from ..text.texts import LANGS
 from . import bundle as data
 from . import yamlio
 from .paths import shipped
 
 FILES = ("contacts", "protocol")
 TEXT_KEYS = frozenset({"reachable"})  # a Text ({nl, en}): a field per language
-LANGS = ("nl", "en")
 MAX_VALUE = 500  # characters of one field (a name, a number, when reachable)
 
 
@@ -103,15 +103,13 @@ def _shown(value: Any) -> str:
 
 def template_roles() -> list[tuple[str, list[str]]]:
     """The roles of the file `init` writes, each with the keys it gives (id left out)."""
-    raw = yamlio.parse(open(shipped("init-contacts.yaml"), encoding="utf-8").read(), "init-contacts.yaml",
-                       data.texts("nl"))
-    return [(e["id"], [k for k in e if k != "id"]) for e in raw["contacts"]]
+    roles = yamlio.read_shipped(shipped("init-contacts.yaml"))["contacts"]
+    return [(e["id"], [k for k in e if k != "id"]) for e in roles]
 
 
 def region_fields() -> list[tuple[str, list[str]]]:
-    raw = yamlio.parse(open(shipped("own-contacts.yaml"), encoding="utf-8").read(), "own-contacts.yaml",
-                       data.texts("nl"))
-    return [(e["id"], list(e["fields"])) for e in raw["region"]]
+    region = yamlio.read_shipped(shipped("own-contacts.yaml"))["region"]
+    return [(e["id"], list(e["fields"])) for e in region]
 
 
 def read(environ: Mapping[str, str], protocol: Optional[str] = None, contacts: Optional[str] = None,

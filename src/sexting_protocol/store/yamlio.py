@@ -292,6 +292,12 @@ _Loader.add_implicit_resolver(
     list("-+0123456789."))
 
 
+def read_shipped(path: str) -> Any:
+    """A data file shipped with the tool, as plain data; its problems are named without the
+    interface texts (they may be what is being read)."""
+    return parse(read_text(path, plain), path, plain)
+
+
 def parse(text: str, path: str, t: Texts) -> Any:
     """Parse YAML (JSON is read as YAML too); every problem names its line."""
     return parse_nodes(text, path, t)[0]

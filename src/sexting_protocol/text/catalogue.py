@@ -34,7 +34,7 @@ def ui(environ=os.environ) -> model.UI:
         def build() -> model.UI:  # only when not cached: YAML is not even imported then
             from ..store import yamlio
 
-            return msgspec.convert(yamlio.parse(yamlio.read_text(path, yamlio.plain), path, yamlio.plain), model.UI)
+            return msgspec.convert(yamlio.read_shipped(path), model.UI)
 
         path = shipped("ui.yaml")
         _UI = cached([path], model.UI, build, environ)
@@ -47,9 +47,7 @@ def catalogue() -> model.Messages:
         from ..store import yamlio
         from ..store.paths import shipped
 
-        path = shipped("messages.yaml")  # a shipped file: its problems named without texts
-        _CATALOGUE = msgspec.convert(yamlio.parse(yamlio.read_text(path, yamlio.plain), path, yamlio.plain),
-                                     model.Messages)
+        _CATALOGUE = msgspec.convert(yamlio.read_shipped(shipped("messages.yaml")), model.Messages)
     return _CATALOGUE
 
 
